@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# ferrapi benchmark driver. See docs/benchmarks.md for the method and how to read the output.
+#
+#   bash benches/run.sh                         # everything, defaults below
+#   DURATION=5 ROUNDS=3 bash benches/run.sh     # what docs/benchmarks.md reports
+#   SERVERS="hyper actix axum thin" bash benches/run.sh   # peers only (no ferrapi build)
+#   MODE=idle bash benches/run.sh               # only the idle-connection memory test
+#
+# What it does:
+#   1. installs wrk with apt-get if it is missing, raises `ulimit -n` to the hard limit;
+#   2. builds ferrapi's `hello_server` example and the peer servers (hyper, actix-web, axum and
+#      the bare-tokio floor `thin_tokio`) in release mode into the separate target dir
+#      target/bench, so it never blocks (or is blocked by) ordinary workspace builds;
+#   3. MODE=all|rps: for ROUNDS rounds, for every endpoint, for every server (the server order
+#      rotates each round): starts a fresh server pinned to CPU $SERVER_CPU, waits for the port,
+#      warms up for $WARMUP s, then runs `wrk -t1 -c$CONNS -d${DURATION}s --latency` pinned to
+#      CPU $CLIENT_CPU, recording wrk's output, the server's CPU time during the run
+#      (utime+stime from /proc/PID/stat), its peak RSS (VmHWM), and how busy the client CPU was;
+#   4. MODE=all|idle: for every server, opens $IDLE_CONNS idle keep-alive connections with
+#      benches/idle_conns.py and records the RSS growth per connection;
+#   5. prints a Markdown report (benches/report.py: medians per endpoint and server, ratios to
+#      hyper) and saves it with all raw outputs under $OUT.
+#
+# Environment (defaults in brackets):
+#   DURATION [10]   seconds per wrk run          ROUNDS [3]    rounds (medians are over these)
+#   WARMUP [1]      warm-up seconds per run, 0 = none       CONNS [64]  wrk connections
+#   SERVERS ["ferrapi hyper actix axum thin"]   ENDPOINTS ["plaintext json items pipeline"]
+#   MODE [all]      all | rps | idle             IDLE_CONNS [10000]
+#   PIPELINE_DEPTH [16]                          BASE_PORT [18080] (one new port per start)
+#   SERVER_CPU [0]  CLIENT_CPU [1]               BUILD [1]     0 = use existing binaries
+#   FERRAPI_BIN [target/bench/release/hello_server]
+#   FERRAPI_ARGS ["--host 127.0.0.1 --port {port}"]  ({port} is substituted)
+#   OUT [target/bench/results/<timestamp>]
+#
+# Only ever talks to 127.0.0.1; every step is bounded by a timeout; every server it starts is
+# killed on exit (trap). `thin` answers every request with the plaintext response, so it is
+# only run on the plaintext endpoints.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-1}
+CONNS=${CONNS:-64}
+SERVERS=${SERVERS:-"ferrapi hyper actix axum thin"}
+ENDPOINTS=${ENDPOINTS:-"plaintext json items pipeline"}
+MODE=${MODE:-all}
+IDLE_CONNS=${IDLE_CONNS:-10000}
+PIPELINE_DEPTH=${PIPELINE_DEPTH:-16}
+BASE_PORT=${BASE_PORT:-18080}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+BUILD=${BUILD:-1}
+TARGET_DIR=target/bench
+BIN_DIR=$ROOT/$TARGET_DIR/release
+FERRAPI_BIN=${FERRAPI_BIN:-$BIN_DIR/hello_server}
+FERRAPI_ARGS=${FERRAPI_ARGS:-"--host 127.0.0.1 --port {port}"}
+OUT=${OUT:-$ROOT/$TARGET_DIR/results/$(date +%Y%m%d-%H%M%S)}
+STARTUP_TIMEOUT=10
+
+case $MODE in all | rps | idle) ;; *)
+    echo "MODE must be all, rps or idle (got $MODE)" >&2
+    exit 2
+    ;;
+esac
+
+log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Setup: wrk, fd limit, builds.
+if ! command -v wrk >/dev/null 2>&1; then
+    log "installing wrk"
+    apt-get update -qq
+    apt-get install -y -qq wrk
+fi
+hard=$(ulimit -Hn)
+if [[ $hard == unlimited ]]; then hard=1048576; fi
+ulimit -n "$hard"
+if ((hard < IDLE_CONNS + 256)); then
+    log "warning: fd hard limit $hard is low for IDLE_CONNS=$IDLE_CONNS"
+fi
+CLK_TCK=$(getconf CLK_TCK)
+
+want_ferrapi=0
+for s in $SERVERS; do [[ $s == ferrapi ]] && want_ferrapi=1; done
+
+if [[ $BUILD == 1 ]]; then
+    if ((want_ferrapi)); then
+        log "building hello_server (release, $TARGET_DIR)"
+        if ! timeout 3600 cargo build --release --target-dir "$TARGET_DIR" \
+            -p ferrapi-examples --bin hello_server; then
+            log "hello_server failed to build; run with SERVERS=\"hyper actix axum thin\" for peers only"
+            exit 1
+        fi
+    fi
+    log "building peer servers (release, $TARGET_DIR)"
+    timeout 3600 cargo build --release --target-dir "$TARGET_DIR" \
+        -p ferrapi-benches --features peers --bins
+fi
+
+mkdir -p "$OUT/raw" "$OUT/logs"
+log "results go to $OUT"
+
+# ---------------------------------------------------------------------------------------------
+# Server lifecycle.
+cleanup() { # only one server runs at a time; $PID is it (empty when none)
+    if [[ -n ${PID:-} ]]; then
+        kill "$PID" 2>/dev/null || true
+        sleep 0.3
+        kill -9 "$PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+NEXT_PORT=$BASE_PORT
+PORT=
+PID=
+
+server_cmd() { # name port -> prints the command line
+    local name=$1 port=$2
+    case $name in
+    ferrapi) echo "$FERRAPI_BIN ${FERRAPI_ARGS//\{port\}/$port}" ;;
+    hyper) echo "$BIN_DIR/hyper_hello --host 127.0.0.1 --port $port" ;;
+    actix) echo "$BIN_DIR/actix_hello --host 127.0.0.1 --port $port" ;;
+    axum) echo "$BIN_DIR/axum_hello --host 127.0.0.1 --port $port" ;;
+    thin) echo "$BIN_DIR/thin_tokio --host 127.0.0.1 --port $port" ;;
+    *)
+        echo "unknown server $name" >&2
+        return 1
+        ;;
+    esac
+}
+
+start_server() { # name tag -> sets PID, PORT
+    local name=$1 tag=$2 cmd deadline
+    PORT=$NEXT_PORT
+    NEXT_PORT=$((NEXT_PORT + 1))
+    cmd=$(server_cmd "$name" "$PORT")
+    # shellcheck disable=SC2086 # word splitting of the command line is intended
+    taskset -c "$SERVER_CPU" $cmd >"$OUT/logs/$tag.log" 2>&1 &
+    PID=$!
+    deadline=$((SECONDS + STARTUP_TIMEOUT))
+    until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/"; do
+        if ! kill -0 "$PID" 2>/dev/null; then
+            log "$name exited during startup; log: $OUT/logs/$tag.log"
+            tail -5 "$OUT/logs/$tag.log" >&2 || true
+            wait "$PID" 2>/dev/null || true
+            PID=
+            return 1
+        fi
+        if ((SECONDS > deadline)); then
+            log "$name did not answer on port $PORT within ${STARTUP_TIMEOUT}s"
+            stop_server
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+stop_server() {
+    [[ -n $PID ]] || return 0
+    kill "$PID" 2>/dev/null || true
+    for _ in $(seq 50); do
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+    PID=
+}
+
+cpu_ticks() { # pid -> utime+stime of the whole process, in clock ticks
+    local stat rest
+    stat=$(</proc/"$1"/stat)
+    rest=${stat##*) } # fields from 3 (state) on; comm may contain spaces
+    read -ra f <<<"$rest"
+    echo $((f[11] + f[12]))
+}
+
+status_kb() { # pid field -> value in kB
+    awk -v k="$2:" '$1 == k { print $2 }' /proc/"$1"/status
+}
+
+client_cpu_ticks() { # -> "busy total" jiffies of CPU $CLIENT_CPU
+    awk -v c="cpu$CLIENT_CPU" '$1 == c {
+        busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; print busy, total }' /proc/stat
+}
+
+# ---------------------------------------------------------------------------------------------
+# Endpoints.
+endpoint_path() {
+    case $1 in
+    plaintext | pipeline) echo /plaintext ;;
+    json) echo /json ;;
+    items) echo "/items/42?q=x" ;;
+    *)
+        echo "unknown endpoint $1" >&2
+        return 1
+        ;;
+    esac
+}
+
+servers_for() { # endpoint -> servers that take part
+    local s
+    for s in $SERVERS; do
+        if [[ $s == thin && $1 != plaintext && $1 != pipeline ]]; then continue; fi
+        echo "$s"
+    done
+}
+
+smoke_check() { # name: one fresh server, check every endpoint answers what it should
+    local name=$1 ok=1 got
+    start_server "$name" "smoke.$name" || return 1
+    check() { # path expected-status expected-body-substring [curl args...]
+        local path=$1 want_status=$2 want_body=$3
+        shift 3
+        got=$(curl -s --max-time 5 -w '\n%{http_code}' "$@" "http://127.0.0.1:$PORT$path" || true)
+        if [[ ${got##*$'\n'} != "$want_status" || ${got%$'\n'*} != *"$want_body"* ]]; then
+            log "smoke check: $name $path: expected $want_status '$want_body', got ${got//$'\n'/ | }"
+            ok=0
+        fi
+    }
+    check /plaintext 200 "Hello, World!"
+    if [[ $name != thin ]]; then
+        check / 200 ok
+        check /json 200 '{"message":"Hello, World!"}'
+        check "/items/42?q=x" 200 '{"id":42,"q":"x"}'
+        check "/items/abc" 400 ""
+        check /no-such-path 404 ""
+        check /echo 200 "echo body" -X POST --data-binary "echo body"
+    fi
+    stop_server
+    ((ok)) && log "smoke check: $name ok"
+    return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# Throughput runs.
+run_one() { # round endpoint server
+    local round=$1 ep=$2 name=$3 path tag wrk_out target=()
+    local c0 c1 cl0 cl1 b0 b1 t0 t1 hwm status=ok
+    path=$(endpoint_path "$ep")
+    tag="$ep.$name.r$round"
+    wrk_out="raw/$tag.wrk"
+    if ! start_server "$name" "$tag"; then
+        printf '%s\t%s\t%s\t\t%s\t\t\t\t%s\tstartup-failed\n' "$round" "$ep" "$name" \
+            "$CLK_TCK" "$wrk_out" >>"$OUT/runs.tsv"
+        return 0
+    fi
+    target=("http://127.0.0.1:$PORT$path")
+    if [[ $ep == pipeline ]]; then
+        target=(-s "$ROOT/benches/pipeline.lua" "${target[0]}" -- "$PIPELINE_DEPTH")
+    fi
+    if ((WARMUP > 0)); then
+        timeout $((WARMUP + 30)) taskset -c "$CLIENT_CPU" \
+            wrk -t1 -c"$CONNS" -d"${WARMUP}s" "${target[@]}" >/dev/null 2>&1 || true
+    fi
+    c0=$(cpu_ticks "$PID")
+    cl0=$(client_cpu_ticks)
+    if ! timeout $((DURATION + 30)) taskset -c "$CLIENT_CPU" \
+        wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${target[@]}" >"$OUT/$wrk_out" 2>&1; then
+        status=wrk-failed
+    fi
+    cl1=$(client_cpu_ticks)
+    if kill -0 "$PID" 2>/dev/null; then
+        c1=$(cpu_ticks "$PID")
+        hwm=$(status_kb "$PID" VmHWM)
+    else
+        status=server-died
+        c1=$c0
+        hwm=
+    fi
+    stop_server
+    read -r b0 t0 <<<"$cl0"
+    read -r b1 t1 <<<"$cl1"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$ep" "$name" \
+        $((c1 - c0)) "$CLK_TCK" "$hwm" $((b1 - b0)) $((t1 - t0)) "$wrk_out" "$status" \
+        >>"$OUT/runs.tsv"
+    log "round $round $ep $name: $(awk '/^Requests\/sec/ {print $2 " req/s"}' "$OUT/$wrk_out") ($status)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Meta data.
+{
+    echo "- command: \`$(for v in DURATION ROUNDS WARMUP CONNS SERVERS ENDPOINTS MODE IDLE_CONNS; do
+        printf '%s="%s" ' "$v" "${!v}"
+    done)bash benches/run.sh\`"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \
+        "$(awk '/^MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+    echo "- server pinned to CPU $SERVER_CPU, wrk pinned to CPU $CLIENT_CPU" \
+        "(\`wrk -t1 -c$CONNS -d${DURATION}s --latency\`, ${WARMUP}s warm-up per run)"
+    echo "- $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(rustc --version)"
+} >"$OUT/meta.md"
+
+# ---------------------------------------------------------------------------------------------
+if [[ $MODE == all || $MODE == rps ]]; then
+    printf 'round\tendpoint\tserver\tcpu_ticks\tclk_tck\tvmhwm_kb\tclient_busy\tclient_total\twrk_file\tstatus\n' \
+        >"$OUT/runs.tsv"
+    for s in $SERVERS; do smoke_check "$s"; done
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for ep in $ENDPOINTS; do
+            mapfile -t list < <(servers_for "$ep")
+            n=${#list[@]}
+            for ((i = 0; i < n; i++)); do
+                run_one "$round" "$ep" "${list[$(((i + round - 1) % n))]}"
+            done
+        done
+    done
+fi
+
+if [[ $MODE == all || $MODE == idle ]]; then
+    : >"$OUT/idle.jsonl"
+    for s in $SERVERS; do
+        if start_server "$s" "idle.$s"; then
+            timeout 120 taskset -c "$CLIENT_CPU" python3 "$ROOT/benches/idle_conns.py" \
+                --pid "$PID" --port "$PORT" -n "$IDLE_CONNS" --label "$s" \
+                --out "$OUT/idle.jsonl" >&2 || log "idle test for $s reported a problem"
+            stop_server
+        fi
+    done
+fi
+
+{
+    cat "$OUT/meta.md"
+    echo
+    python3 "$ROOT/benches/report.py" "$OUT"
+} >"$OUT/report.md"
+cat "$OUT/report.md"
+log "report saved to $OUT/report.md"

@@ -1,0 +1,66 @@
+//! ferrapi's server layer: the counterpart of uvicorn.
+//!
+//! `ferrapi-server` speaks HTTP/1.1 on tokio with its own protocol engine (httparse for heads,
+//! `http` for types, `bytes` for zero-copy buffers; no hyper) and hands each request to an
+//! [`App`]: the Rust counterpart of an ASGI application. The toolkit layer (`ferrapi-toolkit`)
+//! and the framework layer (`ferrapi`) are apps of this kind, but so is a plain async closure:
+//!
+//! ```no_run
+//! use ferrapi_server::{Body, Request, Response, Server};
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), ferrapi_server::Error> {
+//!     let app = |req: Request<Body>| async move {
+//!         Response::new(Body::from(format!("you asked for {}", req.uri().path())))
+//!     };
+//!     Server::builder().bind("127.0.0.1:8000").await?.serve(app).await
+//! }
+//! ```
+//!
+//! # What it reproduces from uvicorn, and what differs
+//!
+//! * The app contract ([`App`]) maps ASGI's `(scope, receive, send)` onto one async call:
+//!   the scope is the request head plus a [`Scope`] extension, `receive` is the streaming
+//!   request [`Body`], and `send` is the returned `http::Response`. `docs/server.md` lays the
+//!   two side by side, message by message.
+//! * Wire behaviour follows uvicorn where RFC 9112 leaves room (`100 Continue` only when the app
+//!   first reads the body, chunked responses when the length is unknown, 500 for a panicking
+//!   app), and goes beyond it where uvicorn has gaps: a header-read timeout, a body-read
+//!   timeout, head size and header count limits, a request body limit, HTTP/1.0 keep-alive,
+//!   no chunked encoding towards HTTP/1.0 clients, and `Content-Length` plus
+//!   `Transfer-Encoding` always rejected (request smuggling).
+//!
+//! The protocol engine is private; the public skin is [`Server`] and its [`Builder`], the
+//! [`App`] trait, [`Body`], [`Scope`] and [`Error`].
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+mod app;
+mod body;
+mod config;
+mod error;
+mod proto;
+mod scope;
+mod server;
+
+pub use app::{App, BoxError};
+pub use body::{Body, BodyError};
+pub use config::{
+    Builder, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT,
+    DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_URI_LENGTH,
+};
+pub use error::Error;
+pub use scope::{Scheme, Scope};
+pub use server::Server;
+
+/// Re-export of the `http` crate, whose types make up the app contract.
+pub use http;
+pub use http::{Request, Response, StatusCode};
+
+/// Internals exposed to the cargo-fuzz targets in `fuzz/`. Not a stable API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::proto::h1::decode::fuzz_chunked;
+    pub use crate::proto::h1::role::fuzz_parse_head;
+}

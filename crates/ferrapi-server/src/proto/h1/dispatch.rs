@@ -1,0 +1,688 @@
+//! Drives one connection: read a head, hand the request to the app, feed its body while the
+//! app runs, write the response, then decide whether the connection lives on.
+//!
+//! Requests are served strictly one after another, so pipelined responses leave in order. The
+//! next head is parsed only after the previous response is fully encoded, and pending output is
+//! flushed before every wait on the socket and whenever it passes
+//! [`MAX_PENDING_WRITE`](super::io::MAX_PENDING_WRITE): a pipelining client that does not read
+//! cannot make the server parse or buffer ahead without bound.
+
+use std::any::Any;
+use std::future::poll_fn;
+use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::{pin, Pin};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{self, HeaderMap};
+use http::{Method, Request, StatusCode, Uri, Version};
+use tokio::time::Instant;
+
+use super::decode::{Decoded, Decoder};
+use super::encode::{self, ConnHeader, Framing};
+use super::io::{deadline, ReadBuf, ReadError, Timer, Transport, WriteBuf, MAX_PENDING_WRITE};
+use super::role::{self, BodyLength, Head, HeadError, Persist};
+use crate::app::App;
+use crate::body::{self, Body, BodyError, BodyErrorKind, Feeder, Want};
+use crate::config::Config;
+use crate::scope::{Scheme, Scope};
+
+/// Unread request body the server will read and discard to keep a connection alive after the
+/// app answered without reading it; a larger remainder closes the connection instead.
+pub(crate) const MAX_DRAIN: u64 = 64 * 1024;
+
+/// How long a closing connection keeps reading (and discarding) what the client still sends,
+/// so that the client receives the final response instead of a reset.
+pub(crate) const LINGER_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The most bytes discarded while lingering.
+const MAX_LINGER: usize = 1024 * 1024;
+
+/// What the server knows of the connection, copied into every request's [`Scope`].
+#[derive(Clone, Debug)]
+pub(crate) struct ConnInfo {
+    pub(crate) peer: Option<SocketAddr>,
+    pub(crate) local: Option<SocketAddr>,
+    pub(crate) scheme: Scheme,
+}
+
+/// Serves every request of one connection, then closes it.
+pub(crate) async fn serve_connection<T: Transport, A: App>(
+    io: T,
+    app: Arc<A>,
+    cfg: Arc<Config>,
+    info: ConnInfo,
+) {
+    let accepted = Instant::now();
+    let mut conn = Conn {
+        timer: Timer::new(deadline(accepted, cfg.header_read_timeout)),
+        io,
+        rb: ReadBuf::new(),
+        wb: WriteBuf::new(),
+        cfg,
+        info,
+        served: 0,
+    };
+    conn.run(&*app, accepted).await;
+}
+
+struct Conn<T> {
+    io: T,
+    rb: ReadBuf,
+    wb: WriteBuf,
+    timer: Timer,
+    cfg: Arc<Config>,
+    info: ConnInfo,
+    served: u64,
+}
+
+/// The outcome of reading a request head.
+enum Next {
+    Head(Head),
+    /// The peer closed, failed or idled out between requests: close quietly.
+    Close,
+    /// The head is unacceptable: answer and close.
+    Reject(HeadError),
+}
+
+/// What happens to the connection once an exchange is over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum After {
+    KeepAlive,
+    /// Flush, half-close, and linger so the client sees the last response.
+    Close,
+    /// The connection is unusable (I/O failure, truncated response): drop it.
+    Abort,
+}
+
+const HEADER_TIMEOUT: HeadError = HeadError {
+    status: StatusCode::REQUEST_TIMEOUT,
+    reason: "Request header timeout",
+};
+
+impl<T: Transport> Conn<T> {
+    async fn run<A: App>(&mut self, app: &A, accepted: Instant) {
+        let mut idle_since = accepted;
+        loop {
+            let head = match self.read_head(idle_since).await {
+                Next::Head(head) => head,
+                Next::Close => return,
+                Next::Reject(err) => {
+                    self.reject(err.status, err.reason);
+                    self.close().await;
+                    return;
+                }
+            };
+            self.served += 1;
+            match self.exchange(app, head).await {
+                After::KeepAlive => idle_since = Instant::now(),
+                After::Close => {
+                    self.close().await;
+                    return;
+                }
+                After::Abort => return,
+            }
+        }
+    }
+
+    async fn read_head(&mut self, idle_since: Instant) -> Next {
+        let mut started: Option<Instant> = None;
+        loop {
+            if !self.rb.is_empty() {
+                match role::parse_head(&mut self.rb.buf, &self.cfg) {
+                    Ok(Some(head)) => return Next::Head(head),
+                    Ok(None) => {}
+                    Err(err) => return Next::Reject(err),
+                }
+                started.get_or_insert_with(Instant::now);
+            }
+            if self.wb.has_pending() && self.wb.flush(&self.io).await.is_err() {
+                return Next::Close;
+            }
+            self.wb.release();
+            let until = match started {
+                Some(t) => deadline(t, self.cfg.header_read_timeout),
+                None if self.served == 0 => deadline(idle_since, self.cfg.header_read_timeout),
+                None => deadline(idle_since, self.cfg.keep_alive_timeout),
+            };
+            match self.rb.read(&self.io, &mut self.timer, until).await {
+                Ok(0) => return Next::Close,
+                Err(ReadError::Io(err)) => {
+                    tracing::debug!(error = %err, "connection read failed");
+                    return Next::Close;
+                }
+                Ok(_) => {}
+                Err(ReadError::Timeout) if started.is_some() => {
+                    return Next::Reject(HEADER_TIMEOUT)
+                }
+                Err(ReadError::Timeout) => return Next::Close,
+            }
+        }
+    }
+
+    /// One request and its response.
+    async fn exchange<A: App>(&mut self, app: &A, head: Head) -> After {
+        let Head {
+            method,
+            uri,
+            version,
+            headers,
+            body: framing,
+            persist,
+            expect_continue,
+        } = head;
+        let is_head = method == Method::HEAD;
+        let target = Target {
+            method: method.clone(),
+            uri: uri.clone(),
+        };
+
+        let (body, mut feed) = match framing {
+            BodyLength::Empty => (Body::empty(), None),
+            BodyLength::Known(n) if self.cfg.max_body_size.is_some_and(|max| n > max) => {
+                self.reject(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
+                return After::Close;
+            }
+            BodyLength::Known(n) if self.rb.buf.len() as u64 >= n => {
+                (Body::from(self.rb.buf.split_to(n as usize).freeze()), None)
+            }
+            BodyLength::Known(n) => Feed::start(Some(n), Decoder::length(n), expect_continue),
+            BodyLength::Chunked => Feed::start(None, Decoder::chunked(), expect_continue),
+        };
+
+        let mut req = Request::new(body);
+        *req.method_mut() = method;
+        *req.uri_mut() = uri;
+        *req.version_mut() = version;
+        *req.headers_mut() = headers;
+        req.extensions_mut().insert(Scope::new(
+            self.info.peer,
+            self.info.local,
+            self.info.scheme,
+            self.cfg.root_path.clone(),
+            version,
+        ));
+
+        // Earlier pipelined responses go out before this request's body is awaited: the client
+        // may be waiting for them before it sends more.
+        if feed.is_some() && self.wb.has_pending() && self.wb.flush(&self.io).await.is_err() {
+            return After::Abort;
+        }
+
+        // Phase 1: run the app until it returns a response, feeding the body it reads.
+        let mut fut = pin!(CatchUnwind {
+            inner: app.call(req)
+        });
+        let response = loop {
+            let step = match feed.as_mut().filter(|f| f.is_active()) {
+                Some(f) => tokio::select! {
+                    biased;
+                    r = &mut fut => Step::Done(r),
+                    r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.cfg) => Step::Fed(r),
+                },
+                None if self.wb.has_pending() => tokio::select! {
+                    biased;
+                    r = &mut fut => Step::Done(r),
+                    r = self.wb.flush(&self.io) => Step::Flushed(r.is_ok()),
+                },
+                None => Step::Done((&mut fut).await),
+            };
+            match step {
+                Step::Done(Ok(response)) => break response,
+                Step::Done(Err(panic)) => {
+                    log_panic(&target, &*panic);
+                    self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+                    return After::Close;
+                }
+                Step::Fed(Ok(())) | Step::Flushed(true) => {}
+                Step::Fed(Err(err)) => {
+                    if let Some(f) = feed.as_mut() {
+                        f.feeder.fail(err.body_error());
+                    }
+                    return match err.status() {
+                        Some((status, reason)) => {
+                            self.reject(status, reason);
+                            After::Close
+                        }
+                        None => After::Abort,
+                    };
+                }
+                Step::Flushed(false) => return After::Abort,
+            }
+        };
+        drop(fut);
+
+        // Phase 2: write the response.
+        let (parts, mut body) = response.into_parts();
+        let framing = response_framing(parts.status, &parts.headers, &body, is_head, version);
+        let mut close = persist == Persist::Close
+            || framing == Framing::UntilClose
+            || has_close_token(&parts.headers);
+        if version == Version::HTTP_10 && matches!(framing, Framing::Chunked) {
+            close = true;
+        }
+        if let Some(f) = feed.as_mut() {
+            if f.expect_continue {
+                let streams = body.as_full().is_none() && body.exact_len() != Some(0);
+                if streams && !matches!(framing, Framing::NoBody { .. }) {
+                    // The response streams and may be the request body itself (an echo): the
+                    // client must be told to send it before it sees the final status.
+                    self.wb.buf_mut().extend_from_slice(encode::CONTINUE);
+                    f.expect_continue = false;
+                } else {
+                    // The client is holding the body back; without `100 Continue` it will not
+                    // send it, so this connection cannot be reused safely.
+                    close = true;
+                }
+            }
+        }
+        let conn_header = if close {
+            ConnHeader::Close
+        } else if version == Version::HTTP_10 {
+            ConnHeader::KeepAlive
+        } else {
+            ConnHeader::None
+        };
+        encode::head(
+            self.wb.buf_mut(),
+            parts.status,
+            &parts.headers,
+            framing,
+            conn_header,
+            &self.cfg,
+        );
+        drop(parts);
+
+        let sent = match framing {
+            Framing::NoBody { .. } => Ok(()),
+            _ => match body.as_full() {
+                Some(full) => {
+                    self.wb.push_bytes(full.clone());
+                    Ok(())
+                }
+                None => {
+                    self.stream_body(&mut body, framing, &mut feed, &target)
+                        .await
+                }
+            },
+        };
+        drop(body);
+        if let Err(after) = sent {
+            return after;
+        }
+        if self.wb.pending_len() >= MAX_PENDING_WRITE && self.wb.flush(&self.io).await.is_err() {
+            return After::Abort;
+        }
+
+        // Phase 3: make the connection ready for the next request.
+        if let Some(mut f) = feed {
+            if !f.decoder.is_done()
+                && !close
+                && !f
+                    .drain(&self.io, &mut self.rb, &mut self.timer, &self.cfg)
+                    .await
+            {
+                close = true;
+            }
+        }
+        if close {
+            After::Close
+        } else {
+            After::KeepAlive
+        }
+    }
+
+    /// Streams a response body, feeding the request body meanwhile (an echo reads one while
+    /// writing the other).
+    async fn stream_body(
+        &mut self,
+        body: &mut Body,
+        framing: Framing,
+        feed: &mut Option<Feed>,
+        target: &Target,
+    ) -> Result<(), After> {
+        let mut written: u64 = 0;
+        loop {
+            let step = match feed.as_mut().filter(|f| f.is_active()) {
+                Some(f) => tokio::select! {
+                    biased;
+                    c = poll_fn(|cx| poll_body(body, cx)) => c,
+                    r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.cfg) => match r {
+                        Ok(()) => continue,
+                        Err(err) => {
+                            f.feeder.fail(err.body_error());
+                            return Err(After::Abort);
+                        }
+                    },
+                },
+                None => poll_fn(|cx| poll_body(body, cx)).await,
+            };
+            let data = match step {
+                BodyStep::Data(data) => data,
+                BodyStep::End => break,
+                BodyStep::Error(err) => {
+                    tracing::error!(method = %target.method, path = %target.uri.path(), error = %err, "response body failed; closing the connection");
+                    return Err(After::Abort);
+                }
+                BodyStep::Panic(panic) => {
+                    log_panic(target, &*panic);
+                    return Err(After::Abort);
+                }
+            };
+            if data.is_empty() {
+                continue;
+            }
+            written += data.len() as u64;
+            match framing {
+                Framing::Length(n) if written > n => {
+                    tracing::error!(method = %target.method, path = %target.uri.path(), "response body longer than its Content-Length; closing the connection");
+                    return Err(After::Abort);
+                }
+                Framing::Chunked => {
+                    encode::chunk_header(self.wb.buf_mut(), data.len());
+                    self.wb.push_bytes(data);
+                    self.wb.buf_mut().extend_from_slice(encode::CHUNK_END);
+                }
+                _ => self.wb.push_bytes(data),
+            }
+            // Each chunk goes out as it is produced: streaming responses (server-sent events,
+            // progress output) must not sit in a buffer.
+            if self.wb.flush(&self.io).await.is_err() {
+                return Err(After::Abort);
+            }
+        }
+        match framing {
+            Framing::Length(n) if written < n => {
+                tracing::error!(method = %target.method, path = %target.uri.path(), "response body shorter than its Content-Length; closing the connection");
+                Err(After::Abort)
+            }
+            Framing::Chunked => {
+                self.wb.buf_mut().extend_from_slice(encode::LAST_CHUNK);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Queues a plain-text error response; the caller closes the connection.
+    fn reject(&mut self, status: StatusCode, reason: &str) {
+        encode::error(self.wb.buf_mut(), status, reason, &self.cfg);
+    }
+
+    /// Flushes, half-closes, and reads what the client still sends for a moment, so that
+    /// unread request bytes do not turn the close into a reset that destroys the response.
+    async fn close(&mut self) {
+        if self.wb.flush(&self.io).await.is_err() {
+            return;
+        }
+        self.io.shutdown_write();
+        let until = deadline(Instant::now(), LINGER_TIMEOUT);
+        let mut discarded = 0;
+        while discarded < MAX_LINGER {
+            self.rb.buf.clear();
+            match self.rb.read(&self.io, &mut self.timer, until).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => discarded += n,
+            }
+        }
+    }
+}
+
+/// The method and target of the request being served, kept for log lines.
+struct Target {
+    method: Method,
+    uri: Uri,
+}
+
+enum Step {
+    Done(Result<http::Response<Body>, Box<dyn Any + Send>>),
+    Fed(Result<(), FeedError>),
+    Flushed(bool),
+}
+
+enum BodyStep {
+    Data(Bytes),
+    End,
+    Error(BodyError),
+    Panic(Box<dyn Any + Send>),
+}
+
+fn poll_body(body: &mut Body, cx: &mut Context<'_>) -> Poll<BodyStep> {
+    match catch_unwind(AssertUnwindSafe(|| body.poll_chunk(cx))) {
+        Ok(Poll::Ready(Some(Ok(data)))) => Poll::Ready(BodyStep::Data(data)),
+        Ok(Poll::Ready(Some(Err(err)))) => Poll::Ready(BodyStep::Error(err)),
+        Ok(Poll::Ready(None)) => Poll::Ready(BodyStep::End),
+        Ok(Poll::Pending) => Poll::Pending,
+        Err(panic) => Poll::Ready(BodyStep::Panic(panic)),
+    }
+}
+
+fn response_framing(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &Body,
+    is_head: bool,
+    version: Version,
+) -> Framing {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if status.is_informational() || status == StatusCode::NO_CONTENT {
+        return Framing::NoBody {
+            content_length: None,
+        };
+    }
+    if status == StatusCode::NOT_MODIFIED {
+        return Framing::NoBody {
+            content_length: declared,
+        };
+    }
+    if is_head {
+        return Framing::NoBody {
+            content_length: declared.or(body.exact_len().filter(|&n| n > 0)),
+        };
+    }
+    match (body.exact_len(), declared) {
+        (Some(n), Some(d)) if n != d => {
+            tracing::warn!(
+                declared = d,
+                actual = n,
+                "response Content-Length does not match its body; sending the body's length"
+            );
+            Framing::Length(n)
+        }
+        (Some(n), _) | (None, Some(n)) => Framing::Length(n),
+        (None, None) if version == Version::HTTP_11 => Framing::Chunked,
+        (None, None) => Framing::UntilClose,
+    }
+}
+
+fn has_close_token(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CONNECTION).iter().any(|v| {
+        v.as_bytes()
+            .split(|&b| b == b',')
+            .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"close"))
+    })
+}
+
+fn log_panic(target: &Target, panic: &(dyn Any + Send)) {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("non-string panic payload");
+    tracing::error!(method = %target.method, path = %target.uri.path(), panic = message, "exception in app");
+}
+
+/// Why feeding a request body failed.
+#[derive(Debug)]
+enum FeedError {
+    TooLarge,
+    Timeout,
+    Malformed(&'static str),
+    /// EOF or an I/O error: the client is gone.
+    Gone,
+}
+
+impl FeedError {
+    fn body_error(&self) -> BodyErrorKind {
+        match self {
+            FeedError::TooLarge => BodyErrorKind::TooLarge,
+            FeedError::Timeout => BodyErrorKind::Timeout,
+            FeedError::Malformed(_) => BodyErrorKind::Malformed,
+            FeedError::Gone => BodyErrorKind::Incomplete,
+        }
+    }
+
+    /// The response owed to the client, if it can still receive one.
+    fn status(&self) -> Option<(StatusCode, &'static str)> {
+        match self {
+            FeedError::TooLarge => Some((StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")),
+            FeedError::Timeout => Some((StatusCode::REQUEST_TIMEOUT, "Request body timeout")),
+            FeedError::Malformed(reason) => Some((StatusCode::BAD_REQUEST, reason)),
+            FeedError::Gone => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FeedState {
+    Active,
+    /// The body was decoded to its end and handed over.
+    Done,
+    /// The app dropped the body.
+    Dropped,
+}
+
+/// The connection's side of a streaming request body.
+struct Feed {
+    feeder: Feeder,
+    decoder: Decoder,
+    /// `100 Continue` is owed when the app first reads.
+    expect_continue: bool,
+    state: FeedState,
+    received: u64,
+}
+
+impl Feed {
+    fn start(len: Option<u64>, decoder: Decoder, expect_continue: bool) -> (Body, Option<Feed>) {
+        let (feeder, incoming) = body::channel(len);
+        let feed = Feed {
+            feeder,
+            decoder,
+            expect_continue,
+            state: FeedState::Active,
+            received: 0,
+        };
+        (Body::incoming(incoming), Some(feed))
+    }
+
+    fn is_active(&self) -> bool {
+        self.state == FeedState::Active
+    }
+
+    /// Waits for the app to ask for a chunk, then reads and hands over one. Cancel safe: it
+    /// only awaits the app's demand, a flush (which records progress) and socket reads.
+    async fn feed_once<T: Transport>(
+        &mut self,
+        io: &T,
+        rb: &mut ReadBuf,
+        wb: &mut WriteBuf,
+        timer: &mut Timer,
+        cfg: &Config,
+    ) -> Result<(), FeedError> {
+        if poll_fn(|cx| self.feeder.poll_want(cx)).await == Want::Dropped {
+            self.state = FeedState::Dropped;
+            return Ok(());
+        }
+        if self.expect_continue {
+            wb.buf_mut().extend_from_slice(encode::CONTINUE);
+            wb.flush(io).await.map_err(|_| FeedError::Gone)?;
+            self.expect_continue = false;
+        }
+        loop {
+            match self.decoder.decode(&mut rb.buf) {
+                Ok(Decoded::Data(data)) => {
+                    self.received += data.len() as u64;
+                    if cfg.max_body_size.is_some_and(|max| self.received > max) {
+                        return Err(FeedError::TooLarge);
+                    }
+                    self.feeder.send(data);
+                    return Ok(());
+                }
+                Ok(Decoded::End(trailers)) => {
+                    self.feeder.finish(trailers);
+                    self.state = FeedState::Done;
+                    return Ok(());
+                }
+                Ok(Decoded::NeedMore) => {}
+                Err(err) => return Err(FeedError::Malformed(err.0)),
+            }
+            let until = deadline(Instant::now(), cfg.body_read_timeout);
+            match rb.read(io, timer, until).await {
+                Ok(0) | Err(ReadError::Io(_)) => return Err(FeedError::Gone),
+                Ok(_) => {}
+                Err(ReadError::Timeout) => return Err(FeedError::Timeout),
+            }
+        }
+    }
+
+    /// Reads and discards the rest of an unread body, up to [`MAX_DRAIN`]; `true` when the
+    /// body ended and the connection can serve another request.
+    async fn drain<T: Transport>(
+        &mut self,
+        io: &T,
+        rb: &mut ReadBuf,
+        timer: &mut Timer,
+        cfg: &Config,
+    ) -> bool {
+        if self.expect_continue {
+            return false;
+        }
+        let mut drained = 0u64;
+        loop {
+            match self.decoder.decode(&mut rb.buf) {
+                Ok(Decoded::Data(data)) => {
+                    drained += data.len() as u64;
+                    if drained > MAX_DRAIN {
+                        return false;
+                    }
+                }
+                Ok(Decoded::End(_)) => return true,
+                Ok(Decoded::NeedMore) => {
+                    let until = deadline(Instant::now(), cfg.body_read_timeout);
+                    match rb.read(io, timer, until).await {
+                        Ok(n) if n > 0 => {}
+                        _ => return false,
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Runs a future, turning a panic while polling it into an `Err` with the payload.
+    struct CatchUnwind<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.project().inner;
+        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}

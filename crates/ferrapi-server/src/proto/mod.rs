@@ -1,0 +1,4 @@
+//! The private protocol engine. Only `h1` for now; WebSocket framing joins it later.
+
+pub(crate) mod date;
+pub(crate) mod h1;

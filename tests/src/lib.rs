@@ -1,0 +1,1 @@
+//! Cross-layer integration tests live in `tests/`; this crate has no library code.
