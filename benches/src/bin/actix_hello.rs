@@ -4,10 +4,11 @@
 //! `HttpResponse::json`. Endpoints are the ones every server in the benchmark serves (see
 //! `hyper_hello.rs`); a wrong method on a known path gets actix's usual 405.
 //!
-//! Two settings differ from actix's defaults, both to make the comparison like-for-like:
-//! a path that does not deserialize answers 400 (actix's default is 404), and the keep-alive
+//! Three settings differ from actix's defaults, all to make the comparison like-for-like:
+//! a path that does not deserialize answers 400 (actix's default is 404); the keep-alive
 //! timeout is 75 s (actix's default is 5 s, ferrapi's is 75 s) so the idle-connection memory
-//! test measures connections that are still open.
+//! test measures connections that are still open; and `TCP_NODELAY` is set on accepted
+//! sockets, as the other servers in the benchmark do.
 
 use std::time::Duration;
 
@@ -76,6 +77,7 @@ fn main() -> std::io::Result<()> {
         })
         .workers(1)
         .keep_alive(Duration::from_secs(75))
+        .tcp_nodelay(true)
         .bind(args.addr())?;
         eprintln!("actix_hello listening on http://{}", args.addr());
         server.run().await

@@ -53,6 +53,10 @@ pub use error::Error;
 pub use scope::{Scheme, Scope};
 pub use server::Server;
 
+/// The guide to this layer (`docs/server.md`), with the app contract laid beside ASGI.
+#[doc = include_str!("../../../docs/server.md")]
+pub mod guide {}
+
 /// Re-export of the `http` crate, whose types make up the app contract.
 pub use http;
 pub use http::{Request, Response, StatusCode};
