@@ -68,3 +68,21 @@ pub mod fuzzing {
     pub use crate::proto::h1::decode::fuzz_chunked;
     pub use crate::proto::h1::role::fuzz_parse_head;
 }
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+    fn assert_send<T: Send>() {}
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        assert_send_sync::<crate::Body>();
+        assert_send_sync::<crate::BodyError>();
+        assert_send_sync::<crate::Error>();
+        assert_send_sync::<crate::Scope>();
+        assert_send_sync::<crate::Builder>();
+        assert_send::<crate::Server>();
+        assert_send_sync::<crate::Request<crate::Body>>();
+        assert_send_sync::<crate::Response<crate::Body>>();
+    }
+}

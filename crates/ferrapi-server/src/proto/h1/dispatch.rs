@@ -80,6 +80,8 @@ struct Conn<T> {
 }
 
 /// The outcome of reading a request head.
+// Returned once per request and matched at once; boxing the head would cost an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Next {
     Head(Head),
     /// The peer closed, failed or idled out between requests: close quietly.
@@ -253,7 +255,6 @@ impl<T: Transport> Conn<T> {
                 Step::Flushed(false) => return After::Abort,
             }
         };
-        drop(fut);
 
         // Phase 2: write the response.
         let (parts, mut body) = response.into_parts();
@@ -261,9 +262,6 @@ impl<T: Transport> Conn<T> {
         let mut close = persist == Persist::Close
             || framing == Framing::UntilClose
             || has_close_token(&parts.headers);
-        if version == Version::HTTP_10 && matches!(framing, Framing::Chunked) {
-            close = true;
-        }
         if let Some(f) = feed.as_mut() {
             if f.expect_continue {
                 let streams = body.as_full().is_none() && body.exact_len() != Some(0);
@@ -344,6 +342,11 @@ impl<T: Transport> Conn<T> {
         feed: &mut Option<Feed>,
         target: &Target,
     ) -> Result<(), After> {
+        // The head (and any `100 Continue`) leaves now: a streaming response's client should
+        // see the status at once, and an echo's client may wait for it before sending more.
+        if self.wb.flush(&self.io).await.is_err() {
+            return Err(After::Abort);
+        }
         let mut written: u64 = 0;
         loop {
             let step = match feed.as_mut().filter(|f| f.is_active()) {
