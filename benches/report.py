@@ -10,7 +10,8 @@ points to, and RESULTS_DIR/idle.jsonl (written by idle_conns.py) if present. Pri
   requests per server CPU-second, server and client CPU utilisation, p99 latency and peak RSS,
   plus the ratios of the two throughput medians to hyper's on the same endpoint;
 * the idle-connection memory table;
-* footnotes for anything suspicious (non-2xx responses, socket errors, failed runs).
+* footnotes for anything suspicious (non-2xx responses, socket errors, failed runs, other
+  work on the server's CPU).
 
 `python3 benches/report.py --self-test` checks the wrk parser on canned output.
 """
@@ -29,8 +30,15 @@ ENDPOINT_LABELS = {
     "items": "`GET /items/42?q=x`",
     "pipeline": "`GET /plaintext`, 16 pipelined",
 }
+FOREIGN_LIMIT = 0.10
 TIME_UNITS = {"us": 1.0, "ms": 1e3, "s": 1e6, "m": 60e6, "h": 3600e6}
 SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
+
+
+def ep_is_pipelined(endpoint):
+    """wrk 4.1 records one latency sample per pipelined batch and often prints 0 for the high
+    percentiles then, so pipelined latencies are not reported at all."""
+    return endpoint == "pipeline"
 
 
 def parse_time_us(text):
@@ -109,6 +117,11 @@ def load_runs(results):
     path = os.path.join(results, "runs.tsv")
     if not os.path.exists(path):
         return []
+
+    def num(row, key):
+        value = row.get(key)
+        return int(value) if value not in (None, "") else None
+
     runs = []
     with open(path, newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):
@@ -118,22 +131,32 @@ def load_runs(results):
                 with open(wrk_path) as wf:
                     parsed = parse_wrk(wf.read())
             clk = float(row["clk_tck"] or 100)
-            cpu_s = int(row["cpu_ticks"]) / clk if row["cpu_ticks"] else None
-            client_total = int(row["client_total"] or 0)
+            ticks, wall = num(row, "cpu_ticks"), num(row, "wall_ticks")
+            srv_busy, cli_busy = num(row, "server_cpu_busy"), num(row, "client_cpu_busy")
+            wrk_ticks = num(row, "wrk_ticks")
+            cpu_s = ticks / clk if ticks is not None else None
             run = {
                 "round": int(row["round"]),
                 "endpoint": row["endpoint"],
                 "server": row["server"],
                 "status": row["status"],
                 "cpu_s": cpu_s,
-                "vmhwm_kb": int(row["vmhwm_kb"]) if row["vmhwm_kb"] else None,
-                "client_util": (int(row["client_busy"]) / client_total) if client_total else None,
+                "vmhwm_kb": num(row, "vmhwm_kb"),
+                "server_util": ticks / wall if (ticks is not None and wall) else None,
+                "client_util": cli_busy / wall if (cli_busy is not None and wall) else None,
+                # Share of each measurement CPU that went to anything but the server / wrk
+                # (other processes, or interrupts not charged to them). run.sh redoes runs
+                # where this is high.
+                "foreign_srv": (srv_busy - ticks) / wall
+                if (wall and srv_busy is not None and ticks is not None) else None,
+                "foreign_cli": (cli_busy - wrk_ticks) / wall
+                if (wall and cli_busy is not None and wrk_ticks is not None) else None,
                 **parsed,
             }
-            if run.get("requests") is None:
-                run["status"] = "failed" if run["status"] == "ok" else run["status"]
-            secs = run.get("seconds")
-            run["server_util"] = (cpu_s / secs) if (cpu_s is not None and secs) else None
+            if run["status"] == "ok" and run.get("requests") is None:
+                run["status"] = "unparsable wrk output"
+            if ep_is_pipelined(run["endpoint"]):
+                run["p99_us"] = None
             run["req_per_cpu"] = (run["requests"] / cpu_s) if (cpu_s and run.get("requests")) else None
             runs.append(run)
     return runs
@@ -169,12 +192,18 @@ def throughput_table(runs):
             }
             for r in rs:
                 problems = []
-                if r["status"] != "ok":
+                if r["status"] == "disturbed":
+                    problems.append("disturbed, left out of the medians (and redone)")
+                elif r["status"] != "ok":
                     problems.append(r["status"])
                 if r.get("non2xx"):
                     problems.append(f"{r['non2xx']} non-2xx responses")
                 if r.get("socket_errors"):
                     problems.append(f"{r['socket_errors']} socket errors")
+                for key, who in (("foreign_srv", "server"), ("foreign_cli", "wrk")):
+                    if (r.get(key) or 0) > FOREIGN_LIMIT:
+                        problems.append(f"{100 * r[key]:.0f}% of the {who}'s CPU went to "
+                                        "other work")
                 if problems:
                     notes.append(f"- {server} on {ep}, round {r['round']}: {', '.join(problems)}")
         base = med.get("hyper", {})

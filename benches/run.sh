@@ -28,6 +28,11 @@
 #   MODE [all]      all | rps | idle             IDLE_CONNS [10000]
 #   PIPELINE_DEPTH [16]                          BASE_PORT [18080] (one new port per start)
 #   SERVER_CPU [0]  CLIENT_CPU [1]               BUILD [1]     0 = use existing binaries
+#   QUIET_WAIT [600]  before each measurement, wait up to this many seconds for the machine to
+#                     be idle (all CPUs under QUIET_MAX_PCT [10]% busy over 0.5 s)
+#   DISTURBED_PCT [10], RETRIES [3]: a run during which more than DISTURBED_PCT% of the server's
+#                     or wrk's CPU went to other work is marked "disturbed" (left out of the
+#                     medians) and redone, up to RETRIES times
 #   FERRAPI_BIN [target/bench/release/hello_server]
 #   FERRAPI_ARGS ["--host 127.0.0.1 --port {port}"]  ({port} is substituted)
 #   OUT [target/bench/results/<timestamp>]
@@ -58,6 +63,10 @@ BIN_DIR=$ROOT/$TARGET_DIR/release
 FERRAPI_BIN=${FERRAPI_BIN:-$BIN_DIR/hello_server}
 FERRAPI_ARGS=${FERRAPI_ARGS:-"--host 127.0.0.1 --port {port}"}
 OUT=${OUT:-$ROOT/$TARGET_DIR/results/$(date +%Y%m%d-%H%M%S)}
+QUIET_WAIT=${QUIET_WAIT:-600}
+QUIET_MAX_PCT=${QUIET_MAX_PCT:-10}
+DISTURBED_PCT=${DISTURBED_PCT:-10}
+RETRIES=${RETRIES:-3}
 STARTUP_TIMEOUT=10
 
 case $MODE in all | rps | idle) ;; *)
@@ -139,9 +148,19 @@ start_server() { # name tag -> sets PID, PORT
     PORT=$NEXT_PORT
     NEXT_PORT=$((NEXT_PORT + 1))
     cmd=$(server_cmd "$name" "$PORT")
-    # shellcheck disable=SC2086 # word splitting of the command line is intended
-    taskset -c "$SERVER_CPU" $cmd >"$OUT/logs/$tag.log" 2>&1 &
+    # The launcher writes its own pid and then execs taskset, which execs the server, so the
+    # pid in the file is the server's own (not a wrapper shell's, whatever bash decides to do
+    # with background jobs).
+    rm -f "$OUT/server.pid"
+    # shellcheck disable=SC2016,SC2086 # $$ is for the inner shell; $cmd is split on purpose
+    bash -c 'echo $$ >"$1"; shift; exec "$@"' launcher "$OUT/server.pid" \
+        taskset -c "$SERVER_CPU" $cmd >"$OUT/logs/$tag.log" 2>&1 &
     PID=$!
+    for _ in $(seq 100); do
+        [[ -s $OUT/server.pid ]] && break
+        sleep 0.01
+    done
+    if [[ -s $OUT/server.pid ]]; then PID=$(<"$OUT/server.pid"); fi
     deadline=$((SECONDS + STARTUP_TIMEOUT))
     until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/"; do
         if ! kill -0 "$PID" 2>/dev/null; then
@@ -158,6 +177,13 @@ start_server() { # name tag -> sets PID, PORT
         fi
         sleep 0.05
     done
+    case $(readlink "/proc/$PID/exe") in
+    */bash | */taskset)
+        log "pid $PID is a wrapper, not the $name server; refusing to measure it"
+        stop_server
+        return 1
+        ;;
+    esac
 }
 
 stop_server() {
@@ -184,9 +210,28 @@ status_kb() { # pid field -> value in kB
     awk -v k="$2:" '$1 == k { print $2 }' /proc/"$1"/status
 }
 
-client_cpu_ticks() { # -> "busy total" jiffies of CPU $CLIENT_CPU
-    awk -v c="cpu$CLIENT_CPU" '$1 == c {
+cpu_jiffies() { # cpu-index -> "busy total" jiffies of that CPU from /proc/stat
+    awk -v c="cpu$1" '$1 == c {
         busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; print busy, total }' /proc/stat
+}
+
+wait_quiet() { # wait (at most QUIET_WAIT s) until the machine is idle before a measurement
+    local deadline=$((SECONDS + QUIET_WAIT)) warned=0 b0 t0 b1 t1
+    while :; do
+        read -r b0 t0 < <(cpu_jiffies "")
+        sleep 0.5
+        read -r b1 t1 < <(cpu_jiffies "")
+        if (((b1 - b0) * 100 <= QUIET_MAX_PCT * (t1 - t0))); then return 0; fi
+        if ((SECONDS > deadline)); then
+            log "machine still busy ($(((b1 - b0) * 100 / (t1 - t0 + 1)))% CPU); measuring anyway"
+            return 0
+        fi
+        if ((!warned)); then
+            log "machine busy ($(((b1 - b0) * 100 / (t1 - t0 + 1)))% CPU, other work running?); waiting up to ${QUIET_WAIT}s"
+            warned=1
+        fi
+        sleep 2
+    done
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -239,15 +284,39 @@ smoke_check() { # name: one fresh server, check every endpoint answers what it s
 
 # ---------------------------------------------------------------------------------------------
 # Throughput runs.
-run_one() { # round endpoint server
-    local round=$1 ep=$2 name=$3 path tag wrk_out target=()
-    local c0 c1 cl0 cl1 b0 b1 t0 t1 hwm status=ok
+CHILD_MS=0
+children_cpu_ms() { # sets CHILD_MS: CPU ms used so far by this shell's reaped children (wrk)
+    # `times` must run in this shell (a subshell's counters start at zero), so this function
+    # is called directly (never as `$(...)`), and its output goes through a file parsed with
+    # builtins only.
+    local line mins secs word
+    times >"$OUT/times.tmp"
+    { read -r _ && read -r line; } <"$OUT/times.tmp"
+    CHILD_MS=0
+    for word in $line; do # "1m2.345s 0m0.120s": children's user and system time
+        mins=${word%%m*}
+        secs=${word#*m}
+        secs=${secs%s}
+        CHILD_MS=$((CHILD_MS + mins * 60000 + 10#${secs%.*} * 1000 + 10#${secs#*.}))
+    done
+}
+
+now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
+
+LAST_STATUS=
+run_one() { # round endpoint server attempt
+    local round=$1 ep=$2 name=$3 attempt=$4 path tag wrk_out target=()
+    local c0 c1 cl0 cl1 sv0 sv1 w0 w1 e0 e1 wall hwm status=ok
+    local srv_ticks wrk_ticks foreign_srv foreign_cli
     path=$(endpoint_path "$ep")
     tag="$ep.$name.r$round"
+    ((attempt > 1)) && tag+=".a$attempt"
     wrk_out="raw/$tag.wrk"
+    wait_quiet
     if ! start_server "$name" "$tag"; then
-        printf '%s\t%s\t%s\t\t%s\t\t\t\t%s\tstartup-failed\n' "$round" "$ep" "$name" \
-            "$CLK_TCK" "$wrk_out" >>"$OUT/runs.tsv"
+        printf '%s\t%s\t%s\t\t%s\t\t\t\t\t\t%s\t%s\tstartup-failed\n' "$round" "$ep" "$name" \
+            "$CLK_TCK" "$attempt" "$wrk_out" >>"$OUT/runs.tsv"
+        LAST_STATUS=startup-failed
         return 0
     fi
     target=("http://127.0.0.1:$PORT$path")
@@ -259,12 +328,20 @@ run_one() { # round endpoint server
             wrk -t1 -c"$CONNS" -d"${WARMUP}s" "${target[@]}" >/dev/null 2>&1 || true
     fi
     c0=$(cpu_ticks "$PID")
-    cl0=$(client_cpu_ticks)
+    cl0=$(cpu_jiffies "$CLIENT_CPU")
+    sv0=$(cpu_jiffies "$SERVER_CPU")
+    children_cpu_ms
+    w0=$CHILD_MS
+    e0=$(now_us)
     if ! timeout $((DURATION + 30)) taskset -c "$CLIENT_CPU" \
         wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${target[@]}" >"$OUT/$wrk_out" 2>&1; then
         status=wrk-failed
     fi
-    cl1=$(client_cpu_ticks)
+    e1=$(now_us)
+    children_cpu_ms
+    w1=$CHILD_MS
+    cl1=$(cpu_jiffies "$CLIENT_CPU")
+    sv1=$(cpu_jiffies "$SERVER_CPU")
     if kill -0 "$PID" 2>/dev/null; then
         c1=$(cpu_ticks "$PID")
         hwm=$(status_kb "$PID" VmHWM)
@@ -274,12 +351,24 @@ run_one() { # round endpoint server
         hwm=
     fi
     stop_server
-    read -r b0 t0 <<<"$cl0"
-    read -r b1 t1 <<<"$cl1"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$ep" "$name" \
-        $((c1 - c0)) "$CLK_TCK" "$hwm" $((b1 - b0)) $((t1 - t0)) "$wrk_out" "$status" \
-        >>"$OUT/runs.tsv"
-    log "round $round $ep $name: $(awk '/^Requests\/sec/ {print $2 " req/s"}' "$OUT/$wrk_out") ($status)"
+    # Busy jiffies come from /proc/stat; an idle tickless CPU's idle time is accounted late,
+    # so utilisation is taken against wall-clock time rather than /proc/stat's own total.
+    wall=$(((e1 - e0) * CLK_TCK / 1000000))
+    srv_ticks=$((c1 - c0))
+    wrk_ticks=$(((w1 - w0) * CLK_TCK / 1000))
+    cl0=${cl0%% *} cl1=${cl1%% *} sv0=${sv0%% *} sv1=${sv1%% *}
+    # Anything else that ran on the two measurement CPUs during the run disturbs it.
+    foreign_srv=$((((sv1 - sv0) - srv_ticks) * 100 / (wall + 1)))
+    foreign_cli=$((((cl1 - cl0) - wrk_ticks) * 100 / (wall + 1)))
+    if [[ $status == ok ]] && ((foreign_srv > DISTURBED_PCT || foreign_cli > DISTURBED_PCT)); then
+        status=disturbed
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$ep" "$name" \
+        "$srv_ticks" "$CLK_TCK" "$hwm" "$wall" $((sv1 - sv0)) $((cl1 - cl0)) "$wrk_ticks" \
+        "$attempt" "$wrk_out" "$status" >>"$OUT/runs.tsv"
+    log "round $round $ep $name: $(awk '/^Requests\/sec/ {print $2 " req/s"}' "$OUT/$wrk_out")" \
+        "($status; other load: ${foreign_srv}% of the server CPU, ${foreign_cli}% of the client CPU)"
+    LAST_STATUS=$status
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -298,7 +387,7 @@ run_one() { # round endpoint server
 
 # ---------------------------------------------------------------------------------------------
 if [[ $MODE == all || $MODE == rps ]]; then
-    printf 'round\tendpoint\tserver\tcpu_ticks\tclk_tck\tvmhwm_kb\tclient_busy\tclient_total\twrk_file\tstatus\n' \
+    printf 'round\tendpoint\tserver\tcpu_ticks\tclk_tck\tvmhwm_kb\twall_ticks\tserver_cpu_busy\tclient_cpu_busy\twrk_ticks\tattempt\twrk_file\tstatus\n' \
         >"$OUT/runs.tsv"
     for s in $SERVERS; do smoke_check "$s"; done
     for ((round = 1; round <= ROUNDS; round++)); do
@@ -306,7 +395,10 @@ if [[ $MODE == all || $MODE == rps ]]; then
             mapfile -t list < <(servers_for "$ep")
             n=${#list[@]}
             for ((i = 0; i < n; i++)); do
-                run_one "$round" "$ep" "${list[$(((i + round - 1) % n))]}"
+                for ((attempt = 1; attempt <= 1 + RETRIES; attempt++)); do
+                    run_one "$round" "$ep" "${list[$(((i + round - 1) % n))]}" "$attempt"
+                    [[ $LAST_STATUS == disturbed ]] || break
+                done
             done
         done
     done
@@ -315,6 +407,7 @@ fi
 if [[ $MODE == all || $MODE == idle ]]; then
     : >"$OUT/idle.jsonl"
     for s in $SERVERS; do
+        wait_quiet
         if start_server "$s" "idle.$s"; then
             timeout 120 taskset -c "$CLIENT_CPU" python3 "$ROOT/benches/idle_conns.py" \
                 --pid "$PID" --port "$PORT" -n "$IDLE_CONNS" --label "$s" \

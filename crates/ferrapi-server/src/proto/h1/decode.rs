@@ -69,6 +69,14 @@ impl Decoder {
         }
     }
 
+    /// Body bytes still to come, when the framing says (`Content-Length`).
+    pub(crate) fn known_remaining(&self) -> Option<u64> {
+        match self {
+            Decoder::Length(rem) => Some(*rem),
+            Decoder::Chunked(_) => None,
+        }
+    }
+
     /// Whether the body has been decoded to its end.
     pub(crate) fn is_done(&self) -> bool {
         match self {

@@ -145,9 +145,11 @@ impl<T: Transport> Conn<T> {
                 return Next::Close;
             }
             self.wb.release();
+            // A new connection's first head is timed from accept, so idling before the first
+            // byte does not buy a slow client more time.
             let until = match started {
+                _ if self.served == 0 => deadline(idle_since, self.cfg.header_read_timeout),
                 Some(t) => deadline(t, self.cfg.header_read_timeout),
-                None if self.served == 0 => deadline(idle_since, self.cfg.header_read_timeout),
                 None => deadline(idle_since, self.cfg.keep_alive_timeout),
             };
             match self.rb.read(&self.io, &mut self.timer, until).await {
@@ -225,12 +227,12 @@ impl<T: Transport> Conn<T> {
                     r = &mut fut => Step::Done(r),
                     r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.cfg) => Step::Fed(r),
                 },
-                None if self.wb.has_pending() => tokio::select! {
+                None => tokio::select! {
                     biased;
                     r = &mut fut => Step::Done(r),
-                    r = self.wb.flush(&self.io) => Step::Flushed(r.is_ok()),
+                    r = self.wb.flush(&self.io), if self.wb.has_pending() => Step::Flushed(r.is_ok()),
+                    () = watch_peer(&self.io, &mut self.rb, self.cfg.max_head_size) => Step::PeerGone,
                 },
-                None => Step::Done((&mut fut).await),
             };
             match step {
                 Step::Done(Ok(response)) => break response,
@@ -252,7 +254,7 @@ impl<T: Transport> Conn<T> {
                         None => After::Abort,
                     };
                 }
-                Step::Flushed(false) => return After::Abort,
+                Step::Flushed(false) | Step::PeerGone => return After::Abort,
             }
         };
 
@@ -263,6 +265,15 @@ impl<T: Transport> Conn<T> {
             || framing == Framing::UntilClose
             || has_close_token(&parts.headers);
         if let Some(f) = feed.as_mut() {
+            let finished_without_reading = body.as_full().is_some() || body.exact_len() == Some(0);
+            if finished_without_reading
+                && f.decoder
+                    .known_remaining()
+                    .is_some_and(|rem| rem > MAX_DRAIN)
+            {
+                // Too much unread body to discard: say so now rather than by closing.
+                close = true;
+            }
             if f.expect_continue {
                 let streams = body.as_full().is_none() && body.exact_len() != Some(0);
                 if streams && !matches!(framing, Framing::NoBody { .. }) {
@@ -317,13 +328,18 @@ impl<T: Transport> Conn<T> {
 
         // Phase 3: make the connection ready for the next request.
         if let Some(mut f) = feed {
-            if !f.decoder.is_done()
-                && !close
-                && !f
+            if !f.decoder.is_done() && !close {
+                // The answer goes out before the leftover body is read: an early response (say a
+                // 401 to an upload) must not wait for the upload.
+                if self.wb.flush(&self.io).await.is_err() {
+                    return After::Abort;
+                }
+                if !f
                     .drain(&self.io, &mut self.rb, &mut self.timer, &self.cfg)
                     .await
-            {
-                close = true;
+                {
+                    close = true;
+                }
             }
         }
         if close {
@@ -361,7 +377,11 @@ impl<T: Transport> Conn<T> {
                         }
                     },
                 },
-                None => poll_fn(|cx| poll_body(body, cx)).await,
+                None => tokio::select! {
+                    biased;
+                    c = poll_fn(|cx| poll_body(body, cx)) => c,
+                    () = watch_peer(&self.io, &mut self.rb, self.cfg.max_head_size) => return Err(After::Abort),
+                },
             };
             let data = match step {
                 BodyStep::Data(data) => data,
@@ -444,6 +464,34 @@ enum Step {
     Done(Result<http::Response<Body>, Box<dyn Any + Send>>),
     Fed(Result<(), FeedError>),
     Flushed(bool),
+    /// The client closed the connection (or it failed) while the app was working.
+    PeerGone,
+}
+
+/// Resolves when the peer closes the connection or it fails, which is how a disconnect
+/// cancels the app (ASGI's `http.disconnect`; hyper drops the service future the same way).
+/// Bytes that arrive meanwhile (pipelined requests) are kept for later, up to `cap`; past it
+/// the watch stops reading, so a client cannot make the server buffer ahead without bound.
+///
+/// A client that half-closes its side after sending a request is treated as gone, as hyper
+/// does by default.
+async fn watch_peer<T: Transport>(io: &T, rb: &mut ReadBuf, cap: usize) {
+    loop {
+        if rb.buf.len() >= cap {
+            return std::future::pending().await;
+        }
+        match rb.try_read(io) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if poll_fn(|cx| io.poll_read_ready(cx)).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
 }
 
 enum BodyStep {

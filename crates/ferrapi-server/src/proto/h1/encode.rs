@@ -1,8 +1,10 @@
 //! Response encoding: the status line, default headers (`date`, `server`) before the app's,
 //! and the framing the server chooses (length, chunked, or until close).
 //!
-//! The server owns framing: an app's `Transfer-Encoding` is dropped and `Content-Length` is
-//! written from the body when the body knows its length. Header names go out lower-case (as
+//! The server owns framing and persistence: an app's `Transfer-Encoding` and `Connection` are
+//! dropped (an app's `Connection: close` still closes the connection), `Content-Length` is
+//! written from the body when the body knows its length, and `connection: close` or
+//! `keep-alive` is written from what the server will actually do. Header names go out lower-case (as
 //! `http` stores them, and as uvicorn writes them). `http::HeaderValue` cannot hold CR or LF,
 //! so no header injection is possible through a value.
 
@@ -57,13 +59,12 @@ pub(crate) fn head(
             dst.extend_from_slice(b"\r\n");
         }
     }
-    let mut app_connection = false;
     for (name, value) in headers {
-        if name == header::CONTENT_LENGTH || name == header::TRANSFER_ENCODING {
+        if name == header::CONTENT_LENGTH
+            || name == header::TRANSFER_ENCODING
+            || name == header::CONNECTION
+        {
             continue;
-        }
-        if name == header::CONNECTION {
-            app_connection = true;
         }
         dst.extend_from_slice(name.as_str().as_bytes());
         dst.extend_from_slice(b": ");
@@ -85,12 +86,10 @@ pub(crate) fn head(
         }
         | Framing::UntilClose => {}
     }
-    if !app_connection {
-        match conn {
-            ConnHeader::Close => dst.extend_from_slice(b"connection: close\r\n"),
-            ConnHeader::KeepAlive => dst.extend_from_slice(b"connection: keep-alive\r\n"),
-            ConnHeader::None => {}
-        }
+    match conn {
+        ConnHeader::Close => dst.extend_from_slice(b"connection: close\r\n"),
+        ConnHeader::KeepAlive => dst.extend_from_slice(b"connection: keep-alive\r\n"),
+        ConnHeader::None => {}
     }
     dst.extend_from_slice(b"\r\n");
 }

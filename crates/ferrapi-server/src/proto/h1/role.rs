@@ -244,8 +244,7 @@ fn build(
 
     let mut headers = HeaderMap::with_capacity(indices.len());
     let mut content_length: Option<u64> = None;
-    let mut chunked = false;
-    let mut has_te = false;
+    let mut coding = TransferCoding::default();
     let mut host_count = 0usize;
     let mut conn_close = false;
     let mut conn_keep_alive = false;
@@ -262,8 +261,7 @@ fn build(
             }
             content_length = Some(len);
         } else if name == header::TRANSFER_ENCODING {
-            has_te = true;
-            chunked = parse_transfer_encoding(raw, chunked)?;
+            coding.add_field(raw);
         } else if name == header::HOST {
             host_count += 1;
             if host_count > 1 {
@@ -291,7 +289,7 @@ fn build(
     if version == Version::HTTP_11 && host_count == 0 {
         return Err(HeadError::bad("Missing Host header"));
     }
-    let body = if has_te {
+    let body = if coding.present {
         if version == Version::HTTP_10 {
             return Err(HeadError::bad("Transfer-Encoding in an HTTP/1.0 request"));
         }
@@ -300,9 +298,7 @@ fn build(
                 "Both Content-Length and Transfer-Encoding present",
             ));
         }
-        if !chunked {
-            return Err(HeadError::bad("Transfer-Encoding must end with chunked"));
-        }
+        coding.check()?;
         BodyLength::Chunked
     } else {
         match content_length {
@@ -367,28 +363,51 @@ fn parse_content_length(raw: &[u8]) -> Result<u64, HeadError> {
     value.ok_or(INVALID)
 }
 
-/// Folds one `Transfer-Encoding` field into the running "ends with chunked" state.
-fn parse_transfer_encoding(raw: &[u8], mut chunked: bool) -> Result<bool, HeadError> {
-    let mut any = false;
-    for token in tokens(raw) {
-        any = true;
-        if chunked {
-            // Anything after chunked (including a second chunked) leaves the body unframed.
-            return Err(HeadError::bad("Transfer-Encoding must end with chunked"));
+/// What the `Transfer-Encoding` fields of a request say, folded over all of them.
+#[derive(Clone, Copy, Debug, Default)]
+struct TransferCoding {
+    present: bool,
+    /// The last coding seen is `chunked`.
+    ends_chunked: bool,
+    /// `chunked` appeared before the last coding (applied twice, or not last).
+    chunked_not_last: bool,
+    /// A coding other than `chunked` appeared.
+    other: bool,
+    /// A field had no coding at all.
+    empty: bool,
+}
+
+impl TransferCoding {
+    fn add_field(&mut self, raw: &[u8]) {
+        self.present = true;
+        let mut any = false;
+        for token in tokens(raw) {
+            any = true;
+            if self.ends_chunked {
+                self.chunked_not_last = true;
+            }
+            self.ends_chunked = token.eq_ignore_ascii_case(b"chunked");
+            self.other |= !self.ends_chunked;
         }
-        if token.eq_ignore_ascii_case(b"chunked") {
-            chunked = true;
-        } else {
+        self.empty |= !any;
+    }
+
+    /// RFC 9112 §6.3: when `chunked` is not the final coding the length cannot be known (400);
+    /// a final `chunked` after codings this server does not implement is 501 (§6.1).
+    fn check(self) -> Result<(), HeadError> {
+        if self.empty || !self.ends_chunked || self.chunked_not_last {
+            return Err(HeadError::bad(
+                "Transfer-Encoding must end with a single chunked",
+            ));
+        }
+        if self.other {
             return Err(HeadError {
                 status: StatusCode::NOT_IMPLEMENTED,
                 reason: "Unsupported Transfer-Encoding",
             });
         }
+        Ok(())
     }
-    if !any {
-        return Err(HeadError::bad("Invalid Transfer-Encoding header"));
-    }
-    Ok(chunked)
 }
 
 /// The comma-separated, whitespace-trimmed, non-empty list items of a header value.
@@ -472,6 +491,15 @@ mod tests {
         assert_eq!(status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
         assert_eq!(
             status("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            400
+        );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            400
+        );
+        assert_eq!(status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"), 501);
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \r\n\r\n"),
             400
         );
         let same = parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 3\r\n\r\n")
