@@ -189,7 +189,7 @@ fn random_input(rng: &mut Rng) -> Vec<u8> {
         _ => {
             let mut out = Vec::new();
             for _ in 0..1 + rng.below(40) {
-                let token: &[u8] = *rng.pick(TOKENS);
+                let token = *rng.pick(TOKENS);
                 out.extend_from_slice(token);
             }
             out
@@ -233,11 +233,11 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
             }
             5 => out.truncate(at),
             6 => {
-                let other: &[u8] = *rng.pick(SEEDS);
+                let other = *rng.pick(SEEDS);
                 out.extend_from_slice(other);
             }
             _ => {
-                let token: &[u8] = *rng.pick(TOKENS);
+                let token = *rng.pick(TOKENS);
                 out.splice(at..at, token.iter().copied());
             }
         }

@@ -637,7 +637,8 @@ impl Feed {
     }
 
     /// Waits for the app to ask for a chunk, then reads and hands over one. Cancel safe: it
-    /// only awaits the app's demand, a flush (which records progress) and socket reads.
+    /// only awaits the app's demand, a flush (which records progress) and socket reads (bytes
+    /// read are kept in the buffer).
     async fn feed_once<T: Transport>(
         &mut self,
         io: &T,
@@ -646,7 +647,14 @@ impl Feed {
         timer: &mut Timer,
         cfg: &Config,
     ) -> Result<(), FeedError> {
-        if poll_fn(|cx| self.feeder.poll_want(cx)).await == Want::Dropped {
+        // While the app is not asking for the body, the socket is still watched: a client that
+        // leaves cancels the app even if it never reads.
+        let want = tokio::select! {
+            biased;
+            want = poll_fn(|cx| self.feeder.poll_want(cx)) => want,
+            () = watch_peer(io, rb, cfg.max_head_size) => return Err(FeedError::Gone),
+        };
+        if want == Want::Dropped {
             self.state = FeedState::Dropped;
             return Ok(());
         }
