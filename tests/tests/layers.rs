@@ -13,7 +13,7 @@ fn an_app_written_against_the_framework_crate_serves_over_a_socket() {
         .unwrap();
     let addr = rt.block_on(async {
         let server = Server::bind("127.0.0.1:0").await.unwrap();
-        let addr = server.local_addr();
+        let addr = server.local_addr().unwrap();
         tokio::spawn(server.serve(|req: Request<Body>| async move {
             Response::new(Body::from(format!("layered {}", req.uri().path())))
         }));

@@ -4,14 +4,14 @@
 //! lives in `proto::h1`. uvicorn has none of the timeouts below and no head or body limits
 //! (anchors §1.12); the defaults follow nginx and hyper where uvicorn gives no guidance.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderValue;
-use tokio::net::TcpListener;
+use http::header::{HeaderName, HeaderValue};
 
 use crate::error::Error;
+use crate::listener::{BindTarget, StdListener, DEFAULT_BACKLOG};
+use crate::proxy::TrustedProxies;
 use crate::server::Server;
 
 /// Time a connection may stay idle between requests before it is closed (uvicorn's
@@ -39,6 +39,11 @@ pub const DEFAULT_MAX_HEADERS: usize = 100;
 /// `Content-Length` already says so). The same as uvicorn's WebSocket message limit.
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
 
+/// Time a graceful shutdown waits for requests in flight before closing what is left
+/// (uvicorn's `--timeout-graceful-shutdown` defaults to waiting forever, so one open stream keeps
+/// the process alive; 30 s is gunicorn's default).
+pub const DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The settled configuration one server runs with, shared by all its connections.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -53,6 +58,15 @@ pub(crate) struct Config {
     pub(crate) date_header: bool,
     pub(crate) root_path: Arc<str>,
     pub(crate) nodelay: bool,
+    pub(crate) default_headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) backlog: u32,
+    pub(crate) limit_concurrency: Option<usize>,
+    pub(crate) limit_max_requests: Option<u64>,
+    pub(crate) graceful_shutdown_timeout: Duration,
+    pub(crate) proxy_headers: bool,
+    pub(crate) forwarded_allow_ips: TrustedProxies,
+    pub(crate) access_log: bool,
+    pub(crate) access_log_json: bool,
 }
 
 impl Default for Config {
@@ -69,6 +83,15 @@ impl Default for Config {
             date_header: true,
             root_path: Arc::from(""),
             nodelay: true,
+            default_headers: Vec::new(),
+            backlog: DEFAULT_BACKLOG,
+            limit_concurrency: None,
+            limit_max_requests: None,
+            graceful_shutdown_timeout: DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
+            proxy_headers: true,
+            forwarded_allow_ips: TrustedProxies::default(),
+            access_log: false,
+            access_log_json: false,
         }
     }
 }
@@ -86,7 +109,7 @@ impl Default for Config {
 ///     .max_body_size(Some(1024 * 1024))
 ///     .bind("127.0.0.1:8000")
 ///     .await?;
-/// println!("listening on {}", server.local_addr());
+/// println!("listening on {:?}", server.local_addr());
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -170,17 +193,95 @@ impl Builder {
         self
     }
 
+    /// Extra headers sent on every response, after `date` and `server` and before the app's
+    /// (uvicorn's `--header`); the app's own value wins. A `server` header here replaces the
+    /// default `Server` header.
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        if name == http::header::SERVER {
+            self.config.server_header = Some(value);
+        } else {
+            self.config.default_headers.push((name, value));
+        }
+        self
+    }
+
+    /// The listen backlog (uvicorn's `--backlog`, default 2048).
+    pub fn backlog(mut self, backlog: u32) -> Self {
+        self.config.backlog = backlog.max(1);
+        self
+    }
+
+    /// Most requests handled at once; a request beyond it gets `503 Service Unavailable` at
+    /// once (uvicorn's `--limit-concurrency`). Unlike uvicorn, idle keep-alive connections do
+    /// not count, so a limit of 1 still serves one request at a time. Default: no limit.
+    pub fn limit_concurrency(mut self, limit: Option<usize>) -> Self {
+        self.config.limit_concurrency = limit.map(|l| l.max(1));
+        self
+    }
+
+    /// Starts a graceful shutdown after this many requests (uvicorn's `--limit-max-requests`),
+    /// so a supervisor can replace the process. Default: no limit.
+    pub fn limit_max_requests(mut self, limit: Option<u64>) -> Self {
+        self.config.limit_max_requests = limit.map(|l| l.max(1));
+        self
+    }
+
+    /// How long a graceful shutdown waits for requests in flight before closing the rest
+    /// ([`DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT`]).
+    pub fn graceful_shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.config.graceful_shutdown_timeout = timeout;
+        self
+    }
+
+    /// Whether to honour `X-Forwarded-*` and `Forwarded` headers from trusted peers (default
+    /// `true`, as uvicorn).
+    pub fn proxy_headers(mut self, enabled: bool) -> Self {
+        self.config.proxy_headers = enabled;
+        self
+    }
+
+    /// The peers trusted to set proxy headers (default loopback: `127.0.0.1,::1`).
+    pub fn forwarded_allow_ips(mut self, trusted: TrustedProxies) -> Self {
+        self.config.forwarded_allow_ips = trusted;
+        self
+    }
+
+    /// Whether to log one line per completed request at target `ferrapi::access` (default
+    /// `false` for the library; the `run` entry point turns it on, as uvicorn does).
+    pub fn access_log(mut self, enabled: bool) -> Self {
+        self.config.access_log = enabled;
+        self
+    }
+
     /// Binds a TCP listener (an `address:port` string, or anything `tokio` can resolve) and
     /// returns the server, ready to [`serve`](Server::serve). Port 0 picks a free port, which
     /// [`Server::local_addr`] then reports.
     pub async fn bind(self, addr: impl tokio::net::ToSocketAddrs) -> Result<Server, Error> {
-        let listener = TcpListener::bind(addr).await.map_err(Error::bind)?;
-        self.from_listener(listener)
+        let mut addrs = tokio::net::lookup_host(addr).await.map_err(Error::bind)?;
+        let addr = addrs.next().ok_or_else(|| {
+            Error::bind(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the address resolved to nothing",
+            ))
+        })?;
+        self.bind_target(&BindTarget::Tcp(addr))
     }
 
-    /// Serves on a listener bound elsewhere (socket activation, tests).
-    pub fn from_listener(self, listener: TcpListener) -> Result<Server, Error> {
-        let local: SocketAddr = listener.local_addr().map_err(Error::bind)?;
-        Ok(Server::new(listener, local, self.config))
+    /// Binds a TCP address, a Unix socket path, or adopts an inherited descriptor.
+    pub fn bind_target(self, target: &BindTarget) -> Result<Server, Error> {
+        let listener =
+            StdListener::bind(target, self.config.backlog, false).map_err(Error::bind)?;
+        Ok(Server::new(listener, self.config))
+    }
+
+    /// Serves on a TCP listener bound elsewhere (tests, custom socket setup).
+    pub fn from_listener(self, listener: tokio::net::TcpListener) -> Result<Server, Error> {
+        let std = listener.into_std().map_err(Error::bind)?;
+        let listener = StdListener::from_std_tcp(std).map_err(Error::bind)?;
+        Ok(Server::new(listener, self.config))
+    }
+
+    pub(crate) fn into_config(self) -> Config {
+        self.config
     }
 }

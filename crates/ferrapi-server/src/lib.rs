@@ -37,21 +37,32 @@
 
 mod app;
 mod body;
+mod cli;
 mod config;
 mod error;
+mod listener;
 mod proto;
+mod proxy;
+mod run;
 mod scope;
 mod server;
+mod shutdown;
 
 pub use app::{App, BoxError};
 pub use body::{Body, BodyError};
+pub use cli::{run, Cli};
 pub use config::{
-    Builder, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT,
-    DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_URI_LENGTH,
+    Builder, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_URI_LENGTH,
 };
 pub use error::Error;
+pub use listener::{BindTarget, DEFAULT_BACKLOG};
+pub use proxy::TrustedProxies;
+pub use run::{LogFormat, LogLevel, Runner, RuntimeFlavor, EXIT_STARTUP_FAILURE};
 pub use scope::{Scheme, Scope};
 pub use server::Server;
+pub use shutdown::ShutdownSignal;
 
 /// The guide to this layer (`docs/server.md`), with the app contract laid beside ASGI.
 #[doc = include_str!("../../../docs/server.md")]

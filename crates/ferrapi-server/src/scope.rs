@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use http::Version;
 
+use crate::shutdown::ShutdownSignal;
+
 /// The URL scheme the connection was made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scheme {
@@ -36,11 +38,12 @@ pub struct Scope {
     scheme: Scheme,
     root_path: Arc<str>,
     version: Version,
+    shutdown: ShutdownSignal,
 }
 
 impl Scope {
     /// Builds a scope; the server does this for every request, test clients and middleware
-    /// may do it too.
+    /// may do it too. Its shutdown signal never fires; see [`Scope::with_shutdown_signal`].
     pub fn new(
         client: Option<SocketAddr>,
         server: Option<SocketAddr>,
@@ -54,7 +57,19 @@ impl Scope {
             scheme,
             root_path,
             version,
+            shutdown: ShutdownSignal::never(),
         }
+    }
+
+    /// Replaces the shutdown signal.
+    pub fn with_shutdown_signal(mut self, signal: ShutdownSignal) -> Scope {
+        self.shutdown = signal;
+        self
+    }
+
+    /// Fires when the server starts a graceful shutdown: long-lived responses should end.
+    pub fn shutdown_signal(&self) -> ShutdownSignal {
+        self.shutdown.clone()
     }
 
     /// The peer's address (ASGI `scope["client"]`), when known.
@@ -83,6 +98,10 @@ impl Scope {
     /// The HTTP version of the request (ASGI `scope["http_version"]`).
     pub fn http_version(&self) -> Version {
         self.version
+    }
+
+    pub(crate) fn set_http_version(&mut self, version: Version) {
+        self.version = version;
     }
 
     /// Replaces the client address, as a trusted proxy header does.

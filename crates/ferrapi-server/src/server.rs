@@ -1,18 +1,20 @@
-//! The listener loop: accept connections and serve each on its own task.
+//! The listener loop: accept connections, serve each on its own task, and drain gracefully.
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::task::JoinSet;
 
 use crate::app::App;
 use crate::config::{Builder, Config};
 use crate::error::Error;
+use crate::listener::{Listener, StdListener};
 use crate::proto::h1::dispatch::{serve_connection, ConnInfo};
 use crate::scope::Scheme;
+use crate::shutdown::{Drain, ShutdownSignal};
 
 /// Pause after an accept error caused by resource exhaustion (`EMFILE` and friends), so that a
 /// full file table does not turn the accept loop into a busy loop.
@@ -36,9 +38,44 @@ const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(50);
 /// ```
 #[derive(Debug)]
 pub struct Server {
-    listener: TcpListener,
-    local: SocketAddr,
-    config: Arc<Config>,
+    listener: StdListener,
+    config: Config,
+}
+
+/// What every connection of one server shares: settings, the drain state and counters.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) cfg: Config,
+    pub(crate) drain: Arc<Drain>,
+    /// Requests being handled right now (for `limit_concurrency`).
+    pub(crate) in_flight: AtomicUsize,
+    /// Requests served so far (for `limit_max_requests`).
+    pub(crate) served: AtomicU64,
+}
+
+impl Shared {
+    pub(crate) fn new(cfg: Config, drain: Arc<Drain>) -> Arc<Shared> {
+        Arc::new(Shared {
+            cfg,
+            drain,
+            in_flight: AtomicUsize::new(0),
+            served: AtomicU64::new(0),
+        })
+    }
+
+    /// Counts a request; starts the drain when `limit_max_requests` is reached.
+    pub(crate) fn count_request(&self) {
+        if let Some(limit) = self.cfg.limit_max_requests {
+            if self.served.fetch_add(1, Ordering::Relaxed) + 1 == limit {
+                tracing::info!(limit, "maximum number of requests reached; shutting down");
+                self.drain.start();
+            }
+        }
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> ShutdownSignal {
+        ShutdownSignal::new(self.drain.clone())
+    }
 }
 
 impl Server {
@@ -52,17 +89,14 @@ impl Server {
         Builder::new().bind(addr).await
     }
 
-    pub(crate) fn new(listener: TcpListener, local: SocketAddr, config: Config) -> Server {
-        Server {
-            listener,
-            local,
-            config: Arc::new(config),
-        }
+    pub(crate) fn new(listener: StdListener, config: Config) -> Server {
+        Server { listener, config }
     }
 
-    /// The address the server listens on (useful after binding port 0).
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local
+    /// The TCP address the server listens on (useful after binding port 0); `None` for a Unix
+    /// socket.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.listener.local_addr()
     }
 
     /// Runs the app's startup hook, then serves connections until an unrecoverable accept
@@ -71,9 +105,10 @@ impl Server {
         self.serve_with_shutdown(app, std::future::pending()).await
     }
 
-    /// Like [`serve`](Server::serve), but stops accepting when `signal` completes, then runs
-    /// the app's shutdown hook and returns. Connections already accepted keep running on
-    /// their tasks until they finish or the runtime stops.
+    /// Like [`serve`](Server::serve), but drains gracefully when `signal` completes: the
+    /// listener closes, idle connections close, requests in flight finish (with
+    /// `connection: close`) within the graceful-shutdown timeout, then the app's shutdown hook
+    /// runs and this returns.
     pub async fn serve_with_shutdown<A, F>(self, app: A, signal: F) -> Result<(), Error>
     where
         A: App,
@@ -81,42 +116,111 @@ impl Server {
     {
         app.startup().await.map_err(Error::startup)?;
         let app = Arc::new(app);
-        let mut signal = pin!(signal);
-        let result = loop {
-            let accepted = tokio::select! {
-                biased;
-                () = &mut signal => break Ok(()),
-                accepted = self.listener.accept() => accepted,
-            };
-            match accepted {
-                Ok((stream, peer)) => {
-                    if self.config.nodelay {
-                        // Not fatal: the connection still works, only with Nagle's delay.
-                        let _ = stream.set_nodelay(true);
-                    }
-                    let info = ConnInfo {
-                        peer: Some(peer),
-                        local: Some(self.local),
-                        scheme: Scheme::Http,
-                    };
-                    tokio::spawn(serve_connection(
-                        stream,
-                        app.clone(),
-                        self.config.clone(),
-                        info,
-                    ));
-                }
-                Err(err) if is_transient(&err) => {
-                    tracing::warn!(error = %err, "accept failed; retrying");
-                    if is_exhaustion(&err) {
-                        tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
-                    }
-                }
-                Err(err) => break Err(Error::accept(err)),
-            }
+        let shared = Shared::new(self.config, Drain::new());
+        let listener = self.listener.into_tokio().map_err(Error::bind)?;
+        let worker = run_worker(listener, app.clone(), shared.clone());
+        let drain = shared.drain.clone();
+        let trigger = async move {
+            signal.await;
+            drain.start();
         };
+        let (result, ()) = tokio::join!(worker, async {
+            tokio::select! {
+                () = trigger => {},
+                () = shared.drain.wait() => {},
+            }
+        });
         app.shutdown().await;
         result
+    }
+}
+
+/// One worker: accepts until the drain starts, then waits for its connections (up to the
+/// graceful-shutdown timeout) and closes the rest.
+pub(crate) async fn run_worker<A: App>(
+    listener: Listener,
+    app: Arc<A>,
+    shared: Arc<Shared>,
+) -> Result<(), Error> {
+    let mut conns = JoinSet::new();
+    let result = loop {
+        let accepted = tokio::select! {
+            biased;
+            () = shared.drain.wait() => break Ok(()),
+            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+            accepted = accept(&listener) => accepted,
+        };
+        match accepted {
+            Ok(Accepted::Tcp(stream, peer, local)) => {
+                if shared.cfg.nodelay {
+                    // Not fatal: the connection still works, only with Nagle's delay.
+                    let _ = stream.set_nodelay(true);
+                }
+                let info = ConnInfo {
+                    peer: Some(peer),
+                    local: Some(local),
+                    scheme: Scheme::Http,
+                };
+                conns.spawn(serve_connection(stream, app.clone(), shared.clone(), info));
+            }
+            Ok(Accepted::Unix(stream)) => {
+                let info = ConnInfo {
+                    peer: None,
+                    local: None,
+                    scheme: Scheme::Http,
+                };
+                conns.spawn(serve_connection(stream, app.clone(), shared.clone(), info));
+            }
+            Err(err) if is_transient(&err) => {
+                tracing::warn!(error = %err, "accept failed; retrying");
+                if is_exhaustion(&err) {
+                    tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
+                }
+            }
+            Err(err) => {
+                shared.drain.start();
+                break Err(Error::accept(err));
+            }
+        }
+    };
+    // New connections are refused from here on.
+    drop(listener);
+    if !conns.is_empty() {
+        tracing::info!(
+            connections = conns.len(),
+            "waiting for connections to close"
+        );
+    }
+    let timeout = tokio::time::sleep(shared.cfg.graceful_shutdown_timeout);
+    tokio::select! {
+        () = async { while conns.join_next().await.is_some() {} } => {}
+        () = timeout => {
+            tracing::warn!(
+                connections = conns.len(),
+                "graceful shutdown timeout exceeded; closing the remaining connections"
+            );
+            conns.shutdown().await;
+        }
+    }
+    result
+}
+
+enum Accepted {
+    Tcp(tokio::net::TcpStream, SocketAddr, SocketAddr),
+    Unix(tokio::net::UnixStream),
+}
+
+async fn accept(listener: &Listener) -> std::io::Result<Accepted> {
+    match listener.inner() {
+        Listener::Tcp(l, local) => {
+            let (stream, peer) = l.accept().await?;
+            Ok(Accepted::Tcp(stream, peer, *local))
+        }
+        Listener::Unix(l) => {
+            let (stream, _) = l.accept().await?;
+            Ok(Accepted::Unix(stream))
+        }
+        Listener::Guarded { .. } => unreachable!("inner() unwraps guards"),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The server layer alone: no routing library, just an async function over `http` types.
 //!
 //! ```text
-//! cargo run --release -p ferrapi-examples --bin hello_server -- --port 8000
+//! cargo run --release -p ferrapi-examples --bin hello_server -- --port 8000 --no-access-log
 //! curl localhost:8000/plaintext
 //! ```
 //!
@@ -14,7 +14,7 @@
 
 use bytes::Bytes;
 use ferrapi_server::http::{header, HeaderValue, Method};
-use ferrapi_server::{Body, Request, Response, Server, StatusCode};
+use ferrapi_server::{Body, Request, Response, StatusCode};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -112,27 +112,7 @@ fn status(code: StatusCode, message: &'static str) -> Response<Body> {
     res
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    let addr = ferrapi_examples::listen_addr("hello_server");
-    let server = match Server::bind(addr).await {
-        Ok(server) => server,
-        Err(err) => {
-            eprintln!("hello_server: {err}");
-            std::process::exit(3);
-        }
-    };
-    println!("hello_server listening on http://{}", server.local_addr());
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    if let Err(err) = server.serve_with_shutdown(app, shutdown).await {
-        eprintln!("hello_server: {err}");
-        std::process::exit(3);
-    }
+fn main() -> std::process::ExitCode {
+    // Every flag of the server (`--help` lists them): host, port, workers, limits, timeouts…
+    ferrapi_server::run(app)
 }

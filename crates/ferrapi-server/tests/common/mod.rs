@@ -123,7 +123,7 @@ impl Drop for TestServer {
 /// Binds `127.0.0.1:0` with `builder` and serves `app` on a spawned task.
 pub async fn serve<A: App>(builder: Builder, app: A) -> TestServer {
     let server = builder.bind("127.0.0.1:0").await.expect("bind");
-    let addr = server.local_addr();
+    let addr = server.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(server.serve_with_shutdown(app, async move {
         let _ = rx.await;

@@ -12,6 +12,7 @@ use std::future::poll_fn;
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -28,7 +29,9 @@ use super::role::{self, BodyLength, Head, HeadError, Persist};
 use crate::app::App;
 use crate::body::{self, Body, BodyError, BodyErrorKind, Feeder, Want};
 use crate::config::Config;
+use crate::proxy;
 use crate::scope::{Scheme, Scope};
+use crate::server::Shared;
 
 /// Unread request body the server will read and discard to keep a connection alive after the
 /// app answered without reading it; a larger remainder closes the connection instead.
@@ -53,18 +56,32 @@ pub(crate) struct ConnInfo {
 pub(crate) async fn serve_connection<T: Transport, A: App>(
     io: T,
     app: Arc<A>,
-    cfg: Arc<Config>,
+    shared: Arc<Shared>,
     info: ConnInfo,
 ) {
     let accepted = Instant::now();
+    let cfg = &shared.cfg;
+    let scope = Scope::new(
+        info.peer,
+        info.local,
+        info.scheme,
+        cfg.root_path.clone(),
+        Version::HTTP_11,
+    )
+    .with_shutdown_signal(shared.shutdown_signal());
+    let trust_proxy =
+        cfg.proxy_headers && cfg.forwarded_allow_ips.trusts(info.peer.map(|p| p.ip()));
     let mut conn = Conn {
         timer: Timer::new(deadline(accepted, cfg.header_read_timeout)),
         io,
         rb: ReadBuf::new(),
         wb: WriteBuf::new(),
-        cfg,
-        info,
+        logged_client: info.peer,
+        scope,
+        trust_proxy,
         served: 0,
+        outcome: None,
+        shared,
     };
     conn.run(&*app, accepted).await;
 }
@@ -74,9 +91,35 @@ struct Conn<T> {
     rb: ReadBuf,
     wb: WriteBuf,
     timer: Timer,
-    cfg: Arc<Config>,
-    info: ConnInfo,
+    shared: Arc<Shared>,
+    /// The scope every request of this connection starts from.
+    scope: Scope,
+    /// The peer may set proxy headers.
+    trust_proxy: bool,
     served: u64,
+    /// Status and body bytes of the response last written, for the access log.
+    outcome: Option<(StatusCode, u64)>,
+    /// The client address of the current request, after proxy headers.
+    logged_client: Option<SocketAddr>,
+}
+
+/// Counts a request against `limit_concurrency` while it is handled.
+struct InFlight(Arc<Shared>);
+
+impl InFlight {
+    fn enter(shared: &Arc<Shared>, limit: usize) -> Option<InFlight> {
+        if shared.in_flight.fetch_add(1, Ordering::AcqRel) >= limit {
+            shared.in_flight.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(InFlight(shared.clone()))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The outcome of reading a request head.
@@ -133,8 +176,11 @@ impl<T: Transport> Conn<T> {
     async fn read_head(&mut self, idle_since: Instant) -> Next {
         let mut started: Option<Instant> = None;
         loop {
+            if self.rb.is_empty() && self.shared.drain.is_draining() {
+                return Next::Close;
+            }
             if !self.rb.is_empty() {
-                match role::parse_head(&mut self.rb.buf, &self.cfg) {
+                match role::parse_head(&mut self.rb.buf, &self.shared.cfg) {
                     Ok(Some(head)) => return Next::Head(head),
                     Ok(None) => {}
                     Err(err) => return Next::Reject(err),
@@ -148,11 +194,26 @@ impl<T: Transport> Conn<T> {
             // A new connection's first head is timed from accept, so idling before the first
             // byte does not buy a slow client more time.
             let until = match started {
-                _ if self.served == 0 => deadline(idle_since, self.cfg.header_read_timeout),
-                Some(t) => deadline(t, self.cfg.header_read_timeout),
-                None => deadline(idle_since, self.cfg.keep_alive_timeout),
+                _ if self.served == 0 => deadline(idle_since, self.shared.cfg.header_read_timeout),
+                Some(t) => deadline(t, self.shared.cfg.header_read_timeout),
+                None => deadline(idle_since, self.shared.cfg.keep_alive_timeout),
             };
-            match self.rb.read(&self.io, &mut self.timer, until).await {
+            let read = if started.is_none() {
+                // Idle between requests: a graceful shutdown closes the connection at once.
+                tokio::select! {
+                    biased;
+                    r = self.rb.read(&self.io, &mut self.timer, until) => r,
+                    () = self.shared.drain.wait() => {
+                        if self.rb.is_empty() {
+                            return Next::Close;
+                        }
+                        continue;
+                    }
+                }
+            } else {
+                self.rb.read(&self.io, &mut self.timer, until).await
+            };
+            match read {
                 Ok(0) => return Next::Close,
                 Err(ReadError::Io(err)) => {
                     tracing::debug!(error = %err, "connection read failed");
@@ -167,8 +228,67 @@ impl<T: Transport> Conn<T> {
         }
     }
 
-    /// One request and its response.
+    /// One request and its response, with the server-wide accounting around it: the
+    /// concurrency limit, the request count, and the access log.
     async fn exchange<A: App>(&mut self, app: &A, head: Head) -> After {
+        let started = self.shared.cfg.access_log.then(Instant::now);
+        let log_target = started.map(|_| (head.method.clone(), head.uri.clone(), head.version));
+        self.outcome = None;
+        let _in_flight = match self.shared.cfg.limit_concurrency {
+            Some(limit) => match InFlight::enter(&self.shared, limit) {
+                Some(guard) => Some(guard),
+                None => {
+                    self.reject(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+                    self.log_access(started, log_target);
+                    return After::Close;
+                }
+            },
+            None => None,
+        };
+        self.shared.count_request();
+        let after = self.respond(app, head).await;
+        self.log_access(started, log_target);
+        after
+    }
+
+    fn log_access(&self, started: Option<Instant>, target: Option<(Method, Uri, Version)>) {
+        let (Some(started), Some((method, uri, version))) = (started, target) else {
+            return;
+        };
+        let (status, bytes) = self
+            .outcome
+            .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, 0));
+        let client = self
+            .logged_client
+            .map_or_else(|| "-".to_string(), |c| c.to_string());
+        let path = uri.path_and_query().map_or("*", |p| p.as_str());
+        let micros = started.elapsed().as_micros() as u64;
+        if self.shared.cfg.access_log_json {
+            tracing::info!(
+                target: "ferrapi::access",
+                client = %client,
+                method = %method,
+                path = %path,
+                http_version = ?version,
+                status = status.as_u16(),
+                bytes,
+                duration_us = micros,
+                "request"
+            );
+        } else {
+            tracing::info!(
+                target: "ferrapi::access",
+                "{client} - \"{method} {path} {version:?}\" {} {} {bytes}B {}.{:03}ms",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                micros / 1000,
+                micros % 1000,
+            );
+        }
+    }
+
+    /// Serves one request: runs the app, writes its response, settles the connection.
+    async fn respond<A: App>(&mut self, app: &A, head: Head) -> After {
         let Head {
             method,
             uri,
@@ -186,7 +306,7 @@ impl<T: Transport> Conn<T> {
 
         let (body, mut feed) = match framing {
             BodyLength::Empty => (Body::empty(), None),
-            BodyLength::Known(n) if self.cfg.max_body_size.is_some_and(|max| n > max) => {
+            BodyLength::Known(n) if self.shared.cfg.max_body_size.is_some_and(|max| n > max) => {
                 self.reject(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
                 return After::Close;
             }
@@ -197,18 +317,24 @@ impl<T: Transport> Conn<T> {
             BodyLength::Chunked => Feed::start(None, Decoder::chunked(), expect_continue),
         };
 
+        let mut scope = self.scope.clone();
+        scope.set_http_version(version);
+        if self.trust_proxy {
+            let cfg = &self.shared.cfg;
+            proxy::apply(
+                &mut scope,
+                &headers,
+                &cfg.forwarded_allow_ips,
+                &cfg.root_path,
+            );
+        }
+        self.logged_client = scope.client();
         let mut req = Request::new(body);
         *req.method_mut() = method;
         *req.uri_mut() = uri;
         *req.version_mut() = version;
         *req.headers_mut() = headers;
-        req.extensions_mut().insert(Scope::new(
-            self.info.peer,
-            self.info.local,
-            self.info.scheme,
-            self.cfg.root_path.clone(),
-            version,
-        ));
+        req.extensions_mut().insert(scope);
 
         // Earlier pipelined responses go out before this request's body is awaited: the client
         // may be waiting for them before it sends more.
@@ -225,13 +351,13 @@ impl<T: Transport> Conn<T> {
                 Some(f) => tokio::select! {
                     biased;
                     r = &mut fut => Step::Done(r),
-                    r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.cfg) => Step::Fed(r),
+                    r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.shared.cfg) => Step::Fed(r),
                 },
                 None => tokio::select! {
                     biased;
                     r = &mut fut => Step::Done(r),
                     r = self.wb.flush(&self.io), if self.wb.has_pending() => Step::Flushed(r.is_ok()),
-                    () = watch_peer(&self.io, &mut self.rb, self.cfg.max_head_size) => Step::PeerGone,
+                    () = watch_peer(&self.io, &mut self.rb, self.shared.cfg.max_head_size) => Step::PeerGone,
                 },
             };
             match step {
@@ -261,9 +387,11 @@ impl<T: Transport> Conn<T> {
         // Phase 2: write the response.
         let (parts, mut body) = response.into_parts();
         let framing = response_framing(parts.status, &parts.headers, &body, is_head, version);
+        // While draining, the last request already received closes the connection.
         let mut close = persist == Persist::Close
             || framing == Framing::UntilClose
-            || has_close_token(&parts.headers);
+            || has_close_token(&parts.headers)
+            || (self.shared.drain.is_draining() && self.rb.is_empty());
         if let Some(f) = feed.as_mut() {
             let finished_without_reading = body.as_full().is_some() || body.exact_len() == Some(0);
             if finished_without_reading
@@ -301,16 +429,18 @@ impl<T: Transport> Conn<T> {
             &parts.headers,
             framing,
             conn_header,
-            &self.cfg,
+            &self.shared.cfg,
         );
+        let status = parts.status;
         drop(parts);
 
         let sent = match framing {
-            Framing::NoBody { .. } => Ok(()),
+            Framing::NoBody { .. } => Ok(0),
             _ => match body.as_full() {
                 Some(full) => {
+                    let len = full.len() as u64;
                     self.wb.push_bytes(full.clone());
-                    Ok(())
+                    Ok(len)
                 }
                 None => {
                     self.stream_body(&mut body, framing, &mut feed, &target)
@@ -319,8 +449,9 @@ impl<T: Transport> Conn<T> {
             },
         };
         drop(body);
-        if let Err(after) = sent {
-            return after;
+        match sent {
+            Ok(bytes) => self.outcome = Some((status, bytes)),
+            Err(after) => return after,
         }
         if self.wb.pending_len() >= MAX_PENDING_WRITE && self.wb.flush(&self.io).await.is_err() {
             return After::Abort;
@@ -335,7 +466,7 @@ impl<T: Transport> Conn<T> {
                     return After::Abort;
                 }
                 if !f
-                    .drain(&self.io, &mut self.rb, &mut self.timer, &self.cfg)
+                    .drain(&self.io, &mut self.rb, &mut self.timer, &self.shared.cfg)
                     .await
                 {
                     close = true;
@@ -357,7 +488,7 @@ impl<T: Transport> Conn<T> {
         framing: Framing,
         feed: &mut Option<Feed>,
         target: &Target,
-    ) -> Result<(), After> {
+    ) -> Result<u64, After> {
         // The head (and any `100 Continue`) leaves now: a streaming response's client should
         // see the status at once, and an echo's client may wait for it before sending more.
         if self.wb.flush(&self.io).await.is_err() {
@@ -369,7 +500,7 @@ impl<T: Transport> Conn<T> {
                 Some(f) => tokio::select! {
                     biased;
                     c = poll_fn(|cx| poll_body(body, cx)) => c,
-                    r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.cfg) => match r {
+                    r = f.feed_once(&self.io, &mut self.rb, &mut self.wb, &mut self.timer, &self.shared.cfg) => match r {
                         Ok(()) => continue,
                         Err(err) => {
                             f.feeder.fail(err.body_error());
@@ -380,7 +511,7 @@ impl<T: Transport> Conn<T> {
                 None => tokio::select! {
                     biased;
                     c = poll_fn(|cx| poll_body(body, cx)) => c,
-                    () = watch_peer(&self.io, &mut self.rb, self.cfg.max_head_size) => return Err(After::Abort),
+                    () = watch_peer(&self.io, &mut self.rb, self.shared.cfg.max_head_size) => return Err(After::Abort),
                 },
             };
             let data = match step {
@@ -424,15 +555,16 @@ impl<T: Transport> Conn<T> {
             }
             Framing::Chunked => {
                 self.wb.buf_mut().extend_from_slice(encode::LAST_CHUNK);
-                Ok(())
+                Ok(written)
             }
-            _ => Ok(()),
+            _ => Ok(written),
         }
     }
 
     /// Queues a plain-text error response; the caller closes the connection.
     fn reject(&mut self, status: StatusCode, reason: &str) {
-        encode::error(self.wb.buf_mut(), status, reason, &self.cfg);
+        encode::error(self.wb.buf_mut(), status, reason, &self.shared.cfg);
+        self.outcome = Some((status, reason.len() as u64));
     }
 
     /// Flushes, half-closes, and reads what the client still sends for a moment, so that
