@@ -7,15 +7,50 @@
 //! [`Scope`](crate::Scope) has one) learn that the server is going away, so long-lived
 //! streams can end. What is still open when the drain timeout expires is closed.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
+use tokio::sync::futures::OwnedNotified;
 use tokio::sync::Notify;
 
 #[derive(Debug, Default)]
 pub(crate) struct Drain {
     draining: AtomicBool,
-    notify: Notify,
+    notify: Arc<Notify>,
+}
+
+/// One connection's standing registration for the drain notification.
+///
+/// Registering a fresh `Notified` for every idle wait would take the notifier's lock twice per
+/// request; this registers once per connection and is then only polled.
+pub(crate) struct DrainWatch {
+    drain: Arc<Drain>,
+    notified: Pin<Box<OwnedNotified>>,
+    /// The waker the registration holds; polling again with the same waker only needs the
+    /// flag check, not the notifier's lock.
+    registered: Option<Waker>,
+}
+
+impl DrainWatch {
+    /// Ready once draining has started.
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.drain.is_draining() {
+            return Poll::Ready(());
+        }
+        if self
+            .registered
+            .as_ref()
+            .is_some_and(|w| w.will_wake(cx.waker()))
+        {
+            return Poll::Pending;
+        }
+        let ready = self.notified.as_mut().poll(cx);
+        self.registered = Some(cx.waker().clone());
+        ready
+    }
 }
 
 impl Drain {
@@ -27,6 +62,17 @@ impl Drain {
     pub(crate) fn start(&self) {
         if !self.draining.swap(true, Ordering::SeqCst) {
             self.notify.notify_waiters();
+        }
+    }
+
+    /// A registration for one connection.
+    pub(crate) fn watch(self: &Arc<Self>) -> DrainWatch {
+        let mut notified = Box::pin(self.notify.clone().notified_owned());
+        notified.as_mut().enable();
+        DrainWatch {
+            drain: self.clone(),
+            notified,
+            registered: None,
         }
     }
 

@@ -2,3 +2,4 @@
 
 pub(crate) mod date;
 pub(crate) mod h1;
+pub(crate) mod ws;

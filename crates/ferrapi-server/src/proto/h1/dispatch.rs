@@ -18,12 +18,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{self, HeaderMap};
+
 use http::{Method, Request, StatusCode, Uri, Version};
 use tokio::time::Instant;
 
 use super::decode::{Decoded, Decoder};
-use super::encode::{self, ConnHeader, Framing};
+use super::encode::{self, ConnHeader, Framing, ResponseMeta};
 use super::io::{deadline, ReadBuf, ReadError, Timer, Transport, WriteBuf, MAX_PENDING_WRITE};
 use super::role::{self, BodyLength, Head, HeadError, Persist};
 use crate::app::App;
@@ -32,6 +32,7 @@ use crate::config::Config;
 use crate::proxy;
 use crate::scope::{Scheme, Scope};
 use crate::server::Shared;
+use crate::shutdown::DrainWatch;
 
 /// Unread request body the server will read and discard to keep a connection alive after the
 /// app answered without reading it; a larger remainder closes the connection instead.
@@ -81,6 +82,7 @@ pub(crate) async fn serve_connection<T: Transport, A: App>(
         trust_proxy,
         served: 0,
         outcome: None,
+        drain: shared.drain.watch(),
         shared,
     };
     conn.run(&*app, accepted).await;
@@ -101,6 +103,8 @@ struct Conn<T> {
     outcome: Option<(StatusCode, u64)>,
     /// The client address of the current request, after proxy headers.
     logged_client: Option<SocketAddr>,
+    /// Wakes the connection when a graceful shutdown starts while it idles.
+    drain: DrainWatch,
 }
 
 /// Counts a request against `limit_concurrency` while it is handled.
@@ -203,7 +207,7 @@ impl<T: Transport> Conn<T> {
                 tokio::select! {
                     biased;
                     r = self.rb.read(&self.io, &mut self.timer, until) => r,
-                    () = self.shared.drain.wait() => {
+                    () = poll_fn(|cx| self.drain.poll(cx)) => {
                         if self.rb.is_empty() {
                             return Next::Close;
                         }
@@ -251,7 +255,15 @@ impl<T: Transport> Conn<T> {
         after
     }
 
+    #[inline]
     fn log_access(&self, started: Option<Instant>, target: Option<(Method, Uri, Version)>) {
+        if started.is_some() {
+            self.write_access_line(started, target);
+        }
+    }
+
+    #[cold]
+    fn write_access_line(&self, started: Option<Instant>, target: Option<(Method, Uri, Version)>) {
         let (Some(started), Some((method, uri, version))) = (started, target) else {
             return;
         };
@@ -297,6 +309,7 @@ impl<T: Transport> Conn<T> {
             body: framing,
             persist,
             expect_continue,
+            has_proxy_headers,
         } = head;
         let is_head = method == Method::HEAD;
         let target = Target {
@@ -319,7 +332,7 @@ impl<T: Transport> Conn<T> {
 
         let mut scope = self.scope.clone();
         scope.set_http_version(version);
-        if self.trust_proxy {
+        if self.trust_proxy && has_proxy_headers {
             let cfg = &self.shared.cfg;
             proxy::apply(
                 &mut scope,
@@ -386,11 +399,12 @@ impl<T: Transport> Conn<T> {
 
         // Phase 2: write the response.
         let (parts, mut body) = response.into_parts();
-        let framing = response_framing(parts.status, &parts.headers, &body, is_head, version);
+        let meta = ResponseMeta::scan(&parts.headers);
+        let framing = response_framing(parts.status, meta.content_length, &body, is_head, version);
         // While draining, the last request already received closes the connection.
         let mut close = persist == Persist::Close
             || framing == Framing::UntilClose
-            || has_close_token(&parts.headers)
+            || meta.close
             || (self.shared.drain.is_draining() && self.rb.is_empty());
         if let Some(f) = feed.as_mut() {
             let finished_without_reading = body.as_full().is_some() || body.exact_len() == Some(0);
@@ -427,6 +441,7 @@ impl<T: Transport> Conn<T> {
             self.wb.buf_mut(),
             parts.status,
             &parts.headers,
+            meta,
             framing,
             conn_header,
             &self.shared.cfg,
@@ -645,15 +660,11 @@ fn poll_body(body: &mut Body, cx: &mut Context<'_>) -> Poll<BodyStep> {
 
 fn response_framing(
     status: StatusCode,
-    headers: &HeaderMap,
+    declared: Option<u64>,
     body: &Body,
     is_head: bool,
     version: Version,
 ) -> Framing {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
     if status.is_informational() || status == StatusCode::NO_CONTENT {
         return Framing::NoBody {
             content_length: None,
@@ -682,14 +693,6 @@ fn response_framing(
         (None, None) if version == Version::HTTP_11 => Framing::Chunked,
         (None, None) => Framing::UntilClose,
     }
-}
-
-fn has_close_token(headers: &HeaderMap) -> bool {
-    headers.get_all(header::CONNECTION).iter().any(|v| {
-        v.as_bytes()
-            .split(|&b| b == b',')
-            .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"close"))
-    })
 }
 
 fn log_panic(target: &Target, panic: &(dyn Any + Send)) {

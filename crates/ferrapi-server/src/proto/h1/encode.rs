@@ -36,26 +36,69 @@ pub(crate) enum ConnHeader {
     KeepAlive,
 }
 
+/// What the server needs to know of an app's response headers, found in one pass (a
+/// `HeaderMap` lookup hashes the name; comparing standard names is an integer compare, and a
+/// response rarely has more than a few headers).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ResponseMeta {
+    pub(crate) has_date: bool,
+    pub(crate) has_server: bool,
+    /// A `Connection` header with the `close` token.
+    pub(crate) close: bool,
+    /// The app's `Content-Length`, if present and valid.
+    pub(crate) content_length: Option<u64>,
+}
+
+impl ResponseMeta {
+    pub(crate) fn scan(headers: &HeaderMap) -> ResponseMeta {
+        let mut meta = ResponseMeta::default();
+        for (name, value) in headers {
+            if name == header::DATE {
+                meta.has_date = true;
+            } else if name == header::SERVER {
+                meta.has_server = true;
+            } else if name == header::CONTENT_LENGTH {
+                meta.content_length = value.to_str().ok().and_then(|v| v.trim().parse().ok());
+            } else if name == header::CONNECTION {
+                meta.close |= value
+                    .as_bytes()
+                    .split(|&b| b == b',')
+                    .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"close"));
+            }
+        }
+        meta
+    }
+}
+
 /// Writes a response head into `dst`.
 pub(crate) fn head(
     dst: &mut Vec<u8>,
     status: StatusCode,
     headers: &HeaderMap,
+    meta: ResponseMeta,
     framing: Framing,
     conn: ConnHeader,
     cfg: &Config,
 ) {
     dst.reserve(128 + headers.len() * 32);
     status_line(dst, status);
-    if cfg.date_header && !headers.contains_key(header::DATE) {
+    if cfg.date_header && !meta.has_date {
         dst.extend_from_slice(b"date: ");
         date::extend(dst);
         dst.extend_from_slice(b"\r\n");
     }
     if let Some(server) = &cfg.server_header {
-        if !headers.contains_key(header::SERVER) {
+        if !meta.has_server {
             dst.extend_from_slice(b"server: ");
             dst.extend_from_slice(server.as_bytes());
+            dst.extend_from_slice(b"\r\n");
+        }
+    }
+    for (name, value) in &cfg.default_headers {
+        if !headers.contains_key(name) {
+            dst.extend_from_slice(name.as_str().as_bytes());
+            dst.extend_from_slice(b": ");
+            dst.extend_from_slice(value.as_bytes());
             dst.extend_from_slice(b"\r\n");
         }
     }
@@ -143,6 +186,7 @@ pub(crate) fn error(dst: &mut Vec<u8>, status: StatusCode, reason: &str, cfg: &C
         dst,
         status,
         &headers,
+        ResponseMeta::default(),
         Framing::Length(reason.len() as u64),
         ConnHeader::Close,
         cfg,
@@ -175,10 +219,12 @@ mod tests {
         headers.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
         headers.insert(header::TRANSFER_ENCODING, "gzip".parse().unwrap());
         let mut out = Vec::new();
+        let meta = ResponseMeta::scan(&headers);
         head(
             &mut out,
             StatusCode::OK,
             &headers,
+            meta,
             Framing::Length(2),
             ConnHeader::None,
             &cfg,

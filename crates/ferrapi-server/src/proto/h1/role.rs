@@ -46,6 +46,9 @@ pub(crate) struct Head {
     pub(crate) body: BodyLength,
     pub(crate) persist: Persist,
     pub(crate) expect_continue: bool,
+    /// A `Forwarded` or `X-Forwarded-*` field is present (proxy handling can be skipped
+    /// otherwise, without a lookup per request).
+    pub(crate) has_proxy_headers: bool,
 }
 
 /// A request the server refuses: the status and a short reason sent as the body.
@@ -249,6 +252,7 @@ fn build(
     let mut conn_close = false;
     let mut conn_keep_alive = false;
     let mut expect_continue = false;
+    let mut has_proxy_headers = false;
 
     for idx in indices {
         let name = HeaderName::from_bytes(&head[range(idx.name)])
@@ -280,6 +284,8 @@ fn build(
             }
         } else if name == header::EXPECT {
             expect_continue = trim(raw).eq_ignore_ascii_case(b"100-continue");
+        } else if name == header::FORWARDED || name.as_str().starts_with("x-forwarded-") {
+            has_proxy_headers = true;
         }
         let value = HeaderValue::from_maybe_shared(head.slice(range(idx.value)))
             .map_err(|_| HeadError::bad("Invalid header value"))?;
@@ -320,6 +326,7 @@ fn build(
         persist,
         // RFC 9110 §10.1.1: an HTTP/1.0 request's 100-continue expectation is ignored.
         expect_continue: expect_continue && version == Version::HTTP_11,
+        has_proxy_headers,
     }))
 }
 

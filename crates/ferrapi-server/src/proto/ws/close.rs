@@ -172,7 +172,8 @@ mod tests {
             .unwrap();
         assert_eq!(parsed.reason, long);
         // 7.5.1: invalid UTF-8 in the reason.
-        let bad = b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64";
+        let bad =
+            b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64";
         let error = parse_close_payload(&payload(1000, bad)).unwrap_err();
         assert_eq!(error.code, CloseCode::INVALID_PAYLOAD);
     }
