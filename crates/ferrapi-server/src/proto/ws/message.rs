@@ -128,6 +128,8 @@ pub(crate) struct Receiver {
     assembly: Option<Assembly>,
     current: Current,
     closed: bool,
+    /// The error that failed the connection; every later call returns it again.
+    failed: Option<ProtocolError>,
 }
 
 impl Receiver {
@@ -141,6 +143,7 @@ impl Receiver {
             assembly: None,
             current: Current::None,
             closed: false,
+            failed: None,
         }
     }
 
@@ -167,12 +170,24 @@ impl Receiver {
     /// Consumes bytes from `buf` until an event is complete (`Ok(Some)`) or more bytes are
     /// needed (`Ok(None)`; whatever was usable has been consumed). Call again after an event:
     /// `buf` may hold more. On `Err`, send the close frame the error describes and stop
-    /// reading. After a close event, everything is discarded.
+    /// reading; the receiver stays failed and returns the same error if called again. After a
+    /// close event, everything is discarded.
     pub(crate) fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Event>, ProtocolError> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
         if self.closed {
             buf.clear();
             return Ok(None);
         }
+        let result = self.decode_inner(buf);
+        if let Err(error) = result {
+            self.failed = Some(error);
+        }
+        result
+    }
+
+    fn decode_inner(&mut self, buf: &mut BytesMut) -> Result<Option<Event>, ProtocolError> {
         while let Some(event) = self.frames.decode(buf)? {
             let event = match event {
                 FrameEvent::Header(header) => {
@@ -229,9 +244,9 @@ impl Receiver {
                         inflater.begin_message();
                     }
                 }
-                // For uncompressed messages the frame length is the message's first part;
-                // compressed ones grow as they inflate.
-                let capacity = if compressed { 0 } else { len };
+                // Reserve for the announced frame, but not more than 64 KiB up front: a
+                // 14-byte header must not make us allocate 16 MiB before any payload arrives.
+                let capacity = if compressed { 0 } else { len.min(64 * 1024) };
                 let message = if opcode == OpCode::Text {
                     Message::Text {
                         text: String::with_capacity(capacity),
@@ -269,7 +284,9 @@ impl Receiver {
                     .assembly
                     .as_mut()
                     .expect("a data frame always has a message");
-                if assembly.compressed {
+                // An empty compressed message can only mean an empty message (valid deflate
+                // data is never empty; zlib emits nothing for a flush with no new input).
+                if assembly.compressed && !(last && assembly.wire_len == 0) {
                     let inflater = self
                         .inflater
                         .as_mut()
@@ -883,7 +900,10 @@ mod tests {
         bytes.extend(client_frame(true, 0, 0x1, INVALID));
         assert_eq!(
             run(&bytes),
-            failed(vec![text("κόσμε")], CloseCode::INVALID_PAYLOAD)
+            failed(
+                vec![text(std::str::from_utf8(KOSME).unwrap())],
+                CloseCode::INVALID_PAYLOAD
+            )
         );
         // Binary messages are not validated.
         assert_eq!(
@@ -939,6 +959,18 @@ mod tests {
         let mut buf = BytesMut::from(&client_frame(true, 0, 0x1, b"late")[..]);
         assert_eq!(receiver.decode(&mut buf), Ok(None));
         assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn errors_are_sticky() {
+        // A continuation without a message fails in the header; decoding on must not panic.
+        let bytes = client_frame(true, 0, 0x0, b"payload");
+        let mut receiver = plain();
+        let mut buf = BytesMut::from(&bytes[..]);
+        let error = receiver.decode(&mut buf).unwrap_err();
+        assert_eq!(error.code, CloseCode::PROTOCOL_ERROR);
+        buf.extend_from_slice(&client_frame(true, 0, 0x1, b"more"));
+        assert_eq!(receiver.decode(&mut buf), Err(error));
     }
 
     #[test]
@@ -1158,7 +1190,9 @@ mod tests {
                     break;
                 }
             }
-            out.truncate(out.len() - 4);
+            if out.ends_with(&[0, 0, 0xff, 0xff]) {
+                out.truncate(out.len() - 4);
+            }
             out
         }
     }
@@ -1291,6 +1325,24 @@ mod tests {
         assert_eq!(
             run_pieces(&mut make(), &[&bytes]).error,
             Some(CloseCode::PROTOCOL_ERROR)
+        );
+    }
+
+    #[test]
+    fn empty_compressed_payload_is_an_empty_message() {
+        // What a zlib-based client sends for an empty message with context takeover; the
+        // inflater must not be fed the bare trailer (it would read it as a stored block header).
+        let params = deflate_params(&[], &DeflateConfig::default());
+        let mut client = ClientDeflate::new(15, false);
+        let mut bytes = compressed_frames(0x1, &client.compress(b"first"), 100);
+        let empty = client.compress(b"");
+        assert!(empty.is_empty());
+        bytes.extend(compressed_frames(0x1, &empty, 100));
+        bytes.extend(compressed_frames(0x1, &client.compress(b"first"), 100));
+        let make = || Receiver::new(DEFAULT_MAX_MESSAGE_SIZE, Some(&params));
+        assert_eq!(
+            run_with(&make, &bytes),
+            ok(vec![text("first"), text(""), text("first")])
         );
     }
 
@@ -1447,7 +1499,10 @@ mod tests {
     fn masked_with_various_keys() {
         for key in [[0, 0, 0, 0], [0xff, 0xff, 0xff, 0xff], [1, 2, 3, 4]] {
             let bytes = client_frame_with_key(true, 0, 0x1, KOSME, key);
-            assert_eq!(run(&bytes), ok(vec![text("κόσμε")]));
+            assert_eq!(
+                run(&bytes),
+                ok(vec![text(std::str::from_utf8(KOSME).unwrap())])
+            );
         }
     }
 }
