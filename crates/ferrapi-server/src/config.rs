@@ -44,6 +44,16 @@ pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
 /// the process alive; 30 s is gunicorn's default).
 pub const DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Largest WebSocket message accepted (uvicorn's `--ws-max-size`); beyond it close 1009.
+pub const DEFAULT_WS_MAX_SIZE: usize = 16 * 1024 * 1024;
+
+/// Interval between keepalive pings on an idle WebSocket (uvicorn's `--ws-ping-interval`).
+pub const DEFAULT_WS_PING_INTERVAL: Duration = Duration::from_secs(20);
+
+/// Time a peer has to answer a ping before the socket is closed with 1011 (uvicorn's
+/// `--ws-ping-timeout`).
+pub const DEFAULT_WS_PING_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// The settled configuration one server runs with, shared by all its connections.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -67,6 +77,10 @@ pub(crate) struct Config {
     pub(crate) forwarded_allow_ips: TrustedProxies,
     pub(crate) access_log: bool,
     pub(crate) access_log_json: bool,
+    pub(crate) ws_max_size: usize,
+    pub(crate) ws_ping_interval: Option<Duration>,
+    pub(crate) ws_ping_timeout: Option<Duration>,
+    pub(crate) ws_per_message_deflate: bool,
 }
 
 impl Default for Config {
@@ -92,6 +106,10 @@ impl Default for Config {
             forwarded_allow_ips: TrustedProxies::default(),
             access_log: false,
             access_log_json: false,
+            ws_max_size: DEFAULT_WS_MAX_SIZE,
+            ws_ping_interval: Some(DEFAULT_WS_PING_INTERVAL),
+            ws_ping_timeout: Some(DEFAULT_WS_PING_TIMEOUT),
+            ws_per_message_deflate: true,
         }
     }
 }
@@ -250,6 +268,30 @@ impl Builder {
     /// `false` for the library; the `run` entry point turns it on, as uvicorn does).
     pub fn access_log(mut self, enabled: bool) -> Self {
         self.config.access_log = enabled;
+        self
+    }
+
+    /// Largest WebSocket message in bytes ([`DEFAULT_WS_MAX_SIZE`]).
+    pub fn ws_max_size(mut self, bytes: usize) -> Self {
+        self.config.ws_max_size = bytes.max(1);
+        self
+    }
+
+    /// Keepalive ping interval, `None` for no pings ([`DEFAULT_WS_PING_INTERVAL`]).
+    pub fn ws_ping_interval(mut self, interval: Option<Duration>) -> Self {
+        self.config.ws_ping_interval = interval;
+        self
+    }
+
+    /// Time to wait for a pong, `None` to wait forever ([`DEFAULT_WS_PING_TIMEOUT`]).
+    pub fn ws_ping_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.ws_ping_timeout = timeout;
+        self
+    }
+
+    /// Whether to accept permessage-deflate when the client offers it (default `true`).
+    pub fn ws_per_message_deflate(mut self, enabled: bool) -> Self {
+        self.config.ws_per_message_deflate = enabled;
         self
     }
 

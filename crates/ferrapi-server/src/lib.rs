@@ -47,6 +47,7 @@ mod run;
 mod scope;
 mod server;
 mod shutdown;
+pub mod websocket;
 
 pub use app::{App, BoxError};
 pub use body::{Body, BodyError};
@@ -54,7 +55,8 @@ pub use cli::{run, Cli};
 pub use config::{
     Builder, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
-    DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_URI_LENGTH,
+    DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_URI_LENGTH, DEFAULT_WS_MAX_SIZE,
+    DEFAULT_WS_PING_INTERVAL, DEFAULT_WS_PING_TIMEOUT,
 };
 pub use error::Error;
 pub use listener::{BindTarget, DEFAULT_BACKLOG};

@@ -10,15 +10,18 @@
 //! * `GET /json` → `{"message":"Hello, World!"}` (`application/json`)
 //! * `GET /items/{id}?q=…` → `{"id":<int>,"q":<string or null>}`, 400 if `id` is not an integer
 //! * any method on `/echo` → the request body, streamed back as it arrives
+//! * `/ws` → a WebSocket that echoes every text and binary message and closes when the client
+//!   does
 //! * anything else → 404
 
 use bytes::Bytes;
 use ferrapi_server::http::{header, HeaderValue, Method};
+use ferrapi_server::websocket::{Message, WebSocket, WebSocketUpgrade};
 use ferrapi_server::{Body, Request, Response, StatusCode};
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Message {
+struct Greeting {
     message: &'static str,
 }
 
@@ -28,13 +31,19 @@ struct Item<'a> {
     q: Option<std::borrow::Cow<'a, str>>,
 }
 
-async fn app(req: Request<Body>) -> Response<Body> {
+async fn app(mut req: Request<Body>) -> Response<Body> {
+    if req.uri().path() == "/ws" {
+        return match req.extensions_mut().remove::<WebSocketUpgrade>() {
+            Some(upgrade) => upgrade.accept().on_upgrade(echo),
+            None => status(StatusCode::BAD_REQUEST, "expected a WebSocket handshake"),
+        };
+    }
     let path = req.uri().path();
     let get = req.method() == Method::GET || req.method() == Method::HEAD;
     match path {
         "/" if get => text("ok"),
         "/plaintext" if get => text("Hello, World!"),
-        "/json" if get => json(&Message {
+        "/json" if get => json(&Greeting {
             message: "Hello, World!",
         }),
         "/echo" => Response::new(req.into_body()),
@@ -42,6 +51,20 @@ async fn app(req: Request<Body>) -> Response<Body> {
             item(&path["/items/".len()..], req.uri().query())
         }
         _ => status(StatusCode::NOT_FOUND, "Not Found"),
+    }
+}
+
+async fn echo(mut ws: WebSocket) {
+    while let Some(message) = ws.recv().await {
+        match message {
+            Message::Text(_) | Message::Binary(_) => {
+                if ws.send(message).await.is_err() {
+                    return;
+                }
+            }
+            Message::Close(_) => return,
+            Message::Ping(_) | Message::Pong(_) => {}
+        }
     }
 }
 

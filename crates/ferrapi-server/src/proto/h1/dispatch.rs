@@ -29,10 +29,16 @@ use super::role::{self, BodyLength, Head, HeadError, Persist};
 use crate::app::App;
 use crate::body::{self, Body, BodyError, BodyErrorKind, Feeder, Want};
 use crate::config::Config;
+use crate::proto::ws::{
+    self,
+    deflate::{self, DeflateConfig},
+    handshake,
+};
 use crate::proxy;
 use crate::scope::{Scheme, Scope};
 use crate::server::Shared;
 use crate::shutdown::DrainWatch;
+use crate::websocket::{Accepted, WebSocketUpgrade};
 
 /// Unread request body the server will read and discard to keep a connection alive after the
 /// app answered without reading it; a larger remainder closes the connection instead.
@@ -310,6 +316,7 @@ impl<T: Transport> Conn<T> {
             persist,
             expect_continue,
             has_proxy_headers,
+            has_upgrade,
         } = head;
         let is_head = method == Method::HEAD;
         let target = Target {
@@ -348,6 +355,25 @@ impl<T: Transport> Conn<T> {
         *req.version_mut() = version;
         *req.headers_mut() = headers;
         req.extensions_mut().insert(scope);
+        let websocket = has_upgrade && handshake::is_upgrade_request(&req);
+        if websocket {
+            match handshake::validate(&req) {
+                Ok(upgrade) => {
+                    let deflate = if self.shared.cfg.ws_per_message_deflate {
+                        deflate::negotiate(&upgrade.extensions, &DeflateConfig::default())
+                    } else {
+                        None
+                    };
+                    req.extensions_mut()
+                        .insert(WebSocketUpgrade::new(upgrade, deflate));
+                }
+                Err(err) => {
+                    let (parts, body) = err.response().into_parts();
+                    self.write_simple(parts.status, &parts.headers, body);
+                    return After::Close;
+                }
+            }
+        }
 
         // Earlier pipelined responses go out before this request's body is awaited: the client
         // may be waiting for them before it sends more.
@@ -398,7 +424,17 @@ impl<T: Transport> Conn<T> {
         };
 
         // Phase 2: write the response.
-        let (parts, mut body) = response.into_parts();
+        let (mut parts, mut body) = response.into_parts();
+        if parts.status == StatusCode::SWITCHING_PROTOCOLS {
+            return match parts.extensions.remove::<Accepted>().filter(|_| websocket) {
+                Some(accepted) => self.switch_to_websocket(accepted, parts.headers).await,
+                None => {
+                    tracing::error!(method = %target.method, path = %target.uri.path(), "101 response without an accepted WebSocket upgrade");
+                    self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+                    After::Close
+                }
+            };
+        }
         let meta = ResponseMeta::scan(&parts.headers);
         let framing = response_framing(parts.status, meta.content_length, &body, is_head, version);
         // While draining, the last request already received closes the connection.
@@ -574,6 +610,68 @@ impl<T: Transport> Conn<T> {
             }
             _ => Ok(written),
         }
+    }
+
+    /// Writes the `101` head of an accepted upgrade and runs the WebSocket until it closes.
+    async fn switch_to_websocket(&mut self, accepted: Accepted, extra: http::HeaderMap) -> After {
+        let mut head = match accepted
+            .handshake()
+            .response(accepted.protocol.as_deref(), accepted.deflate())
+        {
+            Ok(head) => head,
+            Err(_) => {
+                self.reject(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Invalid WebSocket subprotocol",
+                );
+                return After::Close;
+            }
+        };
+        for (name, value) in &extra {
+            head.headers_mut().append(name.clone(), value.clone());
+        }
+        let meta = ResponseMeta::scan(head.headers());
+        encode::head(
+            self.wb.buf_mut(),
+            StatusCode::SWITCHING_PROTOCOLS,
+            head.headers(),
+            meta,
+            Framing::NoBody {
+                content_length: None,
+            },
+            ConnHeader::Upgrade,
+            &self.shared.cfg,
+        );
+        self.outcome = Some((StatusCode::SWITCHING_PROTOCOLS, 0));
+        if self.wb.flush(&self.io).await.is_err() {
+            return After::Abort;
+        }
+        ws::conn::run(
+            &self.io,
+            &mut self.rb,
+            &mut self.wb,
+            &mut self.timer,
+            &self.shared,
+            &mut self.drain,
+            accepted,
+        )
+        .await;
+        After::Close
+    }
+
+    /// Queues a complete response with a fixed body; the caller closes the connection.
+    fn write_simple(&mut self, status: StatusCode, headers: &http::HeaderMap, body: &str) {
+        encode::head(
+            self.wb.buf_mut(),
+            status,
+            headers,
+            ResponseMeta::scan(headers),
+            Framing::Length(body.len() as u64),
+            ConnHeader::Close,
+            &self.shared.cfg,
+        );
+        self.wb.buf_mut().extend_from_slice(body.as_bytes());
+        self.outcome = Some((status, body.len() as u64));
     }
 
     /// Queues a plain-text error response; the caller closes the connection.

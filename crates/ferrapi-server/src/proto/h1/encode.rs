@@ -34,6 +34,8 @@ pub(crate) enum ConnHeader {
     None,
     Close,
     KeepAlive,
+    /// `101 Switching Protocols`.
+    Upgrade,
 }
 
 /// What the server needs to know of an app's response headers, found in one pass (a
@@ -132,6 +134,7 @@ pub(crate) fn head(
     match conn {
         ConnHeader::Close => dst.extend_from_slice(b"connection: close\r\n"),
         ConnHeader::KeepAlive => dst.extend_from_slice(b"connection: keep-alive\r\n"),
+        ConnHeader::Upgrade => dst.extend_from_slice(b"connection: upgrade\r\n"),
         ConnHeader::None => {}
     }
     dst.extend_from_slice(b"\r\n");

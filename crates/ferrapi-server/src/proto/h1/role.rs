@@ -49,6 +49,8 @@ pub(crate) struct Head {
     /// A `Forwarded` or `X-Forwarded-*` field is present (proxy handling can be skipped
     /// otherwise, without a lookup per request).
     pub(crate) has_proxy_headers: bool,
+    /// An `Upgrade` field is present (a possible WebSocket handshake).
+    pub(crate) has_upgrade: bool,
 }
 
 /// A request the server refuses: the status and a short reason sent as the body.
@@ -253,6 +255,7 @@ fn build(
     let mut conn_keep_alive = false;
     let mut expect_continue = false;
     let mut has_proxy_headers = false;
+    let mut has_upgrade = false;
 
     for idx in indices {
         let name = HeaderName::from_bytes(&head[range(idx.name)])
@@ -284,6 +287,8 @@ fn build(
             }
         } else if name == header::EXPECT {
             expect_continue = trim(raw).eq_ignore_ascii_case(b"100-continue");
+        } else if name == header::UPGRADE {
+            has_upgrade = true;
         } else if name == header::FORWARDED || name.as_str().starts_with("x-forwarded-") {
             has_proxy_headers = true;
         }
@@ -327,6 +332,7 @@ fn build(
         // RFC 9110 §10.1.1: an HTTP/1.0 request's 100-continue expectation is ignored.
         expect_continue: expect_continue && version == Version::HTTP_11,
         has_proxy_headers,
+        has_upgrade,
     }))
 }
 

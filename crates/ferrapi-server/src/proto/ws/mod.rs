@@ -57,6 +57,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod close;
+pub(crate) mod conn;
 pub(crate) mod deflate;
 pub(crate) mod frame;
 pub(crate) mod handshake;

@@ -1,0 +1,283 @@
+//! WebSockets in the app contract: an upgrade request reaches the app like any request, with a
+//! [`WebSocketUpgrade`] in its extensions; the app accepts it (choosing a subprotocol and
+//! extra headers, and giving the function that talks on the socket) or denies it with any
+//! HTTP response.
+//!
+//! | ASGI (uvicorn)                                   | ferrapi-server                                         |
+//! |--------------------------------------------------|--------------------------------------------------------|
+//! | `scope["type"] == "websocket"`                   | `req.extensions().get::<WebSocketUpgrade>()` is `Some` |
+//! | `scope["subprotocols"]`                          | [`WebSocketUpgrade::protocols`]                        |
+//! | `websocket.accept {subprotocol, headers}`        | [`WebSocketUpgrade::accept`] … [`Accept::on_upgrade`]  |
+//! | `websocket.close` before accept (403)            | [`WebSocketUpgrade::reject`], or any response          |
+//! | `websocket.http.response.*` (denial)             | return any other response                              |
+//! | `websocket.receive` / `websocket.disconnect`     | [`WebSocket::recv`]: messages, then `Close`, then `None` |
+//! | `websocket.send {text / bytes}`                  | [`WebSocket::send`]                                    |
+//! | `websocket.close {code, reason}`                 | [`WebSocket::close`]                                   |
+//!
+//! ```
+//! use ferrapi_server::websocket::{Message, WebSocketUpgrade};
+//! use ferrapi_server::{Body, Request, Response, StatusCode};
+//!
+//! async fn app(mut req: Request<Body>) -> Response<Body> {
+//!     match req.extensions_mut().remove::<WebSocketUpgrade>() {
+//!         Some(upgrade) => upgrade.accept().on_upgrade(|mut ws| async move {
+//!             while let Some(message) = ws.recv().await {
+//!                 match message {
+//!                     Message::Text(_) | Message::Binary(_) => {
+//!                         if ws.send(message).await.is_err() {
+//!                             break;
+//!                         }
+//!                     }
+//!                     Message::Close(_) => break,
+//!                     _ => {}
+//!                 }
+//!             }
+//!         }),
+//!         None => Response::new(Body::from("not a websocket")),
+//!     }
+//! }
+//! ```
+//!
+//! The server answers pings, validates UTF-8 and frame rules, enforces the message size limit
+//! (close 1009), sends keepalive pings and closes peers that stop answering (1011), closes with
+//! 1012 on graceful shutdown and 1011 when the handler panics, and compresses with
+//! permessage-deflate when the client offers it.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Response, StatusCode};
+use tokio::sync::mpsc;
+
+use crate::body::Body;
+use crate::proto::ws::deflate::DeflateParams;
+use crate::proto::ws::handshake::Upgrade;
+
+/// A WebSocket message, received or sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// A text message (always valid UTF-8).
+    Text(String),
+    /// A binary message.
+    Binary(Bytes),
+    /// A ping (the server answers pings itself; apps see them for information).
+    Ping(Bytes),
+    /// A pong.
+    Pong(Bytes),
+    /// The closing handshake: received, the peer's code and reason (`None`: no status, 1005);
+    /// sent, the code and reason to close with.
+    Close(Option<CloseFrame>),
+}
+
+/// A close code and reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloseFrame {
+    /// The close code (1000 normal, 1001 going away, 1006 abnormal, 1009 too big, …).
+    pub code: u16,
+    /// The reason, at most 123 bytes on the wire.
+    pub reason: String,
+}
+
+impl From<&str> for Message {
+    fn from(text: &str) -> Message {
+        Message::Text(text.to_string())
+    }
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Message {
+        Message::Text(text)
+    }
+}
+
+impl From<Bytes> for Message {
+    fn from(data: Bytes) -> Message {
+        Message::Binary(data)
+    }
+}
+
+impl From<Vec<u8>> for Message {
+    fn from(data: Vec<u8>) -> Message {
+        Message::Binary(Bytes::from(data))
+    }
+}
+
+/// The socket is closed: the message was not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closed;
+
+impl fmt::Display for Closed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the WebSocket is closed")
+    }
+}
+
+impl std::error::Error for Closed {}
+
+type Handler = Box<dyn FnOnce(WebSocket) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// A valid WebSocket handshake, found in the request's extensions (take it with
+/// `extensions_mut().remove()`). Dropping it and returning any response denies the upgrade
+/// with that response.
+#[derive(Clone, Debug)]
+pub struct WebSocketUpgrade {
+    upgrade: Arc<Upgrade>,
+    deflate: Option<DeflateParams>,
+}
+
+impl WebSocketUpgrade {
+    pub(crate) fn new(upgrade: Upgrade, deflate: Option<DeflateParams>) -> WebSocketUpgrade {
+        WebSocketUpgrade {
+            upgrade: Arc::new(upgrade),
+            deflate,
+        }
+    }
+
+    /// The subprotocols the client offered (`Sec-WebSocket-Protocol`), in order.
+    pub fn protocols(&self) -> &[String] {
+        &self.upgrade.protocols
+    }
+
+    /// Starts accepting; finish with [`Accept::on_upgrade`].
+    pub fn accept(self) -> Accept {
+        Accept {
+            upgrade: self,
+            protocol: None,
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// Refuses the connection with `403 Forbidden`, as uvicorn does for an app that closes
+    /// before accepting.
+    pub fn reject(self) -> Response<Body> {
+        let mut response = Response::new(Body::from("Forbidden"));
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        response
+    }
+}
+
+/// An upgrade being accepted.
+#[derive(Debug)]
+pub struct Accept {
+    upgrade: WebSocketUpgrade,
+    protocol: Option<String>,
+    headers: HeaderMap,
+}
+
+impl Accept {
+    /// The subprotocol to speak, normally one of [`WebSocketUpgrade::protocols`].
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Accept {
+        self.protocol = Some(protocol.into());
+        self
+    }
+
+    /// An extra header for the `101 Switching Protocols` response.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Accept {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// The `101` response to return from the app; once it is sent, `handler` runs with the
+    /// socket. The handler's future is dropped if the connection ends while it runs; when it
+    /// returns, the server closes the socket normally (1000) if it is still open.
+    pub fn on_upgrade<F, Fut>(self, handler: F) -> Response<Body>
+    where
+        F: FnOnce(WebSocket) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+        *response.headers_mut() = self.headers;
+        let handler: Handler = Box::new(move |ws| Box::pin(handler(ws)));
+        response.extensions_mut().insert(Accepted {
+            upgrade: self.upgrade,
+            protocol: self.protocol,
+            handler: Arc::new(Mutex::new(Some(handler))),
+        });
+        response
+    }
+}
+
+/// What the server needs to complete an accepted upgrade; travels in the `101` response.
+#[derive(Clone)]
+pub(crate) struct Accepted {
+    pub(crate) upgrade: WebSocketUpgrade,
+    pub(crate) protocol: Option<String>,
+    handler: Arc<Mutex<Option<Handler>>>,
+}
+
+impl Accepted {
+    pub(crate) fn handshake(&self) -> &Upgrade {
+        &self.upgrade.upgrade
+    }
+
+    pub(crate) fn deflate(&self) -> Option<&DeflateParams> {
+        self.upgrade.deflate.as_ref()
+    }
+
+    pub(crate) fn take_handler(&self) -> Option<Handler> {
+        self.handler.lock().ok()?.take()
+    }
+}
+
+impl fmt::Debug for Accepted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Accepted")
+            .field("protocol", &self.protocol)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An open WebSocket, given to the handler of an accepted upgrade.
+#[derive(Debug)]
+pub struct WebSocket {
+    incoming: mpsc::Receiver<Message>,
+    outgoing: mpsc::Sender<Message>,
+    protocol: Option<String>,
+}
+
+impl WebSocket {
+    pub(crate) fn new(
+        incoming: mpsc::Receiver<Message>,
+        outgoing: mpsc::Sender<Message>,
+        protocol: Option<String>,
+    ) -> WebSocket {
+        WebSocket {
+            incoming,
+            outgoing,
+            protocol,
+        }
+    }
+
+    /// The next message. After the connection closes, one `Message::Close` reports how (the
+    /// peer's code, 1006 if it vanished, or the code the server closed with), then `None`.
+    ///
+    /// Cancel safe.
+    pub async fn recv(&mut self) -> Option<Message> {
+        self.incoming.recv().await
+    }
+
+    /// Sends a message; waits while the send queue is full (backpressure). `Message::Close`
+    /// starts the closing handshake.
+    pub async fn send(&mut self, message: impl Into<Message>) -> Result<(), Closed> {
+        self.outgoing.send(message.into()).await.map_err(|_| Closed)
+    }
+
+    /// Starts the closing handshake with `code` and `reason`.
+    pub async fn close(&mut self, code: u16, reason: &str) -> Result<(), Closed> {
+        self.send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.to_string(),
+        })))
+        .await
+    }
+
+    /// The subprotocol agreed in the handshake.
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_deref()
+    }
+}
