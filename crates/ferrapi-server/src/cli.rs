@@ -23,7 +23,7 @@ use http::header::{HeaderName, HeaderValue};
 use crate::app::App;
 use crate::config::{
     Builder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE,
-    DEFAULT_MAX_URI_LENGTH,
+    DEFAULT_MAX_URI_LENGTH, DEFAULT_WS_MAX_SIZE,
 };
 use crate::listener::{BindTarget, DEFAULT_BACKLOG};
 use crate::proxy::TrustedProxies;
@@ -137,6 +137,21 @@ pub struct Cli {
     /// Do not send a Date header.
     #[arg(long, overrides_with = "date_header")]
     pub no_date_header: bool,
+    /// Largest WebSocket message, in bytes (close 1009 beyond).
+    #[arg(long, env = "FERRAPI_WS_MAX_SIZE", default_value_t = DEFAULT_WS_MAX_SIZE)]
+    pub ws_max_size: usize,
+    /// Seconds between WebSocket keepalive pings, 0 for none.
+    #[arg(long, env = "FERRAPI_WS_PING_INTERVAL", value_parser = seconds, default_value = "20")]
+    pub ws_ping_interval: Duration,
+    /// Seconds a peer has to answer a ping (close 1011 after), 0 to wait forever.
+    #[arg(long, env = "FERRAPI_WS_PING_TIMEOUT", value_parser = seconds, default_value = "20")]
+    pub ws_ping_timeout: Duration,
+    /// Accept permessage-deflate when offered [default; env FERRAPI_WS_PER_MESSAGE_DEFLATE].
+    #[arg(long, overrides_with = "no_ws_per_message_deflate")]
+    pub ws_per_message_deflate: bool,
+    /// Never compress WebSocket messages.
+    #[arg(long, overrides_with = "ws_per_message_deflate")]
+    pub no_ws_per_message_deflate: bool,
     /// A default response header, `NAME:VALUE`; repeatable.
     #[arg(long = "header", value_name = "NAME:VALUE", value_parser = header_pair)]
     pub headers: Vec<(HeaderName, HeaderValue)>,
@@ -225,6 +240,15 @@ impl Cli {
                 self.date_header,
                 self.no_date_header,
                 "FERRAPI_DATE_HEADER",
+                true,
+            )?)
+            .ws_max_size(self.ws_max_size)
+            .ws_ping_interval((!self.ws_ping_interval.is_zero()).then_some(self.ws_ping_interval))
+            .ws_ping_timeout((!self.ws_ping_timeout.is_zero()).then_some(self.ws_ping_timeout))
+            .ws_per_message_deflate(switch(
+                self.ws_per_message_deflate,
+                self.no_ws_per_message_deflate,
+                "FERRAPI_WS_PER_MESSAGE_DEFLATE",
                 true,
             )?);
         if !switch(
