@@ -172,6 +172,11 @@ fn header_pair(raw: &str) -> Result<(HeaderName, HeaderValue), String> {
         .ok_or_else(|| format!("{raw:?} is not NAME:VALUE"))?;
     let name = HeaderName::from_bytes(name.trim().as_bytes())
         .map_err(|_| format!("{:?} is not a valid header name", name.trim()))?;
+    if crate::config::is_framing_header(&name) {
+        return Err(format!(
+            "{name} is set by the server and cannot be a default header"
+        ));
+    }
     let value = HeaderValue::from_str(value.trim())
         .map_err(|_| format!("{:?} is not a valid header value", value.trim()))?;
     Ok((name, value))
@@ -306,7 +311,6 @@ impl Cli {
         match runner.run(app) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                tracing::error!("{err}");
                 eprintln!("error: {err}");
                 ExitCode::from(EXIT_STARTUP_FAILURE)
             }

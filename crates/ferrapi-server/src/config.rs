@@ -54,6 +54,14 @@ pub const DEFAULT_WS_PING_INTERVAL: Duration = Duration::from_secs(20);
 /// `--ws-ping-timeout`).
 pub const DEFAULT_WS_PING_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// Headers that frame the message or the connection, which only the server may set.
+pub(crate) fn is_framing_header(name: &HeaderName) -> bool {
+    name == http::header::CONTENT_LENGTH
+        || name == http::header::TRANSFER_ENCODING
+        || name == http::header::CONNECTION
+        || name == http::header::UPGRADE
+}
+
 /// The settled configuration one server runs with, shared by all its connections.
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -213,9 +221,12 @@ impl Builder {
 
     /// Extra headers sent on every response, after `date` and `server` and before the app's
     /// (uvicorn's `--header`); the app's own value wins. A `server` header here replaces the
-    /// default `Server` header.
+    /// default `Server` header. Framing headers (`Content-Length`, `Transfer-Encoding`,
+    /// `Connection`) belong to the server and are ignored.
     pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        if name == http::header::SERVER {
+        if is_framing_header(&name) {
+            tracing::warn!(header = %name, "ignoring a default header the server sets itself");
+        } else if name == http::header::SERVER {
             self.config.server_header = Some(value);
         } else {
             self.config.default_headers.push((name, value));

@@ -128,8 +128,16 @@ impl StdListener {
                 "negative file descriptor",
             ));
         }
+        // Check the descriptor is open before taking ownership: dropping an owned descriptor
+        // that was never open is a fatal I/O-safety violation. Duplicating a borrowed one fails
+        // cleanly with EBADF instead.
+        // SAFETY: the borrow lives only for this statement; if `fd` is not open, `fcntl`
+        // reports EBADF and nothing is done with it.
+        let probe = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }.try_clone_to_owned();
+        drop(probe?);
         // SAFETY: `--fd` hands this process a listening socket it owns from now on (socket
-        // activation, process managers); nothing else in the process uses the descriptor.
+        // activation, process managers); it was just checked to be open, and nothing else in
+        // the process uses the descriptor.
         let socket = unsafe { Socket::from_raw_fd(fd) };
         let local = socket.local_addr()?;
         if !socket.r#type().is_ok_and(|t| t == Type::STREAM) {

@@ -9,6 +9,7 @@
 
 use std::any::Any;
 use std::future::poll_fn;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::{pin, Pin};
@@ -139,6 +140,8 @@ enum Next {
     Head(Head),
     /// The peer closed, failed or idled out between requests: close quietly.
     Close,
+    /// A graceful shutdown reached an idle connection: close it gracefully.
+    Drain,
     /// The head is unacceptable: answer and close.
     Reject(HeadError),
 }
@@ -164,7 +167,15 @@ impl<T: Transport> Conn<T> {
         loop {
             let head = match self.read_head(idle_since).await {
                 Next::Head(head) => head,
-                Next::Close => return,
+                Next::Close => {
+                    // Output already produced still goes out (bounded: the peer may be gone).
+                    let _ = tokio::time::timeout(LINGER_TIMEOUT, self.wb.flush(&self.io)).await;
+                    return;
+                }
+                Next::Drain => {
+                    self.close().await;
+                    return;
+                }
                 Next::Reject(err) => {
                     self.reject(err.status, err.reason);
                     self.close().await;
@@ -187,7 +198,12 @@ impl<T: Transport> Conn<T> {
         let mut started: Option<Instant> = None;
         loop {
             if self.rb.is_empty() && self.shared.drain.is_draining() {
-                return Next::Close;
+                // A request that already arrived is served (with `connection: close`); an
+                // idle connection is closed gracefully.
+                match self.rb.try_read(&self.io) {
+                    Ok(n) if n > 0 => {}
+                    _ => return Next::Drain,
+                }
             }
             if !self.rb.is_empty() {
                 match role::parse_head(&mut self.rb.buf, &self.shared.cfg) {
@@ -213,12 +229,8 @@ impl<T: Transport> Conn<T> {
                 tokio::select! {
                     biased;
                     r = self.rb.read(&self.io, &mut self.timer, until) => r,
-                    () = poll_fn(|cx| self.drain.poll(cx)) => {
-                        if self.rb.is_empty() {
-                            return Next::Close;
-                        }
-                        continue;
-                    }
+                    // The loop's top serves a request that slipped in, or closes.
+                    () = poll_fn(|cx| self.drain.poll(cx)) => continue,
                 }
             } else {
                 self.rb.read(&self.io, &mut self.timer, until).await
@@ -385,8 +397,14 @@ impl<T: Transport> Conn<T> {
         let mut fut = pin!(CatchUnwind {
             inner: app.call(req)
         });
+        // Most apps answer in their first poll: try that before building the select below.
+        let mut first = match poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
+            Poll::Ready(r) => Some(Step::Done(r)),
+            Poll::Pending => None,
+        };
         let response = loop {
             let step = match feed.as_mut().filter(|f| f.is_active()) {
+                _ if first.is_some() => first.take().expect("checked"),
                 Some(f) => tokio::select! {
                     biased;
                     r = &mut fut => Step::Done(r),
@@ -441,7 +459,10 @@ impl<T: Transport> Conn<T> {
         let mut close = persist == Persist::Close
             || framing == Framing::UntilClose
             || meta.close
-            || (self.shared.drain.is_draining() && self.rb.is_empty());
+            || (self.shared.drain.is_draining() && self.rb.is_empty())
+            // A denied WebSocket client may already be sending frames: do not parse them as
+            // requests.
+            || websocket;
         if let Some(f) = feed.as_mut() {
             let finished_without_reading = body.as_full().is_some() || body.exact_len() == Some(0);
             if finished_without_reading
@@ -484,6 +505,8 @@ impl<T: Transport> Conn<T> {
         );
         let status = parts.status;
         drop(parts);
+        // Recorded now, so the access log is right even if the body is cut short.
+        self.outcome = Some((status, 0));
 
         let sent = match framing {
             Framing::NoBody { .. } => Ok(0),
@@ -581,6 +604,9 @@ impl<T: Transport> Conn<T> {
                 continue;
             }
             written += data.len() as u64;
+            if let Some(outcome) = self.outcome.as_mut() {
+                outcome.1 = written;
+            }
             match framing {
                 Framing::Length(n) if written > n => {
                     tracing::error!(method = %target.method, path = %target.uri.path(), "response body longer than its Content-Length; closing the connection");

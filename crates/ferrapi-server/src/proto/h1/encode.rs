@@ -85,9 +85,7 @@ pub(crate) fn head(
     dst.reserve(128 + headers.len() * 32);
     status_line(dst, status);
     if cfg.date_header && !meta.has_date {
-        dst.extend_from_slice(b"date: ");
-        date::extend(dst);
-        dst.extend_from_slice(b"\r\n");
+        date::extend_header_line(dst);
     }
     if let Some(server) = &cfg.server_header {
         if !meta.has_server {

@@ -78,7 +78,28 @@ pub(crate) async fn run<T: Transport>(
     let mut next_ping = cfg.ws_ping_interval.map(|i| Instant::now() + i);
     let mut last_heard = Instant::now();
 
+    // How the connection ended, for a handler that has not seen a close yet.
+    let mut ending: Option<CloseFrame> = None;
     loop {
+        // Turn buffered bytes into events while the handler has room for them.
+        if pending.is_none() && !peer_closed && !rb.is_empty() {
+            decode_buffered(
+                &mut receiver,
+                rb,
+                &mut scratch,
+                &mut pending,
+                &mut peer_closed,
+                &mut close_sent,
+                &mut ping_sent,
+            );
+            if in_tx.is_none() && !matches!(pending, Some(Message::Close(_))) {
+                pending = None;
+            }
+        }
+        if !scratch.is_empty() && !flush(io, wb, &mut scratch).await {
+            ending.get_or_insert(abnormal());
+            break;
+        }
         if peer_closed && close_sent.is_some() && pending.is_none() {
             break;
         }
@@ -146,64 +167,11 @@ pub(crate) async fn run<T: Transport>(
             },
             Step::Delivered => {}
             Step::Read(Ok(0)) | Step::Read(Err(_)) => {
-                // The peer vanished without a closing handshake: 1006 for the handler.
-                let gone = Message::Close(Some(CloseFrame {
-                    code: 1006,
-                    reason: String::new(),
-                }));
-                if let Some(tx) = &in_tx {
-                    let _ = tx.try_send(gone);
-                }
+                // The peer vanished without a closing handshake.
+                ending.get_or_insert(abnormal());
                 break;
             }
-            Step::Read(Ok(_)) => {
-                last_heard = Instant::now();
-                loop {
-                    if pending.is_some() {
-                        break;
-                    }
-                    match receiver.decode(&mut rb.buf) {
-                        Ok(None) => break,
-                        Ok(Some(event)) => {
-                            if let Some(reply) = event.reply() {
-                                if close_sent.is_none() {
-                                    reply.encode(&mut scratch);
-                                }
-                            }
-                            match event {
-                                Event::Text(text) => pending = Some(Message::Text(text)),
-                                Event::Binary(data) => pending = Some(Message::Binary(data)),
-                                Event::Ping(data) => pending = Some(Message::Ping(data)),
-                                Event::Pong(data) => {
-                                    ping_sent = None;
-                                    pending = Some(Message::Pong(data));
-                                }
-                                Event::Close(frame) => {
-                                    peer_closed = true;
-                                    close_sent.get_or_insert_with(Instant::now);
-                                    pending = Some(Message::Close(frame.map(to_public)));
-                                    break;
-                                }
-                            }
-                        }
-                        Err(err) => {
-                            if close_sent.is_none() {
-                                err.encode_close(&mut scratch);
-                                close_sent = Some(Instant::now());
-                            }
-                            peer_closed = true;
-                            pending = Some(Message::Close(Some(CloseFrame {
-                                code: err.code.0,
-                                reason: err.reason.to_string(),
-                            })));
-                            break;
-                        }
-                    }
-                }
-                if in_tx.is_none() {
-                    pending = None;
-                }
-            }
+            Step::Read(Ok(_)) => last_heard = Instant::now(),
             Step::Ping => {
                 if ping_sent.is_some() {
                     // No pong within the timeout: the peer is gone (uvicorn: 1011).
@@ -211,13 +179,11 @@ pub(crate) async fn run<T: Transport>(
                         &mut scratch,
                         Some((CloseCode::INTERNAL_ERROR, "keepalive ping timeout")),
                     );
-                    if let Some(tx) = &in_tx {
-                        let _ = tx.try_send(Message::Close(Some(CloseFrame {
-                            code: 1011,
-                            reason: "keepalive ping timeout".into(),
-                        })));
-                    }
                     flush(io, wb, &mut scratch).await;
+                    ending.get_or_insert(CloseFrame {
+                        code: 1011,
+                        reason: "keepalive ping timeout".into(),
+                    });
                     break;
                 }
                 let payload = ping_payload(last_heard);
@@ -231,11 +197,29 @@ pub(crate) async fn run<T: Transport>(
                     Some((CloseCode::SERVICE_RESTART, "server shutting down")),
                 );
                 close_sent = Some(Instant::now());
+                ending.get_or_insert(CloseFrame {
+                    code: 1012,
+                    reason: "server shutting down".into(),
+                });
             }
-            Step::CloseTimeout => break,
+            Step::CloseTimeout => {
+                ending.get_or_insert(abnormal());
+                break;
+            }
         }
-        if !scratch.is_empty() && !flush(io, wb, &mut scratch).await {
-            break;
+    }
+    // Tell the handler how the socket ended, unless it already got the peer's close.
+    if let Some(tx) = &in_tx {
+        match pending.take() {
+            Some(message) => {
+                let _ = tx.try_send(message);
+            }
+            None if !peer_closed => {
+                if let Some(end) = ending {
+                    let _ = tx.try_send(Message::Close(Some(end)));
+                }
+            }
+            None => {}
         }
     }
     // The connection is over; the handler sees the end of its socket and may finish up.
@@ -243,6 +227,63 @@ pub(crate) async fn run<T: Transport>(
     drop(out_rx);
     if !handler_done {
         let _ = tokio::time::timeout(HANDLER_GRACE, &mut handler).await;
+    }
+}
+
+/// Decodes buffered frames until one produces a message for the handler (or a close or a
+/// protocol error); replies (pongs, the close echo, the error's close) go into `scratch`.
+fn decode_buffered(
+    receiver: &mut Receiver,
+    rb: &mut ReadBuf,
+    scratch: &mut BytesMut,
+    pending: &mut Option<Message>,
+    peer_closed: &mut bool,
+    close_sent: &mut Option<Instant>,
+    ping_sent: &mut Option<Instant>,
+) {
+    while pending.is_none() {
+        match receiver.decode(&mut rb.buf) {
+            Ok(None) => return,
+            Ok(Some(event)) => {
+                if let Some(reply) = event.reply() {
+                    if close_sent.is_none() {
+                        reply.encode(scratch);
+                    }
+                }
+                *pending = Some(match event {
+                    Event::Text(text) => Message::Text(text),
+                    Event::Binary(data) => Message::Binary(data),
+                    Event::Ping(data) => Message::Ping(data),
+                    Event::Pong(data) => {
+                        *ping_sent = None;
+                        Message::Pong(data)
+                    }
+                    Event::Close(frame) => {
+                        *peer_closed = true;
+                        close_sent.get_or_insert_with(Instant::now);
+                        Message::Close(frame.map(to_public))
+                    }
+                });
+            }
+            Err(err) => {
+                if close_sent.is_none() {
+                    err.encode_close(scratch);
+                    *close_sent = Some(Instant::now());
+                }
+                *peer_closed = true;
+                *pending = Some(Message::Close(Some(CloseFrame {
+                    code: err.code.0,
+                    reason: err.reason.to_string(),
+                })));
+            }
+        }
+    }
+}
+
+fn abnormal() -> CloseFrame {
+    CloseFrame {
+        code: 1006,
+        reason: String::new(),
     }
 }
 
