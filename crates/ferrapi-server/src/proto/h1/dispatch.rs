@@ -183,7 +183,30 @@ impl<T: Transport> Conn<T> {
                 }
             };
             self.served += 1;
-            match self.exchange(app, head).await {
+            // The server-wide accounting around one exchange: the concurrency limit, the
+            // request count and the access log. Inlined here rather than an `async fn` of its
+            // own: each nested future is built and then moved into this one's state, and that
+            // copy is measurable per request.
+            let started = self.shared.cfg.access_log.then(Instant::now);
+            let log_target = started.map(|_| (head.method.clone(), head.uri.clone(), head.version));
+            self.outcome = None;
+            let in_flight = match self.shared.cfg.limit_concurrency {
+                Some(limit) => match InFlight::enter(&self.shared, limit) {
+                    Some(guard) => Some(guard),
+                    None => {
+                        self.reject(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+                        self.log_access(started, log_target);
+                        self.close().await;
+                        return;
+                    }
+                },
+                None => None,
+            };
+            self.shared.count_request();
+            let after = self.respond(app, head).await;
+            drop(in_flight);
+            self.log_access(started, log_target);
+            match after {
                 After::KeepAlive => idle_since = Instant::now(),
                 After::Close => {
                     self.close().await;
@@ -248,29 +271,6 @@ impl<T: Transport> Conn<T> {
                 Err(ReadError::Timeout) => return Next::Close,
             }
         }
-    }
-
-    /// One request and its response, with the server-wide accounting around it: the
-    /// concurrency limit, the request count, and the access log.
-    async fn exchange<A: App>(&mut self, app: &A, head: Head) -> After {
-        let started = self.shared.cfg.access_log.then(Instant::now);
-        let log_target = started.map(|_| (head.method.clone(), head.uri.clone(), head.version));
-        self.outcome = None;
-        let _in_flight = match self.shared.cfg.limit_concurrency {
-            Some(limit) => match InFlight::enter(&self.shared, limit) {
-                Some(guard) => Some(guard),
-                None => {
-                    self.reject(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
-                    self.log_access(started, log_target);
-                    return After::Close;
-                }
-            },
-            None => None,
-        };
-        self.shared.count_request();
-        let after = self.respond(app, head).await;
-        self.log_access(started, log_target);
-        after
     }
 
     #[inline]
