@@ -138,6 +138,14 @@ pub(crate) async fn run<T: Transport>(
                         CloseCode::INTERNAL_ERROR
                     }
                 };
+                // What the handler sent before returning still goes out, in order, and a close
+                // it queued keeps its code.
+                while close_sent.is_none() {
+                    let Ok(message) = out_rx.try_recv() else {
+                        break;
+                    };
+                    encode_outgoing(&mut encoder, &mut scratch, message, &mut close_sent);
+                }
                 if close_sent.is_none() {
                     super::close::encode_close(&mut scratch, Some((code, "")));
                     close_sent = Some(Instant::now());
@@ -148,23 +156,9 @@ pub(crate) async fn run<T: Transport>(
                 super::close::encode_close(&mut scratch, Some((CloseCode::NORMAL, "")));
                 close_sent = Some(Instant::now());
             }
-            Step::Outgoing(Some(message)) => match message {
-                Message::Text(text) => encoder.text(&mut scratch, &text),
-                Message::Binary(data) => encoder.binary(&mut scratch, &data),
-                Message::Ping(data) => {
-                    let _ = message::encode_ping(&mut scratch, &data);
-                }
-                Message::Pong(data) => {
-                    let _ = message::encode_pong(&mut scratch, &data);
-                }
-                Message::Close(frame) => {
-                    let close = frame
-                        .as_ref()
-                        .map(|f| (CloseCode(f.code), f.reason.as_str()));
-                    super::close::encode_close(&mut scratch, close);
-                    close_sent = Some(Instant::now());
-                }
-            },
+            Step::Outgoing(Some(message)) => {
+                encode_outgoing(&mut encoder, &mut scratch, message, &mut close_sent);
+            }
             Step::Delivered => {}
             Step::Read(Ok(0)) | Step::Read(Err(_)) => {
                 // The peer vanished without a closing handshake.
@@ -209,24 +203,52 @@ pub(crate) async fn run<T: Transport>(
         }
     }
     // Tell the handler how the socket ended, unless it already got the peer's close.
-    if let Some(tx) = &in_tx {
-        match pending.take() {
-            Some(message) => {
-                let _ = tx.try_send(message);
-            }
-            None if !peer_closed => {
-                if let Some(end) = ending {
-                    let _ = tx.try_send(Message::Close(Some(end)));
-                }
-            }
-            None => {}
-        }
-    }
-    // The connection is over; the handler sees the end of its socket and may finish up.
-    drop(in_tx);
+    let last = match pending.take() {
+        Some(message) => Some(message),
+        None if !peer_closed => ending.map(|end| Message::Close(Some(end))),
+        None => None,
+    };
+    // The connection is over; the handler gets the last message even if its queue is full,
+    // then the end of its socket, and may finish up.
     drop(out_rx);
-    if !handler_done {
-        let _ = tokio::time::timeout(HANDLER_GRACE, &mut handler).await;
+    if handler_done {
+        return;
+    }
+    let finish = async {
+        if let (Some(tx), Some(message)) = (&in_tx, last) {
+            let _ = tx.send(message).await;
+        }
+        drop(in_tx);
+    };
+    let _ = tokio::time::timeout(HANDLER_GRACE, async {
+        let ((), _) = tokio::join!(finish, &mut handler);
+    })
+    .await;
+}
+
+/// Frames one message from the handler; a close marks the closing handshake as started.
+fn encode_outgoing(
+    encoder: &mut Encoder,
+    scratch: &mut BytesMut,
+    message: Message,
+    close_sent: &mut Option<Instant>,
+) {
+    match message {
+        Message::Text(text) => encoder.text(scratch, &text),
+        Message::Binary(data) => encoder.binary(scratch, &data),
+        Message::Ping(data) => {
+            let _ = message::encode_ping(scratch, &data);
+        }
+        Message::Pong(data) => {
+            let _ = message::encode_pong(scratch, &data);
+        }
+        Message::Close(frame) => {
+            let close = frame
+                .as_ref()
+                .map(|f| (CloseCode(f.code), f.reason.as_str()));
+            super::close::encode_close(scratch, close);
+            *close_sent = Some(Instant::now());
+        }
     }
 }
 
