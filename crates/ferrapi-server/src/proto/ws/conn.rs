@@ -203,11 +203,11 @@ pub(crate) async fn run<T: Transport>(
         }
     }
     // Tell the handler how the socket ended, unless it already got the peer's close.
-    let last = match pending.take() {
-        Some(message) => Some(message),
-        None if !peer_closed => ending.map(|end| Message::Close(Some(end))),
-        None => None,
-    };
+    let delivered_close = matches!(pending, Some(Message::Close(_)));
+    let mut last: Vec<Message> = pending.take().into_iter().collect();
+    if !delivered_close && !peer_closed {
+        last.extend(ending.map(|end| Message::Close(Some(end))));
+    }
     // The connection is over; the handler gets the last message even if its queue is full,
     // then the end of its socket, and may finish up.
     drop(out_rx);
@@ -215,8 +215,12 @@ pub(crate) async fn run<T: Transport>(
         return;
     }
     let finish = async {
-        if let (Some(tx), Some(message)) = (&in_tx, last) {
-            let _ = tx.send(message).await;
+        if let Some(tx) = &in_tx {
+            for message in last {
+                if tx.send(message).await.is_err() {
+                    break;
+                }
+            }
         }
         drop(in_tx);
     };
