@@ -445,7 +445,7 @@ impl<T: Transport> Conn<T> {
         let (mut parts, mut body) = response.into_parts();
         if parts.status == StatusCode::SWITCHING_PROTOCOLS {
             return match parts.extensions.remove::<Accepted>().filter(|_| websocket) {
-                Some(accepted) => self.switch_to_websocket(accepted, parts.headers).await,
+                Some(accepted) => Box::pin(self.switch_to_websocket(accepted, parts.headers)).await,
                 None => {
                     tracing::error!(method = %target.method, path = %target.uri.path(), "101 response without an accepted WebSocket upgrade");
                     self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
@@ -516,10 +516,9 @@ impl<T: Transport> Conn<T> {
                     self.wb.push_bytes(full.clone());
                     Ok(len)
                 }
-                None => {
-                    self.stream_body(&mut body, framing, &mut feed, &target)
-                        .await
-                }
+                // Boxed: the streaming state is large and most responses are full bodies;
+                // inline, it would enlarge every connection's future (idle memory included).
+                None => Box::pin(self.stream_body(&mut body, framing, &mut feed, &target)).await,
             },
         };
         drop(body);
@@ -672,7 +671,9 @@ impl<T: Transport> Conn<T> {
         if self.wb.flush(&self.io).await.is_err() {
             return After::Abort;
         }
-        ws::conn::run(
+        // Boxed for the same reason as `stream_body`: a WebSocket's state (handler, codec,
+        // queues) is large, and only upgraded connections need it.
+        Box::pin(ws::conn::run(
             &self.io,
             &mut self.rb,
             &mut self.wb,
@@ -680,7 +681,7 @@ impl<T: Transport> Conn<T> {
             &self.shared,
             &mut self.drain,
             accepted,
-        )
+        ))
         .await;
         After::Close
     }
