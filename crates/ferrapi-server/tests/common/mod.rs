@@ -6,6 +6,8 @@
 //! (through [`bounded`]), so a hung server fails a test instead of hanging the suite.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use std::collections::VecDeque;
 use std::future::Future;
 use std::net::SocketAddr;
