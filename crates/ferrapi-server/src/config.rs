@@ -45,7 +45,7 @@ pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Largest WebSocket message accepted (uvicorn's `--ws-max-size`); beyond it close 1009.
-pub const DEFAULT_WS_MAX_SIZE: usize = 16 * 1024 * 1024;
+pub const DEFAULT_WS_MAX_SIZE: usize = crate::proto::ws::message::DEFAULT_MAX_MESSAGE_SIZE;
 
 /// Interval between keepalive pings on an idle WebSocket (uvicorn's `--ws-ping-interval`).
 pub const DEFAULT_WS_PING_INTERVAL: Duration = Duration::from_secs(20);

@@ -144,6 +144,7 @@ impl FrameDecoder {
     }
 
     /// Whether the parser sits between frames (no header or payload half-read).
+    #[cfg(test)]
     pub(crate) fn is_between_frames(&self) -> bool {
         matches!(self.state, State::Header)
     }

@@ -163,6 +163,7 @@ impl Receiver {
     }
 
     /// Whether a close frame has been received.
+    #[cfg(test)]
     pub(crate) fn is_closed(&self) -> bool {
         self.closed
     }

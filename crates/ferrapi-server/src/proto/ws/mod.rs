@@ -52,10 +52,6 @@
 //! | UTF-8, mixed Greek/CJK/emoji: same four | 1.7 / 1.7 / 1.6 / 1.3 |
 //! | receiver, 1 MiB masked ASCII text frame to `String` (copy in, unmask, validate, copy out) | 9.4 |
 
-// The dispatcher integration (upgrade handshake in the app contract, the send/receive API) is
-// pending: until it lands, most of this module is only used by its tests.
-#![allow(dead_code)]
-
 pub(crate) mod close;
 pub(crate) mod conn;
 pub(crate) mod deflate;

@@ -71,6 +71,7 @@ impl Utf8Validator {
     }
 
     /// Validates a piece without collecting the text.
+    #[cfg(test)]
     pub(crate) fn validate(&mut self, piece: &[u8]) -> Result<(), InvalidUtf8> {
         self.feed(piece, |_| {})
     }
