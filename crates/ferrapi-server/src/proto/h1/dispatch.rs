@@ -12,7 +12,7 @@ use std::future::poll_fn;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::{pin, Pin};
+use std::pin::pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -30,6 +30,7 @@ use super::role::{self, BodyLength, Head, HeadError, Persist};
 use crate::app::App;
 use crate::body::{self, Body, BodyError, BodyErrorKind, Feeder, Want};
 use crate::config::Config;
+use crate::proto::panic::CatchUnwind;
 use crate::proto::ws::{
     self,
     deflate::{self, DeflateConfig},
@@ -394,9 +395,7 @@ impl<T: Transport> Conn<T> {
         }
 
         // Phase 1: run the app until it returns a response, feeding the body it reads.
-        let mut fut = pin!(CatchUnwind {
-            inner: app.call(req)
-        });
+        let mut fut = pin!(CatchUnwind::new(app.call(req)));
         // Most apps answer in their first poll: try that before building the select below.
         let mut first = match poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
             Poll::Ready(r) => Some(Step::Done(r)),
@@ -821,11 +820,7 @@ fn response_framing(
 }
 
 fn log_panic(target: &Target, panic: &(dyn Any + Send)) {
-    let message = panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("non-string panic payload");
+    let message = crate::proto::panic::message(panic);
     tracing::error!(method = %target.method, path = %target.uri.path(), panic = message, "exception in app");
 }
 
@@ -981,27 +976,6 @@ impl Feed {
                 }
                 Err(_) => return false,
             }
-        }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// Runs a future, turning a panic while polling it into an `Err` with the payload.
-    struct CatchUnwind<F> {
-        #[pin]
-        inner: F,
-    }
-}
-
-impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.project().inner;
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
         }
     }
 }

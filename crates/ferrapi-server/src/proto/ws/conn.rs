@@ -8,9 +8,7 @@
 
 use std::any::Any;
 use std::future::poll_fn;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::pin;
-use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -20,6 +18,7 @@ use tokio::time::Instant;
 use super::close::{CloseCode, CloseFrame as WireClose};
 use super::message::{self, Encoder, Event, Receiver};
 use crate::proto::h1::io::{deadline, ReadBuf, ReadError, Timer, Transport, WriteBuf};
+use crate::proto::panic::CatchUnwind;
 use crate::server::Shared;
 use crate::shutdown::DrainWatch;
 use crate::websocket::{Accepted, CloseFrame, Message, WebSocket};
@@ -63,7 +62,7 @@ pub(crate) async fn run<T: Transport>(
     let (in_tx, in_rx) = mpsc::channel(INCOMING_QUEUE);
     let (out_tx, mut out_rx) = mpsc::channel(OUTGOING_QUEUE);
     let ws = WebSocket::new(in_rx, out_tx, accepted.protocol.clone());
-    let mut handler = pin!(CatchUnwind(handler(ws)));
+    let mut handler = pin!(CatchUnwind::new(handler(ws)));
 
     let mut receiver = Receiver::new(cfg.ws_max_size, accepted.deflate());
     let mut encoder = Encoder::new(accepted.deflate());
@@ -132,7 +131,7 @@ pub(crate) async fn run<T: Transport>(
                     Ok(()) => CloseCode::NORMAL,
                     Err(panic) => {
                         tracing::error!(
-                            panic = panic_message(&*panic),
+                            panic = crate::proto::panic::message(&*panic),
                             "WebSocket handler panicked"
                         );
                         CloseCode::INTERNAL_ERROR
@@ -365,31 +364,5 @@ fn to_public(frame: WireClose) -> CloseFrame {
     CloseFrame {
         code: frame.code.0,
         reason: frame.reason,
-    }
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("non-string panic payload")
-}
-
-struct CatchUnwind<F>(F);
-
-impl<F: std::future::Future + Unpin> std::future::Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> Poll<Self::Output> {
-        let inner = &mut self.0;
-        match catch_unwind(AssertUnwindSafe(|| std::pin::Pin::new(inner).poll(cx))) {
-            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
     }
 }
