@@ -79,6 +79,8 @@ pub(crate) async fn run<T: Transport>(
 
     // How the connection ended, for a handler that has not seen a close yet.
     let mut ending: Option<CloseFrame> = None;
+    // The handler was already given its `Close` (on a graceful shutdown).
+    let mut handler_told = false;
     loop {
         // Turn buffered bytes into events while the handler has room for them.
         if pending.is_none() && !peer_closed && !rb.is_empty() {
@@ -92,6 +94,10 @@ pub(crate) async fn run<T: Transport>(
                 &mut ping_sent,
             );
             if in_tx.is_none() && !matches!(pending, Some(Message::Close(_))) {
+                pending = None;
+            }
+            if handler_told && matches!(pending, Some(Message::Close(_))) {
+                // The handler already has its close (the drain's 1012); the echo adds nothing.
                 pending = None;
             }
         }
@@ -190,10 +196,16 @@ pub(crate) async fn run<T: Transport>(
                     Some((CloseCode::SERVICE_RESTART, "server shutting down")),
                 );
                 close_sent = Some(Instant::now());
-                ending.get_or_insert(CloseFrame {
+                let going = CloseFrame {
                     code: 1012,
                     reason: "server shutting down".into(),
-                });
+                };
+                // The handler learns at once, as uvicorn's `websocket.disconnect {1012}`, so it
+                // can wrap up while the peer answers the close.
+                if let (Some(tx), None) = (&in_tx, &pending) {
+                    handler_told = tx.try_send(Message::Close(Some(going.clone()))).is_ok();
+                }
+                ending.get_or_insert(going);
             }
             Step::CloseTimeout => {
                 ending.get_or_insert(abnormal());
@@ -202,7 +214,7 @@ pub(crate) async fn run<T: Transport>(
         }
     }
     // Tell the handler how the socket ended, unless it already got the peer's close.
-    let delivered_close = matches!(pending, Some(Message::Close(_)));
+    let delivered_close = handler_told || matches!(pending, Some(Message::Close(_)));
     let mut last: Vec<Message> = pending.take().into_iter().collect();
     if !delivered_close && !peer_closed {
         last.extend(ending.map(|end| Message::Close(Some(end))));
