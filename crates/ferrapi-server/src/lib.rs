@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+mod after;
 mod app;
 mod body;
 mod cli;
@@ -49,6 +50,7 @@ mod server;
 mod shutdown;
 pub mod websocket;
 
+pub use after::AfterResponse;
 pub use app::{App, BoxError};
 pub use body::{Body, BodyError};
 pub use cli::{run, Cli};

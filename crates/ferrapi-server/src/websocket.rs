@@ -280,4 +280,144 @@ impl WebSocket {
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
     }
+
+    /// A second handle for sending, usable while this one waits in [`recv`](Self::recv) or
+    /// after it was given away (to close with a chosen code when a handler fails).
+    pub fn sender(&self) -> WebSocketSender {
+        WebSocketSender {
+            outgoing: self.outgoing.clone(),
+        }
+    }
+}
+
+/// A cloneable sending handle of a [`WebSocket`].
+#[derive(Clone, Debug)]
+pub struct WebSocketSender {
+    outgoing: mpsc::Sender<Message>,
+}
+
+impl WebSocketSender {
+    /// Sends a message, as [`WebSocket::send`].
+    pub async fn send(&self, message: impl Into<Message>) -> Result<(), Closed> {
+        self.outgoing.send(message.into()).await.map_err(|_| Closed)
+    }
+
+    /// Starts the closing handshake, as [`WebSocket::close`].
+    pub async fn close(&self, code: u16, reason: &str) -> Result<(), Closed> {
+        self.send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.to_string(),
+        })))
+        .await
+    }
+}
+
+impl WebSocketUpgrade {
+    /// An upgrade that did not come from a socket, for test clients that drive an app in
+    /// memory: put it in a request's extensions, call the app, and give the response to
+    /// [`InMemoryClient::connect`].
+    pub fn in_memory(protocols: Vec<String>) -> WebSocketUpgrade {
+        WebSocketUpgrade::new(
+            Upgrade {
+                key: "dGhlIHNhbXBsZSBub25jZQ==".to_string(),
+                protocols,
+                extensions: Vec::new(),
+            },
+            None,
+        )
+    }
+}
+
+/// Messages queued in each direction of an in-memory WebSocket (the server's own queues are
+/// of the same order).
+const IN_MEMORY_QUEUE: usize = 32;
+
+/// The client end of a WebSocket served in memory: what a test client holds after an app
+/// accepted an [`in_memory`](WebSocketUpgrade::in_memory) upgrade.
+///
+/// It keeps the server's rules: the handler sees the client's messages, then its `Close`, then
+/// `None`; when the handler returns without closing, the client receives `Close(1000)`, and
+/// `Close(1011)` if it panicked.
+#[derive(Debug)]
+pub struct InMemoryClient {
+    to_app: Option<mpsc::Sender<Message>>,
+    from_app: mpsc::Receiver<Message>,
+    protocol: Option<String>,
+    closed: bool,
+}
+
+impl InMemoryClient {
+    /// Starts the handler of an accepted upgrade on the current tokio runtime. Any other
+    /// response (a denial) comes back as `Err`.
+    pub fn connect(response: Response<Body>) -> Result<InMemoryClient, Response<Body>> {
+        let accepted = match response.extensions().get::<Accepted>() {
+            Some(accepted) if response.status() == StatusCode::SWITCHING_PROTOCOLS => {
+                accepted.clone()
+            }
+            _ => return Err(response),
+        };
+        let Some(handler) = accepted.take_handler() else {
+            return Err(response);
+        };
+        let (to_app, app_rx) = mpsc::channel(IN_MEMORY_QUEUE);
+        let (app_tx, from_app) = mpsc::channel(IN_MEMORY_QUEUE);
+        let last_word = app_tx.clone();
+        let ws = WebSocket::new(app_rx, app_tx, accepted.protocol.clone());
+        tokio::spawn(async move {
+            let code = match crate::proto::panic::CatchUnwind::new(handler(ws)).await {
+                Ok(()) => 1000,
+                Err(panic) => {
+                    let message = crate::proto::panic::message(&*panic);
+                    tracing::error!(panic = message, "WebSocket handler panicked");
+                    1011
+                }
+            };
+            let _ = last_word
+                .send(Message::Close(Some(CloseFrame {
+                    code,
+                    reason: String::new(),
+                })))
+                .await;
+        });
+        Ok(InMemoryClient {
+            to_app: Some(to_app),
+            from_app,
+            protocol: accepted.protocol,
+            closed: false,
+        })
+    }
+
+    /// The subprotocol the app chose.
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_deref()
+    }
+
+    /// Sends a message to the app. Sending `Message::Close` starts the closing handshake.
+    pub async fn send(&mut self, message: impl Into<Message>) -> Result<(), Closed> {
+        let message = message.into();
+        let closing = matches!(message, Message::Close(_));
+        let sender = self.to_app.as_ref().ok_or(Closed)?;
+        sender.send(message).await.map_err(|_| Closed)?;
+        if closing {
+            // The app sees the close, then the end of the stream.
+            self.to_app = None;
+        }
+        Ok(())
+    }
+
+    /// The next message from the app: its messages, then one `Close`, then `None`.
+    pub async fn recv(&mut self) -> Option<Message> {
+        if self.closed {
+            return None;
+        }
+        let message = self.from_app.recv().await;
+        match &message {
+            Some(Message::Close(_)) | None => {
+                self.closed = true;
+                self.to_app = None;
+            }
+            _ => {}
+        }
+        message
+    }
 }

@@ -1,9 +1,70 @@
 //! ferrapi's toolkit layer, the counterpart of Starlette.
 //!
-//! This crate wraps [`ferrapi_server`]: a toolkit application implements the server's app
-//! contract. Requests, responses, routing and middleware arrive in a later milestone; for now
-//! the crate re-exports the server so the layering is in place.
+//! The toolkit wraps [`ferrapi_server`]: an [`Application`] implements the server's app
+//! contract, and so does every middleware and the [`Router`]. One module per concept, as in
+//! Starlette:
+//!
+//! | Starlette module | here |
+//! |---|---|
+//! | `applications` | [`applications`]: [`Application`] (routes, middleware, exception handlers, lifespan, state, debug) |
+//! | `requests` | [`requests`]: [`Request`] |
+//! | `responses` | [`responses`]: [`PlainText`], [`Html`], [`Json`], [`Redirect`], [`Streaming`], cookies |
+//! | `routing`, `convertors` | [`routing`]: [`Route`], [`WebSocketRoute`], [`Mount`], [`Host`], [`Router`] |
+//! | `websockets` | [`websockets`]: [`WebSocket`] |
+//! | `background` | [`background`]: [`BackgroundTasks`] |
+//! | `concurrency` | [`concurrency`]: [`run_in_threadpool`](concurrency::run_in_threadpool), [`ThreadPool`](concurrency::ThreadPool) |
+//! | `exceptions` | [`exceptions`]: [`HTTPException`], [`WebSocketException`], [`ExceptionHandlers`] |
+//! | `middleware` | [`middleware`]: middleware is an app wrapping an app |
+//! | `datastructures` | [`datastructures`]: [`QueryParams`](datastructures::QueryParams), [`State`], [`Url`](datastructures::Url) |
+//! | `testclient` | [`testclient`]: [`TestClient`](testclient::TestClient) in process, and a real-socket server for tests |
+//!
+//! ```
+//! use ferrapi_toolkit::testclient::TestClient;
+//! use ferrapi_toolkit::{Application, Json, Request, Route};
+//!
+//! async fn user(req: Request) -> Json<serde_json::Value> {
+//!     let id: u32 = req.path_params().parse("id").unwrap_or_default();
+//!     Json(serde_json::json!({ "id": id }))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let app = Application::new().route(Route::new("/users/{id:int}", user));
+//! let client = TestClient::new(app);
+//! let response = client.get("/users/7").send().await;
+//! assert_eq!(response.text(), r#"{"id":7}"#);
+//! assert_eq!(client.get("/users/x").send().await.status(), 404);
+//! # }
+//! ```
+//!
+//! The guide to this layer is `docs/toolkit.md` ([`guide`]).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod applications;
+pub mod background;
+pub mod concurrency;
+pub mod datastructures;
+pub mod endpoints;
+pub mod exceptions;
+pub mod middleware;
+pub mod requests;
+pub mod responses;
+pub mod routing;
+pub mod testclient;
+pub mod websockets;
+
 pub use ferrapi_server as server;
+
+pub use applications::Application;
+pub use background::BackgroundTasks;
+pub use datastructures::State;
+pub use endpoints::{blocking, Endpoint};
+pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException};
+pub use http::{Method, StatusCode};
+pub use requests::Request;
+pub use responses::{
+    Cookie, Html, IntoResponse, Json, PlainText, Redirect, Response, ResponseExt,
+    Streaming,
+};
+pub use routing::{Host, Mount, Route, Router, WebSocketRoute};
+pub use websockets::WebSocket;

@@ -27,6 +27,7 @@ use super::decode::{Decoded, Decoder};
 use super::encode::{self, ConnHeader, Framing, ResponseMeta};
 use super::io::{deadline, ReadBuf, ReadError, Timer, Transport, WriteBuf, MAX_PENDING_WRITE};
 use super::role::{self, BodyLength, Head, HeadError, Persist};
+use crate::after::AfterResponse;
 use crate::app::App;
 use crate::body::{self, Body, BodyError, BodyErrorKind, Feeder, Want};
 use crate::config::Config;
@@ -503,6 +504,7 @@ impl<T: Transport> Conn<T> {
             &self.shared.cfg,
         );
         let status = parts.status;
+        let after_response = parts.extensions.remove::<AfterResponse>();
         drop(parts);
         // Recorded now, so the access log is right even if the body is cut short.
         self.outcome = Some((status, 0));
@@ -527,6 +529,16 @@ impl<T: Transport> Conn<T> {
         }
         if self.wb.pending_len() >= MAX_PENDING_WRITE && self.wb.flush(&self.io).await.is_err() {
             return After::Abort;
+        }
+        if let Some(task) = after_response.and_then(|a| a.take()) {
+            // The client has the whole response before the background work starts.
+            if self.wb.flush(&self.io).await.is_err() {
+                return After::Abort;
+            }
+            if let Err(panic) = CatchUnwind::new(task).await {
+                let message = crate::proto::panic::message(&*panic);
+                tracing::error!(method = %target.method, path = %target.uri.path(), panic = message, "background task panicked");
+            }
         }
 
         // Phase 3: make the connection ready for the next request.

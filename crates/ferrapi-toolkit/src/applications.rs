@@ -1,0 +1,324 @@
+//! The application: Starlette's `Starlette` class.
+//!
+//! An [`Application`] holds a [`Router`], the middleware stack, the exception handlers, the
+//! lifespan hooks with the [`State`] they fill, and the `debug` switch. It implements the
+//! server's [`App`] contract, so it is served like any app:
+//!
+//! ```no_run
+//! use ferrapi_toolkit::{Application, Request, Route};
+//!
+//! async fn home(req: Request) -> String {
+//!     format!("hello from {}", req.url())
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), ferrapi_toolkit::server::Error> {
+//!     let app = Application::new().route(Route::new("/", home));
+//!     ferrapi_toolkit::server::Server::bind("127.0.0.1:8000").await?.serve(app).await
+//! }
+//! ```
+//!
+//! The stack, from the outside in, is Starlette's: the user middleware in the order given
+//! (the first is the outermost), then the exception handling (which also catches panics in
+//! endpoints and renders the debug page), then the router. Unlike Starlette, the answer to an
+//! unhandled error comes back through the user middleware, so CORS and other headers are on
+//! error responses too.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ferrapi_server::{App, Body, BoxError};
+use http::StatusCode;
+
+use crate::datastructures::State;
+use crate::exceptions::{CatchUnwind, Error, ExceptionHandlers, HTTPException};
+use crate::middleware::{BoxApp, Layer};
+use crate::requests::Request;
+use crate::responses::{IntoResponse, Response};
+use crate::routing::{BaseRoute, MountedParams, Router};
+
+/// What every request of an application can reach: its state, its router (for `url_for`),
+/// its exception handlers and the debug switch.
+#[derive(Debug)]
+pub(crate) struct AppContext {
+    pub(crate) state: State,
+    pub(crate) router: Arc<Router>,
+    pub(crate) handlers: Arc<ExceptionHandlers>,
+    pub(crate) debug: bool,
+}
+
+type Hook = Box<dyn Fn(State) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>> + Send + Sync>;
+
+/// A toolkit application.
+pub struct Application {
+    /// Routes, handlers and middleware until the stack is built (on first use).
+    parts: Mutex<Option<Pending>>,
+    state: State,
+    debug: bool,
+    on_startup: Vec<Hook>,
+    on_shutdown: Vec<Hook>,
+    built: OnceLock<Built>,
+}
+
+struct Pending {
+    router: Router,
+    handlers: ExceptionHandlers,
+    layers: Vec<Layer>,
+}
+
+struct Built {
+    stack: BoxApp,
+    core: Arc<Core>,
+}
+
+impl fmt::Debug for Application {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Application")
+            .field("debug", &self.debug)
+            .field("built", &self.built.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Application {
+    fn default() -> Self {
+        Application::new()
+    }
+}
+
+impl Application {
+    /// An application with no routes (every request is a 404).
+    pub fn new() -> Application {
+        Application {
+            parts: Mutex::new(Some(Pending {
+                router: Router::new(),
+                handlers: ExceptionHandlers::new(),
+                layers: Vec::new(),
+            })),
+            state: State::new(),
+            debug: false,
+            on_startup: Vec::new(),
+            on_shutdown: Vec::new(),
+            built: OnceLock::new(),
+        }
+    }
+
+    /// The parts still being assembled.
+    ///
+    /// # Panics
+    /// After the application has served (Starlette raises too when routes or middleware are
+    /// added after startup).
+    fn parts(&mut self) -> &mut Pending {
+        self.parts
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_mut()
+            .expect("cannot change an application after it has started")
+    }
+
+    /// Adds a route, WebSocket route, mount or host route.
+    pub fn route(mut self, route: impl Into<BaseRoute>) -> Application {
+        self.parts().router.push(route.into());
+        self
+    }
+
+    /// Adds several routes.
+    pub fn routes(mut self, routes: impl IntoIterator<Item = impl Into<BaseRoute>>) -> Application {
+        for route in routes {
+            self.parts().router.push(route.into());
+        }
+        self
+    }
+
+    /// Replaces the router (keeping none of the routes added before).
+    pub fn router(mut self, router: Router) -> Application {
+        self.parts().router = router;
+        self
+    }
+
+    /// Adds a middleware: `layer` gets the inner app and returns the app wrapping it. The
+    /// first middleware added is the outermost.
+    pub fn middleware<F, A>(mut self, layer: F) -> Application
+    where
+        F: FnOnce(BoxApp) -> A + Send + Sync + 'static,
+        A: App,
+    {
+        self.parts().layers.push(Box::new(move |inner| BoxApp::new(layer(inner))));
+        self
+    }
+
+    /// Handles errors of type `E` returned by endpoints.
+    pub fn exception_handler<E, F, R>(mut self, handler: F) -> Application
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        F: Fn(E) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.parts().handlers.on_error::<E, F, R>(handler);
+        self
+    }
+
+    /// Handles [`HTTPException`]s with `status` (the router's 404 and 405 included).
+    pub fn status_handler<F, R>(mut self, status: StatusCode, handler: F) -> Application
+    where
+        F: Fn(&HTTPException) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.parts().handlers.on_status(status, handler);
+        self
+    }
+
+    /// Handles every error no other handler takes (the 500 handler).
+    pub fn server_error_handler<F, R>(mut self, handler: F) -> Application
+    where
+        F: Fn(Error) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.parts().handlers.on_server_error(handler);
+        self
+    }
+
+    /// Replaces all exception handlers.
+    pub fn exception_handlers(mut self, handlers: ExceptionHandlers) -> Application {
+        self.parts().handlers = handlers;
+        self
+    }
+
+    /// Debug mode: unhandled errors answer with a page naming the error and its causes.
+    pub fn debug(mut self, debug: bool) -> Application {
+        self.debug = debug;
+        self
+    }
+
+    /// Puts a value in the application state now.
+    pub fn state<T: Send + Sync + 'static>(self, value: T) -> Application {
+        self.state.insert(value);
+        self
+    }
+
+    /// Runs `hook` at startup, in the order added, with the application state to fill (a
+    /// database pool, a client…). An error stops the server before it accepts connections.
+    pub fn on_startup<F, Fut, E>(mut self, hook: F) -> Application
+    where
+        F: Fn(State) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<BoxError> + 'static,
+    {
+        self.on_startup.push(Box::new(move |state| {
+            let fut = hook(state);
+            Box::pin(async move { fut.await.map_err(Into::into) })
+        }));
+        self
+    }
+
+    /// Runs `hook` at shutdown, in the order added, after the server stopped accepting and
+    /// the requests in flight finished.
+    pub fn on_shutdown<F, Fut>(mut self, hook: F) -> Application
+    where
+        F: Fn(State) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_shutdown.push(Box::new(move |state| {
+            let fut = hook(state);
+            Box::pin(async move {
+                fut.await;
+                Ok(())
+            })
+        }));
+        self
+    }
+
+    /// The application state.
+    pub fn app_state(&self) -> &State {
+        &self.state
+    }
+
+    /// The path of the route named `name` (Starlette's `app.url_path_for`).
+    pub fn url_path_for(
+        &self,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<String, crate::routing::NoMatchFound> {
+        self.built().core.ctx.router.url_path_for(name, params)
+    }
+
+    fn built(&self) -> &Built {
+        self.built.get_or_init(|| {
+            let pending = self
+                .parts
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take()
+                .expect("application parts are taken once");
+            let ctx = Arc::new(AppContext {
+                state: self.state.clone(),
+                router: Arc::new(pending.router),
+                handlers: Arc::new(pending.handlers),
+                debug: self.debug,
+            });
+            let core = Arc::new(Core { ctx });
+            let mut stack = BoxApp::new(CoreApp(core.clone()));
+            for layer in pending.layers.into_iter().rev() {
+                stack = layer(stack);
+            }
+            Built { stack, core }
+        })
+    }
+}
+
+/// The innermost layers: exception handling around the router.
+#[derive(Debug)]
+struct Core {
+    ctx: Arc<AppContext>,
+}
+
+struct CoreApp(Arc<Core>);
+
+impl App for CoreApp {
+    fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
+        let core = self.0.clone();
+        async move {
+            let mut req = req;
+            let mounted = req.extensions_mut().remove::<MountedParams>();
+            let mut request = Request::from_http(req);
+            if let Some(MountedParams(params)) = mounted {
+                for (name, value) in params.iter() {
+                    request.path_params_mut().push(name.into(), value.to_string());
+                }
+            }
+            request.set_app(core.ctx.clone());
+            let fut = core.ctx.router.handle(request);
+            let outcome = match CatchUnwind::new(fut).await {
+                Ok(result) => result,
+                Err(panic) => Err(panic.into()),
+            };
+            match outcome {
+                Ok(response) => response,
+                Err(err) => core.ctx.handlers.handle(err, core.ctx.debug),
+            }
+        }
+    }
+}
+
+impl App for Application {
+    fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
+        self.built().stack.call(req)
+    }
+
+    async fn startup(&self) -> Result<(), BoxError> {
+        let built = self.built();
+        for hook in &self.on_startup {
+            hook(self.state.clone()).await?;
+        }
+        built.stack.startup().await
+    }
+
+    async fn shutdown(&self) {
+        self.built().stack.shutdown().await;
+        for hook in &self.on_shutdown {
+            let _ = hook(self.state.clone()).await;
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! Errors that become responses: Starlette's `HTTPException`, `WebSocketException` and the
+//! exception handlers of its `ExceptionMiddleware` / `ServerErrorMiddleware`.
+//!
+//! An endpoint returns `Result<T, E>` for any error type `E`; the error travels as an [`Error`]
+//! to the application's [`ExceptionHandlers`], which look for a handler by the error's type
+//! (an [`HTTPException`] also by its status code), and otherwise answer
+//! `500 Internal Server Error` and log the error once. Unlike Python, Rust has no exception
+//! hierarchy: a handler for a type catches that type only.
+//!
+//! Differences from Starlette: the handler gets the error, not the request (the request was
+//! moved into the endpoint); the 500 answer passes back through the user middleware (so CORS
+//! headers are present on errors, a common complaint about Starlette); and a panic in an
+//! endpoint is an error like any other (its message is the error text).
+
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use ferrapi_server::BoxError;
+use http::{HeaderMap, StatusCode};
+
+use crate::responses::{IntoResponse, Response};
+
+/// An error with an HTTP status, a detail text and headers (Starlette's `HTTPException`).
+///
+/// Its default response is the detail as `text/plain` with the status and headers (no body for
+/// 204 and 304). The detail defaults to the status's reason phrase.
+///
+/// ```
+/// use ferrapi_toolkit::{HTTPException, StatusCode};
+///
+/// let err = HTTPException::new(StatusCode::NOT_FOUND);
+/// assert_eq!(err.detail(), "Not Found");
+/// let err = HTTPException::new(StatusCode::FORBIDDEN).with_detail("no entry");
+/// assert_eq!(err.detail(), "no entry");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HTTPException {
+    status: StatusCode,
+    detail: Cow<'static, str>,
+    headers: HeaderMap,
+}
+
+impl HTTPException {
+    /// An error with `status` and the status's reason phrase as detail.
+    pub fn new(status: StatusCode) -> HTTPException {
+        HTTPException {
+            status,
+            detail: Cow::Borrowed(status.canonical_reason().unwrap_or("")),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// Replaces the detail text.
+    pub fn with_detail(mut self, detail: impl Into<Cow<'static, str>>) -> HTTPException {
+        self.detail = detail.into();
+        self
+    }
+
+    /// Adds headers to the response (say `WWW-Authenticate` to a 401).
+    pub fn with_headers(mut self, headers: HeaderMap) -> HTTPException {
+        self.headers.extend(headers);
+        self
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The detail text.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The headers for the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl fmt::Display for HTTPException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status.as_u16(), self.detail)
+    }
+}
+
+impl std::error::Error for HTTPException {}
+
+impl IntoResponse for HTTPException {
+    fn into_response(self) -> Response {
+        let body_allowed = !matches!(self.status.as_u16(), 204 | 304);
+        let mut response = if body_allowed {
+            crate::responses::PlainText(self.detail.into_owned()).into_response()
+        } else {
+            Response::default()
+        };
+        *response.status_mut() = self.status;
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}
+
+/// Closes a WebSocket with a code and reason (Starlette's `WebSocketException`); return it as
+/// an endpoint's error. Before the socket is accepted, the client gets `403` instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebSocketException {
+    /// The close code (1008 policy violation is the usual one).
+    pub code: u16,
+    /// The close reason.
+    pub reason: String,
+}
+
+impl WebSocketException {
+    /// An exception closing with `code` and `reason`.
+    pub fn new(code: u16, reason: impl Into<String>) -> WebSocketException {
+        WebSocketException {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for WebSocketException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WebSocket closed with {}: {}", self.code, self.reason)
+    }
+}
+
+impl std::error::Error for WebSocketException {}
+
+/// Any error an endpoint returns, on its way to the exception handlers.
+///
+/// Built from any `std::error::Error` with `?` or `.into()`; like `anyhow::Error`, it does not
+/// implement `std::error::Error` itself (that would make the blanket `From` impossible).
+pub struct Error {
+    inner: BoxError,
+}
+
+impl Error {
+    /// Wraps any error.
+    pub fn new(err: impl Into<BoxError>) -> Error {
+        Error { inner: err.into() }
+    }
+
+    /// An error from a message (for a 500).
+    pub fn msg(message: impl fmt::Display) -> Error {
+        Error {
+            inner: message.to_string().into(),
+        }
+    }
+
+    /// The error as the given type, if it is one.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.inner.downcast_ref()
+    }
+
+    /// Takes the error out as the given type, or gives it back.
+    pub fn downcast<E: std::error::Error + 'static>(self) -> Result<E, Error> {
+        match self.inner.downcast::<E>() {
+            Ok(err) => Ok(*err),
+            Err(inner) => Err(Error { inner }),
+        }
+    }
+
+    /// The underlying boxed error.
+    pub fn into_inner(self) -> BoxError {
+        self.inner
+    }
+
+    /// Whether the error is of type `E`.
+    pub fn is<E: std::error::Error + 'static>(&self) -> bool {
+        self.inner.is::<E>()
+    }
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
+    fn from(err: E) -> Error {
+        Error {
+            inner: Box::new(err),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)?;
+        let mut source = self.inner.source();
+        while let Some(err) = source {
+            write!(f, ": {err}")?;
+            source = err.source();
+        }
+        Ok(())
+    }
+}
+
+/// A panic in an endpoint, carried as an error to the handlers.
+#[derive(Debug)]
+pub struct Panic {
+    message: String,
+}
+
+impl Panic {
+    pub(crate) fn from_payload(payload: &(dyn Any + Send)) -> Panic {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "non-string panic payload".to_string());
+        Panic { message }
+    }
+
+    /// The panic message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "endpoint panicked: {}", self.message)
+    }
+}
+
+impl std::error::Error for Panic {}
+
+pin_project_lite::pin_project! {
+    /// Runs a future, turning a panic while polling it into a [`Panic`] error.
+    pub(crate) struct CatchUnwind<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F> CatchUnwind<F> {
+    pub(crate) fn new(inner: F) -> CatchUnwind<F> {
+        CatchUnwind { inner }
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Panic>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = self.project().inner;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(payload) => std::task::Poll::Ready(Err(Panic::from_payload(&*payload))),
+        }
+    }
+}
+
+type Handler = Arc<dyn Fn(Error) -> Response + Send + Sync>;
+type StatusHandler = Arc<dyn Fn(&HTTPException) -> Response + Send + Sync>;
+
+/// The exception handlers of an application: by error type, by the status code of an
+/// [`HTTPException`], and one for everything unhandled (Starlette's `500`/`Exception` key).
+#[derive(Clone, Default)]
+pub struct ExceptionHandlers {
+    /// Handlers by error type: a type test and the handler, in the order registered.
+    by_type: Vec<(TypeId, fn(&Error) -> bool, Handler)>,
+    by_status: HashMap<StatusCode, StatusHandler>,
+    server_error: Option<Handler>,
+}
+
+impl fmt::Debug for ExceptionHandlers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExceptionHandlers")
+            .field("by_status", &self.by_status.keys().collect::<Vec<_>>())
+            .field("types", &self.by_type.len())
+            .field("server_error", &self.server_error.is_some())
+            .finish()
+    }
+}
+
+impl ExceptionHandlers {
+    /// No handlers: `HTTPException`s answer with their own response, everything else is a 500.
+    pub fn new() -> ExceptionHandlers {
+        ExceptionHandlers::default()
+    }
+
+    /// Handles errors of type `E`.
+    pub fn on_error<E, F, R>(&mut self, handler: F)
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        F: Fn(E) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.by_type.retain(|(id, _, _)| *id != TypeId::of::<E>());
+        self.by_type.push((
+            TypeId::of::<E>(),
+            Error::is::<E>,
+            Arc::new(move |err: Error| match err.downcast::<E>() {
+                Ok(err) => handler(err).into_response(),
+                // Chosen by `Error::is::<E>`, so the downcast cannot fail.
+                Err(err) => internal_error(&err, false),
+            }),
+        ));
+    }
+
+    /// Handles [`HTTPException`]s with this status (404 and 405 from the router included).
+    pub fn on_status<F, R>(&mut self, status: StatusCode, handler: F)
+    where
+        F: Fn(&HTTPException) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.by_status
+            .insert(status, Arc::new(move |err| handler(err).into_response()));
+    }
+
+    /// Handles every error no other handler took (Starlette's `500` / `Exception` handler).
+    /// The error is logged either way.
+    pub fn on_server_error<F, R>(&mut self, handler: F)
+    where
+        F: Fn(Error) -> R + Send + Sync + 'static,
+        R: IntoResponse,
+    {
+        self.server_error = Some(Arc::new(move |err| handler(err).into_response()));
+    }
+
+    /// Turns an error into its response.
+    pub fn handle(&self, err: Error, debug: bool) -> Response {
+        if let Some((_, _, handler)) = self.by_type.iter().find(|(_, is, _)| is(&err)) {
+            return handler(err);
+        }
+        match err.downcast::<HTTPException>() {
+            Ok(http) => match self.by_status.get(&http.status) {
+                Some(handler) => handler(&http),
+                None => http.into_response(),
+            },
+            Err(err) => {
+                tracing::error!(error = %err, "unhandled error in endpoint");
+                match &self.server_error {
+                    Some(handler) => handler(err),
+                    None => internal_error(&err, debug),
+                }
+            }
+        }
+    }
+}
+
+/// The answer to an unhandled error: `500 Internal Server Error`, or in debug mode an HTML page
+/// with the error and its causes (Starlette's debug traceback page).
+pub(crate) fn internal_error(err: &Error, debug: bool) -> Response {
+    let mut response = if debug {
+        let mut chain = String::new();
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&*err.inner);
+        while let Some(e) = source {
+            chain.push_str("<li><code>");
+            chain.push_str(&html_escape(&e.to_string()));
+            chain.push_str("</code></li>");
+            source = e.source();
+        }
+        crate::responses::Html(format!(
+            "<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body>\
+             <h1>500 Internal Server Error</h1><h2>{}</h2><p>Caused by:</p><ol>{chain}</ol>\
+             <p>Shown because the application runs in debug mode.</p></body></html>",
+            html_escape(&err.inner.to_string())
+        ))
+        .into_response()
+    } else {
+        crate::responses::PlainText("Internal Server Error").into_response()
+    };
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
+pub(crate) fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

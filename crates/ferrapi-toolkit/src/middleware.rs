@@ -1,0 +1,95 @@
+//! Middleware: an app that wraps an app, as Starlette's pure-ASGI middleware.
+//!
+//! Middleware here is any [`ferrapi_server::App`] that holds the next app, so middleware written
+//! for the toolkit also runs on the bare server and the other way round. An
+//! [`Application`](crate::Application) stacks middleware given as functions from the inner app
+//! (type-erased as [`BoxApp`]) to the wrapping app; the first added is the outermost, as in
+//! Starlette's `middleware=[...]` list.
+//!
+//! ```
+//! use ferrapi_toolkit::middleware::BoxApp;
+//! use ferrapi_toolkit::server::{App, Body, Request, Response};
+//!
+//! /// Adds `x-served-by` to every response.
+//! struct ServedBy<A> { inner: A }
+//!
+//! impl<A: App> App for ServedBy<A> {
+//!     async fn call(&self, req: Request<Body>) -> Response<Body> {
+//!         let mut response = self.inner.call(req).await;
+//!         response.headers_mut().insert("x-served-by", "ferrapi".parse().unwrap());
+//!         response
+//!     }
+//! }
+//!
+//! let app = ferrapi_toolkit::Application::new()
+//!     .middleware(|inner: BoxApp| ServedBy { inner });
+//! ```
+//!
+//! The built-in middleware (CORS, GZip, sessions…) arrives with the toolkit batteries.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use ferrapi_server::{App, Body, BoxError, Request, Response};
+
+/// An app whose type is erased, so apps of different types can be stacked and mounted.
+#[derive(Clone)]
+pub struct BoxApp {
+    inner: Arc<dyn DynApp>,
+}
+
+impl fmt::Debug for BoxApp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BoxApp").finish_non_exhaustive()
+    }
+}
+
+impl BoxApp {
+    /// Erases the type of `app`.
+    pub fn new<A: App>(app: A) -> BoxApp {
+        BoxApp {
+            inner: Arc::new(app),
+        }
+    }
+}
+
+type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+trait DynApp: Send + Sync + 'static {
+    fn call_dyn(&self, req: Request<Body>) -> Fut<'_, Response<Body>>;
+    fn startup_dyn(&self) -> Fut<'_, Result<(), BoxError>>;
+    fn shutdown_dyn(&self) -> Fut<'_, ()>;
+}
+
+impl<A: App> DynApp for A {
+    fn call_dyn(&self, req: Request<Body>) -> Fut<'_, Response<Body>> {
+        Box::pin(self.call(req))
+    }
+
+    fn startup_dyn(&self) -> Fut<'_, Result<(), BoxError>> {
+        Box::pin(self.startup())
+    }
+
+    fn shutdown_dyn(&self) -> Fut<'_, ()> {
+        Box::pin(self.shutdown())
+    }
+}
+
+impl App for BoxApp {
+    fn call(&self, req: Request<Body>) -> impl Future<Output = Response<Body>> + Send {
+        self.inner.call_dyn(req)
+    }
+
+    fn startup(&self) -> impl Future<Output = Result<(), BoxError>> + Send {
+        self.inner.startup_dyn()
+    }
+
+    fn shutdown(&self) -> impl Future<Output = ()> + Send {
+        self.inner.shutdown_dyn()
+    }
+}
+
+/// A function that wraps the inner app in a middleware.
+pub type Layer = Box<dyn FnOnce(BoxApp) -> BoxApp + Send + Sync>;

@@ -1,0 +1,365 @@
+//! The incoming request: Starlette's `Request` and `HTTPConnection`.
+//!
+//! A [`Request`] wraps the server's `http::Request<Body>` and adds what Starlette's request
+//! offers: the decoded path, query parameters, path parameters, cookies, the client address,
+//! application state, the body as bytes, text, JSON or a stream, and `url_for`. Query
+//! parameters and cookies are parsed on first use and once.
+//!
+//! Differences from Starlette: reading the body needs `&mut self` (Rust's borrow rules make the
+//! "consumed once" rule a compile-time matter where it can be); a second
+//! [`stream`](Request::stream) after the body was streamed is an error, as Starlette's
+//! `RuntimeError("Stream consumed")`; a body that was read with [`body`](Request::body) can be
+//! read again.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use ferrapi_server::{Body, BodyError, Scope};
+use http::header::{self, HeaderMap};
+use http::{Extensions, Method, StatusCode, Uri, Version};
+use serde::de::DeserializeOwned;
+
+use crate::applications::AppContext;
+use crate::datastructures::{parse_cookies, PathParams, QueryParams, State, Url};
+use crate::exceptions::{Error, HTTPException};
+use crate::routing::NoMatchFound;
+
+/// An HTTP request (or the handshake of a WebSocket), as endpoints see it.
+#[derive(Debug)]
+pub struct Request {
+    head: http::request::Parts,
+    body: BodyState,
+    /// The percent-decoded path, when it differs from the raw one.
+    decoded: Option<Box<str>>,
+    /// Where the path still to be routed starts (after the mounts that matched).
+    route_offset: usize,
+    path_params: PathParams,
+    app: Option<Arc<AppContext>>,
+    query: OnceLock<QueryParams>,
+    cookies: OnceLock<HashMap<String, String>>,
+}
+
+#[derive(Debug)]
+enum BodyState {
+    Unread(Body),
+    Read(Bytes),
+    Streamed,
+}
+
+impl Request {
+    /// Wraps a request from the server (or built by hand, as a test client does).
+    pub fn from_http(req: http::Request<Body>) -> Request {
+        let (head, body) = req.into_parts();
+        let path = head.uri.path();
+        let decoded = if path.contains('%') {
+            Some(
+                percent_encoding::percent_decode_str(path)
+                    .decode_utf8_lossy()
+                    .into_owned()
+                    .into_boxed_str(),
+            )
+        } else {
+            None
+        };
+        Request {
+            head,
+            body: BodyState::Unread(body),
+            decoded,
+            route_offset: 0,
+            path_params: PathParams::new(),
+            app: None,
+            query: OnceLock::new(),
+            cookies: OnceLock::new(),
+        }
+    }
+
+    /// Gives the request back in the server's terms; a body already read is put back.
+    pub fn into_http(self) -> http::Request<Body> {
+        let body = match self.body {
+            BodyState::Unread(body) => body,
+            BodyState::Read(bytes) => Body::from(bytes),
+            BodyState::Streamed => Body::empty(),
+        };
+        http::Request::from_parts(self.head, body)
+    }
+
+    pub(crate) fn set_app(&mut self, app: Arc<AppContext>) {
+        self.app = Some(app);
+    }
+
+    pub(crate) fn app_context(&self) -> Option<&Arc<AppContext>> {
+        self.app.as_ref()
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The request target as sent (path and query, percent-encoded).
+    pub fn uri(&self) -> &Uri {
+        &self.head.uri
+    }
+
+    /// The HTTP version.
+    pub fn version(&self) -> Version {
+        self.head.version
+    }
+
+    /// The headers (case-insensitive multi-map).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// A header as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.headers.get(name)?.to_str().ok()
+    }
+
+    /// The percent-decoded path (Starlette's `scope["path"]`, without the root path).
+    pub fn path(&self) -> &str {
+        self.decoded.as_deref().unwrap_or(self.head.uri.path())
+    }
+
+    /// The part of the path the current router matches against (after any mounts).
+    pub fn route_path(&self) -> &str {
+        &self.path()[self.route_offset..]
+    }
+
+    pub(crate) fn route_offset(&self) -> usize {
+        self.route_offset
+    }
+
+    pub(crate) fn set_route_offset(&mut self, offset: usize) {
+        self.route_offset = offset;
+    }
+
+    /// The mount prefix of the current router: the server's root path plus the mounts that
+    /// matched (Starlette's `scope["root_path"]` inside a mount).
+    pub fn root_path(&self) -> String {
+        let mut root = self.scope().map(|s| s.root_path().to_string()).unwrap_or_default();
+        root.push_str(&self.path()[..self.route_offset]);
+        root
+    }
+
+    /// The connection scope from the server.
+    pub fn scope(&self) -> Option<&Scope> {
+        self.head.extensions.get::<Scope>()
+    }
+
+    /// The client's address (Starlette's `request.client`).
+    pub fn client(&self) -> Option<SocketAddr> {
+        self.scope().and_then(Scope::client)
+    }
+
+    fn is_websocket(&self) -> bool {
+        self.head
+            .extensions
+            .get::<ferrapi_server::websocket::WebSocketUpgrade>()
+            .is_some()
+    }
+
+    /// The scheme of the URL: `http`/`https`, or `ws`/`wss` for a WebSocket.
+    pub fn scheme(&self) -> &'static str {
+        let secure = self
+            .scope()
+            .is_some_and(|s| s.scheme() == ferrapi_server::Scheme::Https);
+        match (self.is_websocket(), secure) {
+            (false, false) => "http",
+            (false, true) => "https",
+            (true, false) => "ws",
+            (true, true) => "wss",
+        }
+    }
+
+    fn authority(&self) -> String {
+        if let Some(host) = self.header("host") {
+            return host.to_string();
+        }
+        if let Some(authority) = self.head.uri.authority() {
+            return authority.to_string();
+        }
+        self.scope()
+            .and_then(Scope::server)
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    /// The full URL: scheme, host (from `Host`), root path, path and query.
+    pub fn url(&self) -> Url {
+        let root = self.scope().map(Scope::root_path).unwrap_or("");
+        let path = format!("{root}{}", self.head.uri.path());
+        Url::new(self.scheme(), &self.authority(), &path, self.head.uri.query())
+    }
+
+    /// The application's base URL: scheme, host and the server's root path, with a trailing
+    /// `/` (Starlette's `base_url`).
+    pub fn base_url(&self) -> Url {
+        let root = self.scope().map(Scope::root_path).unwrap_or("");
+        let path = format!("{}/", root.trim_end_matches('/'));
+        Url::new(self.scheme(), &self.authority(), &path, None)
+    }
+
+    /// The query parameters (parsed on first use).
+    pub fn query_params(&self) -> &QueryParams {
+        self.query
+            .get_or_init(|| QueryParams::parse(self.head.uri.query().unwrap_or("")))
+    }
+
+    /// The path parameters captured by the matching routes.
+    pub fn path_params(&self) -> &PathParams {
+        &self.path_params
+    }
+
+    /// One path parameter.
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.path_params.get(name)
+    }
+
+    pub(crate) fn path_params_mut(&mut self) -> &mut PathParams {
+        &mut self.path_params
+    }
+
+    /// The cookies (parsed leniently on first use; the last of a repeated name wins).
+    pub fn cookies(&self) -> &HashMap<String, String> {
+        self.cookies.get_or_init(|| {
+            let mut cookies = HashMap::new();
+            for value in self.head.headers.get_all(header::COOKIE) {
+                if let Ok(value) = value.to_str() {
+                    parse_cookies(value, &mut cookies);
+                } else {
+                    parse_cookies(&String::from_utf8_lossy(value.as_bytes()), &mut cookies);
+                }
+            }
+            cookies
+        })
+    }
+
+    /// One cookie.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies().get(name).map(String::as_str)
+    }
+
+    /// The application state (filled while building the app and by its startup hooks). Empty
+    /// for a request that did not come through an [`Application`](crate::Application).
+    pub fn state(&self) -> State {
+        self.app.as_ref().map(|a| a.state.clone()).unwrap_or_default()
+    }
+
+    /// A value of the application state by type.
+    pub fn state_get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.app.as_ref()?.state.get::<T>()
+    }
+
+    /// Per-request values (Starlette's `request.state`), typed.
+    pub fn extensions(&self) -> &Extensions {
+        &self.head.extensions
+    }
+
+    /// Per-request values, mutable.
+    pub fn extensions_mut(&mut self) -> &mut Extensions {
+        &mut self.head.extensions
+    }
+
+    /// The whole body, read once and kept (Starlette's `await request.body()`). Errors carry
+    /// the right status: 413 too large, 408 too slow, 400 malformed or cut short.
+    ///
+    /// Cancel safety: not cancel safe; a body partly read when the future is dropped is lost.
+    pub async fn body(&mut self) -> Result<Bytes, Error> {
+        match &mut self.body {
+            BodyState::Read(bytes) => Ok(bytes.clone()),
+            BodyState::Streamed => Err(stream_consumed()),
+            BodyState::Unread(body) => {
+                let body = std::mem::take(body);
+                self.body = BodyState::Streamed;
+                let bytes = body.collect().await.map_err(body_error)?;
+                self.body = BodyState::Read(bytes.clone());
+                Ok(bytes)
+            }
+        }
+    }
+
+    /// The body as UTF-8 text (invalid UTF-8 is a 400).
+    pub async fn text(&mut self) -> Result<String, Error> {
+        let bytes = self.body().await?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| {
+            HTTPException::new(StatusCode::BAD_REQUEST)
+                .with_detail("Request body is not valid UTF-8")
+                .into()
+        })
+    }
+
+    /// The body parsed as JSON (malformed JSON or the wrong shape is a 400 naming the problem).
+    pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, Error> {
+        let bytes = self.body().await?;
+        serde_json::from_slice(&bytes).map_err(|err| {
+            HTTPException::new(StatusCode::BAD_REQUEST)
+                .with_detail(format!("Invalid JSON body: {err}"))
+                .into()
+        })
+    }
+
+    /// The body for a blocking endpoint: reads it by blocking this thread. Only for code on the
+    /// [thread pool](crate::concurrency) (a plain `fn` endpoint); on a runtime worker it would
+    /// stall the worker.
+    pub fn body_blocking(&mut self) -> Result<Bytes, Error> {
+        if let BodyState::Read(bytes) = &self.body {
+            return Ok(bytes.clone());
+        }
+        let handle = tokio::runtime::Handle::try_current()
+            .map_err(|_| Error::msg("body_blocking called outside a tokio runtime"))?;
+        handle.block_on(self.body())
+    }
+
+    /// The body as a stream of chunks, read as the app polls it (with backpressure). A second
+    /// call is an error (`Stream consumed`), unless the body was read whole before.
+    pub fn stream(&mut self) -> Result<Body, Error> {
+        match std::mem::replace(&mut self.body, BodyState::Streamed) {
+            BodyState::Unread(body) => Ok(body),
+            BodyState::Read(bytes) => {
+                self.body = BodyState::Read(bytes.clone());
+                Ok(Body::from(bytes))
+            }
+            BodyState::Streamed => Err(stream_consumed()),
+        }
+    }
+
+    /// The path of the route named `name` with `params` (Starlette's `url_path_for`), from the
+    /// application's top router, without the root path.
+    pub fn url_path_for(&self, name: &str, params: &[(&str, &str)]) -> Result<String, NoMatchFound> {
+        match &self.app {
+            Some(app) => app.router.url_path_for(name, params),
+            None => Err(NoMatchFound::new(name, params)),
+        }
+    }
+
+    /// The absolute URL of the route named `name` (Starlette's `url_for`): the base URL (with
+    /// the root path) plus the route's path.
+    pub fn url_for(&self, name: &str, params: &[(&str, &str)]) -> Result<Url, NoMatchFound> {
+        let path = self.url_path_for(name, params)?;
+        let base = self.base_url();
+        let full = format!("{}{}", base.path().trim_end_matches('/'), path);
+        Ok(base.with_path(&full))
+    }
+}
+
+fn stream_consumed() -> Error {
+    Error::msg("Stream consumed")
+}
+
+fn body_error(err: BodyError) -> Error {
+    let (status, detail) = if err.is_too_large() {
+        (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+    } else if err.is_timeout() {
+        (StatusCode::REQUEST_TIMEOUT, "Request body timeout")
+    } else if err.is_malformed() {
+        (StatusCode::BAD_REQUEST, "Malformed request body")
+    } else if err.is_incomplete() {
+        (StatusCode::BAD_REQUEST, "Client disconnected before the body was complete")
+    } else {
+        return Error::new(err);
+    };
+    HTTPException::new(status).with_detail(detail).into()
+}
