@@ -23,7 +23,7 @@ import re
 import statistics
 import sys
 
-SERVER_ORDER = ["ferrapi", "hyper", "actix", "axum", "thin"]
+SERVER_ORDER = ["ferrapi", "toolkit", "hyper", "actix", "axum", "thin"]
 ENDPOINT_LABELS = {
     "plaintext": "`GET /plaintext`",
     "json": "`GET /json`",
@@ -217,7 +217,25 @@ def throughput_table(runs):
                 f"{fmt_ratio(rps_ratio)} | {fmt_int(m['req_per_cpu'])} | {fmt_ratio(cpu_ratio)} | "
                 f"{fmt_pct(m['server_util'])} | {fmt_pct(m['client_util'])} | "
                 f"{fmt_us(m['p99_us'])} | {fmt_mib(m['vmhwm_kb'])} | {m['n']}/{m['total']} |")
-    return lines, notes
+    return lines, notes, layer_rows(runs, endpoints)
+
+
+def layer_rows(runs, endpoints):
+    """The cost of each layer: its req per server CPU-second over the server layer's."""
+    lines = ["| endpoint | hello_server req/CPU-s | hello_toolkit req/CPU-s | toolkit / server |",
+             "|---|---:|---:|---:|"]
+    any_row = False
+    for ep in endpoints:
+        per = {}
+        for server in ("ferrapi", "toolkit"):
+            good = [r for r in runs if r["endpoint"] == ep and r["server"] == server
+                    and r["status"] == "ok"]
+            per[server] = median(r["req_per_cpu"] for r in good)
+        if per["ferrapi"] and per["toolkit"]:
+            any_row = True
+            lines.append(f"| {ENDPOINT_LABELS.get(ep, ep)} | {fmt_int(per['ferrapi'])} | "
+                         f"{fmt_int(per['toolkit'])} | {fmt_ratio(per['toolkit'] / per['ferrapi'])} |")
+    return lines if any_row else []
 
 
 def idle_table(results):
@@ -290,8 +308,10 @@ def main(argv):
     out = []
     notes = []
     if runs:
-        table, n = throughput_table(runs)
+        table, n, layers = throughput_table(runs)
         out += ["### Throughput (medians over rounds)", ""] + table + [""]
+        if layers:
+            out += ["### Layer overhead (per server CPU-second)", ""] + layers + [""]
         notes += n
     table, n = idle_table(results)
     if table:

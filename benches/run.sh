@@ -24,7 +24,7 @@
 # Environment (defaults in brackets):
 #   DURATION [10]   seconds per wrk run          ROUNDS [3]    rounds (medians are over these)
 #   WARMUP [1]      warm-up seconds per run, 0 = none       CONNS [64]  wrk connections
-#   SERVERS ["ferrapi hyper actix axum thin"]   ENDPOINTS ["plaintext json items pipeline"]
+#   SERVERS ["ferrapi toolkit hyper actix axum thin"]  (ferrapi = hello_server, toolkit = hello_toolkit)   ENDPOINTS ["plaintext json items pipeline"]
 #   MODE [all]      all | rps | idle             IDLE_CONNS [10000]
 #   PIPELINE_DEPTH [16]                          BASE_PORT [18080] (one new port per start)
 #   SERVER_CPU [0]  CLIENT_CPU [1]               BUILD [1]     0 = use existing binaries
@@ -33,7 +33,7 @@
 #   DISTURBED_PCT [10], RETRIES [3]: a run during which more than DISTURBED_PCT% of the server's
 #                     or wrk's CPU went to other work is marked "disturbed" (left out of the
 #                     medians) and redone, up to RETRIES times
-#   FERRAPI_BIN [target/bench/release/hello_server]
+#   FERRAPI_BIN [target/bench/release/hello_server]  TOOLKIT_BIN [target/bench/release/hello_toolkit]
 #   FERRAPI_ARGS ["--host 127.0.0.1 --port {port} --no-access-log"] (peers log nothing either)  ({port} is substituted)
 #   OUT [target/bench/results/<timestamp>]
 #
@@ -49,7 +49,7 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-1}
 CONNS=${CONNS:-64}
-SERVERS=${SERVERS:-"ferrapi hyper actix axum thin"}
+SERVERS=${SERVERS:-"ferrapi toolkit hyper actix axum thin"}
 ENDPOINTS=${ENDPOINTS:-"plaintext json items pipeline"}
 MODE=${MODE:-all}
 IDLE_CONNS=${IDLE_CONNS:-10000}
@@ -61,6 +61,7 @@ BUILD=${BUILD:-1}
 TARGET_DIR=target/bench
 BIN_DIR=$ROOT/$TARGET_DIR/release
 FERRAPI_BIN=${FERRAPI_BIN:-$BIN_DIR/hello_server}
+TOOLKIT_BIN=${TOOLKIT_BIN:-$BIN_DIR/hello_toolkit}
 FERRAPI_ARGS=${FERRAPI_ARGS:-"--host 127.0.0.1 --port {port} --no-access-log"}
 OUT=${OUT:-$ROOT/$TARGET_DIR/results/$(date +%Y%m%d-%H%M%S)}
 QUIET_WAIT=${QUIET_WAIT:-600}
@@ -93,14 +94,14 @@ fi
 CLK_TCK=$(getconf CLK_TCK)
 
 want_ferrapi=0
-for s in $SERVERS; do [[ $s == ferrapi ]] && want_ferrapi=1; done
+for s in $SERVERS; do [[ $s == ferrapi || $s == toolkit ]] && want_ferrapi=1; done
 
 if [[ $BUILD == 1 ]]; then
     if ((want_ferrapi)); then
-        log "building hello_server (release, $TARGET_DIR)"
+        log "building hello_server and hello_toolkit (release, $TARGET_DIR)"
         if ! timeout 3600 cargo build --release --target-dir "$TARGET_DIR" \
-            -p ferrapi-examples --bin hello_server; then
-            log "hello_server failed to build; run with SERVERS=\"hyper actix axum thin\" for peers only"
+            -p ferrapi-examples --bin hello_server --bin hello_toolkit; then
+            log "the ferrapi examples failed to build; run with SERVERS=\"hyper actix axum thin\" for peers only"
             exit 1
         fi
     fi
@@ -132,6 +133,7 @@ server_cmd() { # name port -> prints the command line
     local name=$1 port=$2
     case $name in
     ferrapi) echo "$FERRAPI_BIN ${FERRAPI_ARGS//\{port\}/$port}" ;;
+    toolkit) echo "$TOOLKIT_BIN ${FERRAPI_ARGS//\{port\}/$port}" ;;
     hyper) echo "$BIN_DIR/hyper_hello --host 127.0.0.1 --port $port" ;;
     actix) echo "$BIN_DIR/actix_hello --host 127.0.0.1 --port $port" ;;
     axum) echo "$BIN_DIR/axum_hello --host 127.0.0.1 --port $port" ;;

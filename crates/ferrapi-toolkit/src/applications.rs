@@ -49,7 +49,8 @@ pub(crate) struct AppContext {
     pub(crate) debug: bool,
 }
 
-type Hook = Box<dyn Fn(State) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>> + Send + Sync>;
+type Hook =
+    Box<dyn Fn(State) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>> + Send + Sync>;
 
 /// A toolkit application.
 pub struct Application {
@@ -145,7 +146,9 @@ impl Application {
         F: FnOnce(BoxApp) -> A + Send + Sync + 'static,
         A: App,
     {
-        self.parts().layers.push(Box::new(move |inner| BoxApp::new(layer(inner))));
+        self.parts()
+            .layers
+            .push(Box::new(move |inner| BoxApp::new(layer(inner))));
         self
     }
 
@@ -285,7 +288,9 @@ impl App for CoreApp {
             let mut request = Request::from_http(req);
             if let Some(MountedParams(params)) = mounted {
                 for (name, value) in params.iter() {
-                    request.path_params_mut().push(name.into(), value.to_string());
+                    request
+                        .path_params_mut()
+                        .push(name.into(), value.to_string());
                 }
             }
             request.set_app(core.ctx.clone());

@@ -85,7 +85,9 @@ impl BackgroundTasks {
         R: TaskOutcome,
     {
         self.tasks.push(Box::pin(async move {
-            crate::concurrency::run_in_threadpool(task).await.into_result()
+            crate::concurrency::run_in_threadpool(task)
+                .await
+                .into_result()
         }));
     }
 
@@ -106,12 +108,14 @@ impl BackgroundTasks {
         }
         let earlier = response.extensions_mut().remove::<AfterResponse>();
         let tasks = self.tasks;
-        response.extensions_mut().insert(AfterResponse::new(async move {
-            if let Some(earlier) = earlier.and_then(|e| e.take()) {
-                earlier.await;
-            }
-            run_all(tasks).await;
-        }));
+        response
+            .extensions_mut()
+            .insert(AfterResponse::new(async move {
+                if let Some(earlier) = earlier.and_then(|e| e.take()) {
+                    earlier.await;
+                }
+                run_all(tasks).await;
+            }));
     }
 
     /// Runs the tasks now, in order, stopping at the first failure (which is logged).
@@ -132,4 +136,3 @@ async fn run_all(tasks: Vec<Task>) {
         }
     }
 }
-

@@ -139,15 +139,11 @@ pub struct Url {
 }
 
 impl Url {
-    pub(crate) fn new(
-        scheme: &str,
-        authority: &str,
-        path: &str,
-        query: Option<&str>,
-    ) -> Url {
+    pub(crate) fn new(scheme: &str, authority: &str, path: &str, query: Option<&str>) -> Url {
         let (host, port) = split_authority(authority);
         // The default port is left out, as Starlette leaves it out of `url`.
-        let port = port.filter(|p| !matches!((scheme, *p), ("http" | "ws", 80) | ("https" | "wss", 443)));
+        let port =
+            port.filter(|p| !matches!((scheme, *p), ("http" | "ws", 80) | ("https" | "wss", 443)));
         Url {
             scheme: scheme.to_string(),
             host: host.to_string(),
@@ -231,7 +227,9 @@ pub(crate) fn split_authority(authority: &str) -> (&str, Option<u16>) {
     if let Some(rest) = authority.strip_prefix('[') {
         if let Some(end) = rest.find(']') {
             let host = &authority[..end + 2];
-            let port = rest[end + 1..].strip_prefix(':').and_then(|p| p.parse().ok());
+            let port = rest[end + 1..]
+                .strip_prefix(':')
+                .and_then(|p| p.parse().ok());
             return (host, port);
         }
     }
@@ -272,9 +270,13 @@ fn unquote_cookie(value: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\' {
-            let octal = bytes.get(i + 1..i + 4).filter(|o| o.iter().all(|b| (b'0'..=b'7').contains(b)));
+            let octal = bytes
+                .get(i + 1..i + 4)
+                .filter(|o| o.iter().all(|b| (b'0'..=b'7').contains(b)));
             if let Some(octal) = octal {
-                let code = octal.iter().fold(0u32, |acc, b| acc * 8 + u32::from(b - b'0'));
+                let code = octal
+                    .iter()
+                    .fold(0u32, |acc, b| acc * 8 + u32::from(b - b'0'));
                 if let Some(c) = char::from_u32(code) {
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());

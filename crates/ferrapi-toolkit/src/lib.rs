@@ -63,8 +63,7 @@ pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException
 pub use http::{Method, StatusCode};
 pub use requests::Request;
 pub use responses::{
-    Cookie, Html, IntoResponse, Json, PlainText, Redirect, Response, ResponseExt,
-    Streaming,
+    Cookie, Html, IntoResponse, Json, PlainText, Redirect, Response, ResponseExt, Streaming,
 };
 pub use routing::{Host, Mount, Route, Router, WebSocketRoute};
 pub use websockets::WebSocket;

@@ -139,7 +139,10 @@ impl Request {
     /// The mount prefix of the current router: the server's root path plus the mounts that
     /// matched (Starlette's `scope["root_path"]` inside a mount).
     pub fn root_path(&self) -> String {
-        let mut root = self.scope().map(|s| s.root_path().to_string()).unwrap_or_default();
+        let mut root = self
+            .scope()
+            .map(|s| s.root_path().to_string())
+            .unwrap_or_default();
         root.push_str(&self.path()[..self.route_offset]);
         root
     }
@@ -191,7 +194,12 @@ impl Request {
     pub fn url(&self) -> Url {
         let root = self.scope().map(Scope::root_path).unwrap_or("");
         let path = format!("{root}{}", self.head.uri.path());
-        Url::new(self.scheme(), &self.authority(), &path, self.head.uri.query())
+        Url::new(
+            self.scheme(),
+            &self.authority(),
+            &path,
+            self.head.uri.query(),
+        )
     }
 
     /// The application's base URL: scheme, host and the server's root path, with a trailing
@@ -245,7 +253,10 @@ impl Request {
     /// The application state (filled while building the app and by its startup hooks). Empty
     /// for a request that did not come through an [`Application`](crate::Application).
     pub fn state(&self) -> State {
-        self.app.as_ref().map(|a| a.state.clone()).unwrap_or_default()
+        self.app
+            .as_ref()
+            .map(|a| a.state.clone())
+            .unwrap_or_default()
     }
 
     /// A value of the application state by type.
@@ -328,7 +339,11 @@ impl Request {
 
     /// The path of the route named `name` with `params` (Starlette's `url_path_for`), from the
     /// application's top router, without the root path.
-    pub fn url_path_for(&self, name: &str, params: &[(&str, &str)]) -> Result<String, NoMatchFound> {
+    pub fn url_path_for(
+        &self,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<String, NoMatchFound> {
         match &self.app {
             Some(app) => app.router.url_path_for(name, params),
             None => Err(NoMatchFound::new(name, params)),
@@ -357,7 +372,10 @@ fn body_error(err: BodyError) -> Error {
     } else if err.is_malformed() {
         (StatusCode::BAD_REQUEST, "Malformed request body")
     } else if err.is_incomplete() {
-        (StatusCode::BAD_REQUEST, "Client disconnected before the body was complete")
+        (
+            StatusCode::BAD_REQUEST,
+            "Client disconnected before the body was complete",
+        )
     } else {
         return Error::new(err);
     };

@@ -18,7 +18,6 @@
 //! header values are checked: a value with CR, LF or another control character is an error
 //! ([`InvalidHeader`]), never written.
 
-
 use std::fmt;
 
 use bytes::Bytes;
@@ -26,7 +25,6 @@ use ferrapi_server::Body;
 use http::header::{self, HeaderName, HeaderValue};
 use http::StatusCode;
 use serde::Serialize;
-
 
 /// The toolkit's response type: an `http::Response` with the server's [`Body`].
 pub type Response = http::Response<Body>;
@@ -449,8 +447,12 @@ pub trait ResponseExt: Sized {
 
     /// Expires a cookie (`Max-Age=0` and an `expires` in the past), with the path and domain
     /// it was set with.
-    fn delete_cookie(&mut self, name: &str, path: Option<&str>, domain: Option<&str>)
-        -> Result<(), InvalidHeader>;
+    fn delete_cookie(
+        &mut self,
+        name: &str,
+        path: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<(), InvalidHeader>;
 
     /// Sets a header from text, refusing values that could break the response (CR, LF, other
     /// control characters) and invalid names.

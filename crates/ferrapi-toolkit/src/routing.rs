@@ -455,17 +455,11 @@ impl Router {
     /// Adds a route at the end.
     pub fn push(&mut self, route: BaseRoute) {
         let at = self.routes.len();
-        let segments: Vec<&str> = match &route {
-            BaseRoute::Route(r) => r.pattern.static_segments(),
-            BaseRoute::WebSocket(r) => r.pattern.static_segments(),
-            BaseRoute::Mount(m) => {
-                // A mount at `/api` matches `/api/...`: its template's segments are whole.
-                let mut segs = m.pattern.static_segments();
-                if !m.pattern.template().contains('{') && segs.last() == Some(&"") {
-                    segs.pop();
-                }
-                segs
-            }
+        let segments = match &route {
+            BaseRoute::Route(r) => r.pattern.index_segments(),
+            BaseRoute::WebSocket(r) => r.pattern.index_segments(),
+            // A mount at `/api` matches `/api/...`: its template's segments are whole ones.
+            BaseRoute::Mount(m) => m.pattern.index_segments(),
             BaseRoute::Host(_) => {
                 self.has_hosts = true;
                 Vec::new()
@@ -522,7 +516,7 @@ impl Router {
     fn resolve(&self, probe: &Probe<'_>) -> (Option<usize>, Option<usize>) {
         let mut full = usize::MAX;
         let mut partial = usize::MAX;
-        self.index.walk(probe.path, |candidates| {
+        self.index.walk(probe.path, &mut |candidates| {
             for &at in candidates {
                 if at >= full {
                     break;
@@ -536,7 +530,6 @@ impl Router {
                     Match::None => {}
                 }
             }
-            true
         });
         let found = |i: usize| (i != usize::MAX).then_some(i);
         (found(full), found(partial))
@@ -609,7 +602,12 @@ impl Router {
         Box::pin(async { Err(HTTPException::new(StatusCode::NOT_FOUND).into()) })
     }
 
-    fn dispatch(&self, at: usize, mut req: Request, host: &str) -> BoxFuture<Result<Response, Error>> {
+    fn dispatch(
+        &self,
+        at: usize,
+        mut req: Request,
+        host: &str,
+    ) -> BoxFuture<Result<Response, Error>> {
         match &self.routes[at] {
             BaseRoute::Route(r) => {
                 capture(&r.pattern, &mut req);
@@ -629,7 +627,9 @@ impl Router {
                 let matched = m.pattern.match_prefix(req.route_path(), Some(&mut params));
                 *req.path_params_mut() = params;
                 let Some(at) = matched else {
-                    return Box::pin(async { Err(HTTPException::new(StatusCode::NOT_FOUND).into()) });
+                    return Box::pin(async {
+                        Err(HTTPException::new(StatusCode::NOT_FOUND).into())
+                    });
                 };
                 req.set_route_offset(offset + at);
                 forward(&m.target, req)
@@ -642,13 +642,26 @@ impl Router {
     }
 
     /// The path of the route named `name` with `params` (Starlette's `url_path_for`).
-    pub fn url_path_for(&self, name: &str, params: &[(&str, &str)]) -> Result<String, NoMatchFound> {
+    pub fn url_path_for(
+        &self,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<String, NoMatchFound> {
         for route in &self.routes {
             let found = match route {
                 BaseRoute::Route(r) => reverse(&r.pattern, r.name.as_deref(), name, params),
                 BaseRoute::WebSocket(r) => reverse(&r.pattern, r.name.as_deref(), name, params),
-                BaseRoute::Mount(m) => reverse_nested(&m.pattern, &m.target, m.name.as_deref(), name, params, true),
-                BaseRoute::Host(h) => reverse_nested(&h.pattern, &h.target, h.name.as_deref(), name, params, false),
+                BaseRoute::Mount(m) => {
+                    reverse_nested(&m.pattern, &m.target, m.name.as_deref(), name, params, true)
+                }
+                BaseRoute::Host(h) => reverse_nested(
+                    &h.pattern,
+                    &h.target,
+                    h.name.as_deref(),
+                    name,
+                    params,
+                    false,
+                ),
             };
             if let Some(path) = found {
                 return Ok(path);
@@ -674,7 +687,12 @@ fn same_keys(pattern: &PathPattern, params: &[(&str, &str)]) -> bool {
     expected == given
 }
 
-fn reverse(pattern: &PathPattern, route_name: Option<&str>, name: &str, params: &[(&str, &str)]) -> Option<String> {
+fn reverse(
+    pattern: &PathPattern,
+    route_name: Option<&str>,
+    name: &str,
+    params: &[(&str, &str)],
+) -> Option<String> {
     if route_name != Some(name) || !same_keys(pattern, params) {
         return None;
     }
@@ -772,7 +790,11 @@ fn rebase(req: &mut http::Request<Body>, prefix: &str, offset: usize) {
         }
         raw[at..].to_string()
     };
-    let rest_raw = if rest_raw.is_empty() { "/".to_string() } else { rest_raw };
+    let rest_raw = if rest_raw.is_empty() {
+        "/".to_string()
+    } else {
+        rest_raw
+    };
     let target = match req.uri().query() {
         Some(q) => format!("{rest_raw}?{q}"),
         None => rest_raw,
@@ -780,13 +802,15 @@ fn rebase(req: &mut http::Request<Body>, prefix: &str, offset: usize) {
     if let Ok(uri) = target.parse() {
         *req.uri_mut() = uri;
     }
-    let mut scope = req
-        .extensions()
-        .get::<Scope>()
-        .cloned()
-        .unwrap_or_else(|| {
-            Scope::new(None, None, ferrapi_server::Scheme::Http, "".into(), req.version())
-        });
+    let mut scope = req.extensions().get::<Scope>().cloned().unwrap_or_else(|| {
+        Scope::new(
+            None,
+            None,
+            ferrapi_server::Scheme::Http,
+            "".into(),
+            req.version(),
+        )
+    });
     let root = format!("{}{}", scope.root_path(), prefix);
     scope.set_root_path(root);
     req.extensions_mut().insert(scope);
@@ -836,10 +860,19 @@ mod tests {
             .add(Route::new("/", ok).name("home"))
             .add(Mount::new("/api", api).name("api"));
         assert_eq!(router.url_path_for("home", &[]).unwrap(), "/");
-        assert_eq!(router.url_path_for("api:user", &[("id", "3")]).unwrap(), "/api/u/3");
-        assert_eq!(router.url_path_for("api", &[("path", "/x")]).unwrap(), "/api/x");
+        assert_eq!(
+            router.url_path_for("api:user", &[("id", "3")]).unwrap(),
+            "/api/u/3"
+        );
+        assert_eq!(
+            router.url_path_for("api", &[("path", "/x")]).unwrap(),
+            "/api/x"
+        );
         let err = router.url_path_for("api:user", &[("id", "x")]).unwrap_err();
-        assert_eq!(err.to_string(), "No route exists for name \"api:user\" and params \"id\".");
+        assert_eq!(
+            err.to_string(),
+            "No route exists for name \"api:user\" and params \"id\"."
+        );
         assert!(router.url_path_for("user", &[("id", "3")]).is_err());
     }
 }

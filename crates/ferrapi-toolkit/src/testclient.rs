@@ -178,7 +178,8 @@ impl<A: App> TestClient<A> {
     /// Opens a WebSocket session in memory. A denial (any response but an accepted upgrade)
     /// comes back as `Err` with that response.
     pub async fn websocket_connect(&self, path: &str) -> Result<WebSocketSession, TestResponse> {
-        self.websocket_connect_with(path, &[], HeaderMap::new()).await
+        self.websocket_connect_with(path, &[], HeaderMap::new())
+            .await
     }
 
     /// Opens a WebSocket session offering `protocols`, with extra handshake headers.
@@ -193,7 +194,10 @@ impl<A: App> TestClient<A> {
         let h = req.headers_mut();
         h.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
         h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-        h.insert(header::SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
+        h.insert(
+            header::SEC_WEBSOCKET_VERSION,
+            HeaderValue::from_static("13"),
+        );
         h.insert(
             header::SEC_WEBSOCKET_KEY,
             HeaderValue::from_static("dGhlIHNhbXBsZSBub25jZQ=="),
@@ -245,7 +249,10 @@ impl<A: App> TestClient<A> {
         h.insert(header::HOST, HeaderValue::from_static(TEST_HOST));
         h.insert(header::USER_AGENT, HeaderValue::from_static("testclient"));
         h.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate"),
+        );
         if !body.is_empty() {
             h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
@@ -290,7 +297,11 @@ impl<A: App> TestClient<A> {
         TestResponse {
             status: parts.status,
             headers: parts.headers,
-            body: if method == Method::HEAD { Bytes::new() } else { body },
+            body: if method == Method::HEAD {
+                Bytes::new()
+            } else {
+                body
+            },
         }
     }
 
@@ -520,8 +531,13 @@ impl WebSocketSession {
         loop {
             match self.socket.recv().await {
                 Some(Message::Close(frame)) => {
-                    let (code, reason) = frame.map(|f| (f.code, f.reason)).unwrap_or((1005, String::new()));
-                    return Err(ReceiveError::Disconnect(WebSocketDisconnect { code, reason }));
+                    let (code, reason) = frame
+                        .map(|f| (f.code, f.reason))
+                        .unwrap_or((1005, String::new()));
+                    return Err(ReceiveError::Disconnect(WebSocketDisconnect {
+                        code,
+                        reason,
+                    }));
                 }
                 None => {
                     return Err(ReceiveError::Disconnect(WebSocketDisconnect {
@@ -564,10 +580,12 @@ impl WebSocketSession {
     pub async fn close(&mut self, code: u16) {
         let _ = self
             .socket
-            .send(Message::Close(Some(ferrapi_server::websocket::CloseFrame {
-                code,
-                reason: String::new(),
-            })))
+            .send(Message::Close(Some(
+                ferrapi_server::websocket::CloseFrame {
+                    code,
+                    reason: String::new(),
+                },
+            )))
             .await;
     }
 }

@@ -197,7 +197,12 @@ impl WebSocket {
             self.state = WebSocketState::Disconnected;
             return Err(Closed);
         }
-        let socket = self.socket_rx.take().ok_or(Closed)?.await.map_err(|_| Closed)?;
+        let socket = self
+            .socket_rx
+            .take()
+            .ok_or(Closed)?
+            .await
+            .map_err(|_| Closed)?;
         self.socket = Some(socket);
         self.state = WebSocketState::Connected;
         Ok(())

@@ -1,13 +1,19 @@
 //! The route index: keeps route matching from growing linearly with the number of routes.
 //!
-//! Routes are filed in a tree under the whole path segments that start their template, before
-//! any parameter (`/users/{id}` under `users`, `/r{n}` at the root). A lookup walks the
-//! request path's segments down the tree and only tests the routes filed on that walk, in
-//! each node's order; the earliest route (in declaration order) that matches wins, which keeps
-//! Starlette's "first match wins" rule exactly. Cost: the depth of the walk plus the routes
-//! that share the path's static prefix, whatever the total.
+//! Routes are filed in a tree under the leading segments of their template: literal segments
+//! (`users`) and segments that are one parameter (`{id}`, any convertor but `path`), up to the
+//! first segment that is neither (`r{n}`, `{p:path}`). A lookup walks the request path's
+//! segments down the tree, following both the literal child and the parameter child at each
+//! step, and only tests the routes filed on that walk. The earliest route in declaration order
+//! that matches wins, which keeps Starlette's "first match wins" rule exactly.
+//!
+//! Cost: the nodes on the walk (at most two branches per segment) plus the routes filed there,
+//! whatever the total. Routes whose templates start with a mixed segment (`/r{n}`) are filed at
+//! the root and tested on every request.
 
 use std::collections::HashMap;
+
+use super::pattern::IndexSegment;
 
 #[derive(Debug, Default)]
 pub(crate) struct Index {
@@ -17,37 +23,52 @@ pub(crate) struct Index {
 #[derive(Debug, Default)]
 struct Node {
     children: HashMap<Box<str>, Node>,
+    /// The child for a segment that is one parameter.
+    param: Option<Box<Node>>,
     /// Indexes into the router's route list, ascending.
     routes: Vec<usize>,
 }
 
 impl Index {
-    pub(crate) fn insert(&mut self, segments: &[&str], route: usize) {
+    pub(crate) fn insert(&mut self, segments: &[IndexSegment<'_>], route: usize) {
         let mut node = &mut self.root;
         for segment in segments {
-            node = node.children.entry((*segment).into()).or_default();
+            node = match segment {
+                IndexSegment::Literal(l) => node.children.entry((*l).into()).or_default(),
+                IndexSegment::Param => node.param.get_or_insert_with(Box::default),
+            };
         }
         node.routes.push(route);
     }
 
-    /// Calls `visit` with each list of candidate routes on the walk down `path`, root first.
-    /// `visit` returns `false` to stop the walk.
-    pub(crate) fn walk(&self, path: &str, mut visit: impl FnMut(&[usize]) -> bool) {
-        let mut node = &self.root;
-        if !visit(&node.routes) {
-            return;
+    /// Calls `visit` with each list of candidate routes on the walks down `path`.
+    pub(crate) fn walk(&self, path: &str, visit: &mut impl FnMut(&[usize])) {
+        match path.strip_prefix('/') {
+            Some(rest) => walk(&self.root, Some(rest), visit),
+            None => visit(&self.root.routes),
         }
-        let Some(rest) = path.strip_prefix('/') else {
-            return;
-        };
-        for segment in rest.split('/') {
-            match node.children.get(segment) {
-                Some(child) => node = child,
-                None => return,
-            }
-            if !visit(&node.routes) {
-                return;
-            }
+    }
+}
+
+/// `rest` is the path after the `/` that ends the current node's segment, or `None` at the end
+/// of the path.
+fn walk(node: &Node, rest: Option<&str>, visit: &mut impl FnMut(&[usize])) {
+    if !node.routes.is_empty() {
+        visit(&node.routes);
+    }
+    let Some(rest) = rest else {
+        return;
+    };
+    let (segment, next) = match rest.split_once('/') {
+        Some((segment, next)) => (segment, Some(next)),
+        None => (rest, None),
+    };
+    if let Some(child) = node.children.get(segment) {
+        walk(child, next, visit);
+    }
+    if let Some(param) = &node.param {
+        if !segment.is_empty() {
+            walk(param, next, visit);
         }
     }
 }

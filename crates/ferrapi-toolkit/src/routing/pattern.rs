@@ -165,10 +165,22 @@ impl Iterator for Ends {
     }
 }
 
+/// One segment of a template, as the route index sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IndexSegment<'a> {
+    /// A literal segment.
+    Literal(&'a str),
+    /// A segment that is one parameter (one or more characters, no `/`).
+    Param,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Piece {
     Literal(Box<str>),
-    Param { name: Arc<str>, convertor: Convertor },
+    Param {
+        name: Arc<str>,
+        convertor: Convertor,
+    },
 }
 
 /// A compiled path (or host) template.
@@ -224,7 +236,9 @@ impl PathPattern {
                 )));
             }
             let Some(convertor) = Convertor::parse(convertor) else {
-                return Err(PatternError(format!("Unknown path convertor '{convertor}'")));
+                return Err(PatternError(format!(
+                    "Unknown path convertor '{convertor}'"
+                )));
             };
             if names.iter().any(|n| &**n == name) {
                 return Err(PatternError(format!(
@@ -271,18 +285,26 @@ impl PathPattern {
         })
     }
 
-    /// The whole path segments before the first parameter (for the route index).
-    pub(crate) fn static_segments(&self) -> Vec<&str> {
-        let (literal, whole) = match self.pieces.first() {
-            Some(Piece::Literal(l)) => (&**l, self.pieces.len() == 1),
-            _ => ("", false),
-        };
-        let mut segments: Vec<&str> = literal.split('/').skip(1).collect();
-        if !whole {
-            // The last component runs into a parameter: not a whole segment.
-            segments.pop();
+    /// The leading path segments of the template that the route index can file it under:
+    /// literal segments and segments that are exactly one parameter matching within a
+    /// segment (any convertor but `path`). Stops at the first other segment.
+    pub(crate) fn index_segments(&self) -> Vec<IndexSegment<'_>> {
+        let mut out = Vec::new();
+        for component in self.template.split('/').skip(1) {
+            if !component.contains('{') {
+                out.push(IndexSegment::Literal(component));
+                continue;
+            }
+            let whole_param = component.starts_with('{')
+                && component.ends_with('}')
+                && component[1..].find('}') == Some(component.len() - 2);
+            if whole_param && !component.ends_with(":path}") {
+                out.push(IndexSegment::Param);
+                continue;
+            }
+            break;
         }
-        segments
+        out
     }
 
     /// Whether `path` matches the whole template; on a match, the parameters are appended to
@@ -306,7 +328,11 @@ impl PathPattern {
 
     /// Matches `path` as a mount prefix (the template followed by `/` and anything): returns
     /// the byte offset of the `/` where the rest starts. The template must not end in `/`.
-    pub(crate) fn match_prefix(&self, path: &str, params: Option<&mut PathParams>) -> Option<usize> {
+    pub(crate) fn match_prefix(
+        &self,
+        path: &str,
+        params: Option<&mut PathParams>,
+    ) -> Option<usize> {
         // Try the shortest prefix that leaves a `/`-started rest and matches; parameters in a
         // mount template are whole segments in practice, so the first `/` boundary that works
         // is the one the `…/{path:path}` regex would pick with `[^/]+` parameters.
@@ -398,7 +424,10 @@ mod tests {
             m("/p/{rest:path}", "/p/a/b/c"),
             Some(vec![("rest".into(), "a/b/c".into())])
         );
-        assert_eq!(m("/p/{rest:path}", "/p/"), Some(vec![("rest".into(), "".into())]));
+        assert_eq!(
+            m("/p/{rest:path}", "/p/"),
+            Some(vec![("rest".into(), "".into())])
+        );
         assert_eq!(
             m("/p/{rest:path}/edit", "/p/a/b/edit"),
             Some(vec![("rest".into(), "a/b".into())])
@@ -418,19 +447,26 @@ mod tests {
     }
 
     #[test]
-    fn static_segments_stop_before_parameters() {
+    fn index_segments() {
+        use IndexSegment::{Literal as L, Param as P};
         let segs = |t: &str| {
             PathPattern::parse(t)
                 .unwrap()
-                .static_segments()
+                .index_segments()
                 .into_iter()
-                .map(String::from)
+                .map(|s| match s {
+                    L(l) => l.to_string(),
+                    P => "{}".to_string(),
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(segs("/users/me"), ["users", "me"]);
-        assert_eq!(segs("/items/{id}"), ["items"]);
+        assert_eq!(segs("/items/{id}"), ["items", "{}"]);
+        assert_eq!(segs("/{tenant}/r1/{id:int}"), ["{}", "r1", "{}"]);
         assert_eq!(segs("/r{i}/x"), Vec::<String>::new());
+        assert_eq!(segs("/files/{p:path}"), ["files"]);
         assert_eq!(segs("/"), [""]);
+        assert_eq!(segs(""), Vec::<String>::new());
     }
 
     #[test]
