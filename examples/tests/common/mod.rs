@@ -34,7 +34,12 @@ pub fn spawn_lock() -> MutexGuard<'static, ()> {
 /// A command for the server with `args` and `envs`, and none of the variables it reads
 /// inherited from the environment the tests run in.
 pub fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
+    command_for(BIN, args, envs)
+}
+
+/// [`command`] for another example binary.
+pub fn command_for(bin: &str, args: &[&str], envs: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(bin);
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy().into_owned();
         if key.starts_with("FERRAPI_") || key == "WEB_CONCURRENCY" || key == "FORWARDED_ALLOW_IPS" {
