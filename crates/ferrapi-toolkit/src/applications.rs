@@ -70,8 +70,15 @@ struct Pending {
 }
 
 struct Built {
-    stack: BoxApp,
+    stack: Stack,
     core: Arc<Core>,
+}
+
+/// The middleware stack; without middleware the core is called directly, which saves a boxed
+/// future and a dynamic call per request (about 240 instructions, `benches/instructions.sh`).
+enum Stack {
+    Core(CoreApp),
+    Layers(BoxApp),
 }
 
 impl fmt::Debug for Application {
@@ -262,10 +269,15 @@ impl Application {
                 debug: self.debug,
             });
             let core = Arc::new(Core { ctx });
-            let mut stack = BoxApp::new(CoreApp(core.clone()));
-            for layer in pending.layers.into_iter().rev() {
-                stack = layer(stack);
-            }
+            let stack = if pending.layers.is_empty() {
+                Stack::Core(CoreApp(core.clone()))
+            } else {
+                let mut stack = BoxApp::new(CoreApp(core.clone()));
+                for layer in pending.layers.into_iter().rev() {
+                    stack = layer(stack);
+                }
+                Stack::Layers(stack)
+            };
             Built { stack, core }
         })
     }
@@ -281,7 +293,7 @@ struct CoreApp(Arc<Core>);
 
 impl App for CoreApp {
     fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
-        let core = self.0.clone();
+        let core = &*self.0;
         async move {
             let mut req = req;
             let mounted = req.extensions_mut().remove::<MountedParams>();
@@ -308,8 +320,11 @@ impl App for CoreApp {
 }
 
 impl App for Application {
-    fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
-        self.built().stack.call(req)
+    async fn call(&self, req: http::Request<Body>) -> Response {
+        match &self.built().stack {
+            Stack::Core(core) => core.call(req).await,
+            Stack::Layers(stack) => stack.call(req).await,
+        }
     }
 
     async fn startup(&self) -> Result<(), BoxError> {
@@ -317,11 +332,16 @@ impl App for Application {
         for hook in &self.on_startup {
             hook(self.state.clone()).await?;
         }
-        built.stack.startup().await
+        match &built.stack {
+            Stack::Core(_) => Ok(()),
+            Stack::Layers(stack) => stack.startup().await,
+        }
     }
 
     async fn shutdown(&self) {
-        self.built().stack.shutdown().await;
+        if let Stack::Layers(stack) = &self.built().stack {
+            stack.shutdown().await;
+        }
         for hook in &self.on_shutdown {
             let _ = hook(self.state.clone()).await;
         }

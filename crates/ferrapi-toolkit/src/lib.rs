@@ -63,7 +63,13 @@ pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException
 pub use http::{Method, StatusCode};
 pub use requests::Request;
 pub use responses::{
-    Cookie, Html, IntoResponse, Json, PlainText, Redirect, Response, ResponseExt, Streaming,
+    Cookie, FileResponse, Html, IntoResponse, Json, PlainText, Redirect, Response, ResponseExt,
+    Streaming,
 };
 pub use routing::{Host, Mount, Route, Router, WebSocketRoute};
 pub use websockets::WebSocket;
+
+/// The guide to this layer (`docs/toolkit.md`): each Starlette concept with its toolkit
+/// spelling, and how the toolkit wraps the server. Its code blocks are compiled as doctests.
+#[doc = include_str!("../../../docs/toolkit.md")]
+pub mod guide {}

@@ -18,6 +18,9 @@
 //! header values are checked: a value with CR, LF or another control character is an error
 //! ([`InvalidHeader`]), never written.
 
+mod file;
+pub use file::FileResponse;
+
 use std::fmt;
 
 use bytes::Bytes;

@@ -11,8 +11,6 @@
 //! whatever the total. Routes whose templates start with a mixed segment (`/r{n}`) are filed at
 //! the root and tested on every request.
 
-use std::collections::HashMap;
-
 use super::pattern::IndexSegment;
 
 #[derive(Debug, Default)]
@@ -22,7 +20,9 @@ pub(crate) struct Index {
 
 #[derive(Debug, Default)]
 struct Node {
-    children: HashMap<Box<str>, Node>,
+    /// Literal children, sorted by segment: a binary search costs a few string comparisons
+    /// where hashing the segment (SipHash) cost more than the whole lookup.
+    children: Vec<(Box<str>, Node)>,
     /// The child for a segment that is one parameter.
     param: Option<Box<Node>>,
     /// Indexes into the router's route list, ascending.
@@ -34,7 +34,16 @@ impl Index {
         let mut node = &mut self.root;
         for segment in segments {
             node = match segment {
-                IndexSegment::Literal(l) => node.children.entry((*l).into()).or_default(),
+                IndexSegment::Literal(l) => {
+                    let at = match node.children.binary_search_by(|(k, _)| (**k).cmp(l)) {
+                        Ok(at) => at,
+                        Err(at) => {
+                            node.children.insert(at, ((*l).into(), Node::default()));
+                            at
+                        }
+                    };
+                    &mut node.children[at].1
+                }
                 IndexSegment::Param => node.param.get_or_insert_with(Box::default),
             };
         }
@@ -63,8 +72,8 @@ fn walk(node: &Node, rest: Option<&str>, visit: &mut impl FnMut(&[usize])) {
         Some((segment, next)) => (segment, Some(next)),
         None => (rest, None),
     };
-    if let Some(child) = node.children.get(segment) {
-        walk(child, next, visit);
+    if let Ok(at) = node.children.binary_search_by(|(k, _)| (**k).cmp(segment)) {
+        walk(&node.children[at].1, next, visit);
     }
     if let Some(param) = &node.param {
         if !segment.is_empty() {
