@@ -348,16 +348,16 @@ pub struct InMemoryClient {
 
 impl InMemoryClient {
     /// Starts the handler of an accepted upgrade on the current tokio runtime. Any other
-    /// response (a denial) comes back as `Err`.
-    pub fn connect(response: Response<Body>) -> Result<InMemoryClient, Response<Body>> {
+    /// response (a denial) comes back as `Err`, boxed (it is much larger than the client).
+    pub fn connect(response: Response<Body>) -> Result<InMemoryClient, Box<Response<Body>>> {
         let accepted = match response.extensions().get::<Accepted>() {
             Some(accepted) if response.status() == StatusCode::SWITCHING_PROTOCOLS => {
                 accepted.clone()
             }
-            _ => return Err(response),
+            _ => return Err(Box::new(response)),
         };
         let Some(handler) = accepted.take_handler() else {
-            return Err(response);
+            return Err(Box::new(response));
         };
         let (to_app, app_rx) = mpsc::channel(IN_MEMORY_QUEUE);
         let (app_tx, from_app) = mpsc::channel(IN_MEMORY_QUEUE);

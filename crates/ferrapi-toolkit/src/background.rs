@@ -2,7 +2,7 @@
 //!
 //! Tasks attached to a response run after the response has been sent, one after another in the
 //! order they were added, in the connection's task (through the server's
-//! [`AfterResponse`](ferrapi_server::AfterResponse) hook): the server waits for them on a graceful
+//! [`ferrapi_server::AfterResponse`] hook): the server waits for them on a graceful
 //! shutdown, as uvicorn waits for Starlette's. Async tasks run on the runtime, blocking ones on
 //! the [thread pool](crate::concurrency).
 //!

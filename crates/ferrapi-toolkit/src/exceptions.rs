@@ -262,6 +262,9 @@ impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
     }
 }
 
+/// A handler for one error type: its id (to replace it), a test, and the handler.
+type TypeHandler = (TypeId, fn(&Error) -> bool, Handler);
+
 type Handler = Arc<dyn Fn(Error) -> Response + Send + Sync>;
 type StatusHandler = Arc<dyn Fn(&HTTPException) -> Response + Send + Sync>;
 
@@ -270,7 +273,7 @@ type StatusHandler = Arc<dyn Fn(&HTTPException) -> Response + Send + Sync>;
 #[derive(Clone, Default)]
 pub struct ExceptionHandlers {
     /// Handlers by error type: a type test and the handler, in the order registered.
-    by_type: Vec<(TypeId, fn(&Error) -> bool, Handler)>,
+    by_type: Vec<TypeHandler>,
     by_status: HashMap<StatusCode, StatusHandler>,
     server_error: Option<Handler>,
 }

@@ -222,7 +222,7 @@ impl Streaming {
 
     /// Streams the items of a blocking iterator, each pulled on the thread pool (Starlette's
     /// `iterate_in_threadpool`).
-    pub fn from_iter<I>(iter: I) -> Streaming
+    pub fn from_blocking_iter<I>(iter: I) -> Streaming
     where
         I: Iterator + Send + 'static,
         I::Item: Into<Bytes> + Send + 'static,
@@ -392,7 +392,7 @@ impl Cookie {
         }
         if let Some(at) = self.expires {
             out.push_str("; expires=");
-            out.push_str(&httpdate::fmt_http_date(at));
+            out.push_str(&httpdate::fmt_http_date(clamp_http_date(at)));
         }
         if self.http_only {
             out.push_str("; HttpOnly");
@@ -418,6 +418,16 @@ impl Cookie {
             out.push_str("; Secure");
         }
         header_value(&out)
+    }
+}
+
+/// HTTP dates run from 1970 to the end of 9999; `httpdate` panics outside that range.
+fn clamp_http_date(at: std::time::SystemTime) -> std::time::SystemTime {
+    const LAST: std::time::Duration = std::time::Duration::from_secs(253_402_300_799);
+    match at.duration_since(std::time::UNIX_EPOCH) {
+        Err(_) => std::time::UNIX_EPOCH,
+        Ok(since) if since > LAST => std::time::UNIX_EPOCH + LAST,
+        Ok(_) => at,
     }
 }
 

@@ -213,7 +213,7 @@ impl<A: App> TestClient<A> {
         let headers = response.headers().clone();
         match InMemoryClient::connect(response) {
             Ok(socket) => Ok(WebSocketSession { socket, headers }),
-            Err(response) => Err(self.finish(Method::GET, response).await),
+            Err(response) => Err(self.finish(Method::GET, *response).await),
         }
     }
 
