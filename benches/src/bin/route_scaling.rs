@@ -59,7 +59,7 @@ fn router(n: usize, set: Set) -> Router {
             Set::ParameterFirst => format!("/{{tenant}}/r{i}"),
             Set::MixedFirst => format!("/v{{n}}-r{i}"),
         };
-        router = router.add(Route::new(&path, endpoint));
+        router = router.route(Route::new(&path, endpoint));
     }
     router
 }

@@ -35,7 +35,10 @@ async fn response_arrives_before_the_work_finishes() {
     let received = Instant::now();
     assert_eq!(resp.text(), "sent");
     let done = rx.recv().await.expect("the work ran");
-    assert!(done > received, "the response came before the work finished");
+    assert!(
+        done > received,
+        "the response came before the work finished"
+    );
 }
 
 async fn the_next_request_on_the_connection_follows_the_work() {

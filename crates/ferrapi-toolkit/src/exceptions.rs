@@ -333,16 +333,19 @@ impl ExceptionHandlers {
         self.server_error = Some(Arc::new(move |err| handler(err).into_response()));
     }
 
-    /// Turns an error into its response.
+    /// Turns an error into its response. As in Starlette, an [`HTTPException`] is looked up
+    /// by its status code first, then every error by its type; what is left is a 500.
     pub fn handle(&self, err: Error, debug: bool) -> Response {
+        if let Some(http) = err.downcast_ref::<HTTPException>() {
+            if let Some(handler) = self.by_status.get(&http.status) {
+                return handler(http);
+            }
+        }
         if let Some((_, _, handler)) = self.by_type.iter().find(|(_, is, _)| is(&err)) {
             return handler(err);
         }
         match err.downcast::<HTTPException>() {
-            Ok(http) => match self.by_status.get(&http.status) {
-                Some(handler) => handler(&http),
-                None => http.into_response(),
-            },
+            Ok(http) => http.into_response(),
             Err(err) => {
                 tracing::error!(error = %err, "unhandled error in endpoint");
                 match &self.server_error {

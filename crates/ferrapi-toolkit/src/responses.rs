@@ -432,19 +432,21 @@ fn clamp_http_date(at: std::time::SystemTime) -> std::time::SystemTime {
 }
 
 /// Python's `http.cookies` quoting: a value with characters outside its legal set is put in
-/// double quotes, with `\"`, `\\` and octal escapes for the first 256 code points; control
-/// characters thus never reach the header.
+/// double quotes, with `\"`, `\\` and octal escapes for the other first 256 code points
+/// (space and `()/<=>?@[]{}` stay as they are inside the quotes); control characters thus never
+/// reach the header. An empty value is quoted too (`a=""`), as Python writes it.
 fn quote_cookie_value(value: &str) -> String {
     let legal = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~:".contains(c);
-    if value.chars().all(legal) {
+    if !value.is_empty() && value.chars().all(legal) {
         return value.to_string();
     }
+    let unescaped = |c: char| legal(c) || " ()/<=>?@[]{}".contains(c);
     let mut out = String::from("\"");
     for c in value.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if legal(c) || u32::from(c) > 255 => out.push(c),
+            c if unescaped(c) || u32::from(c) > 255 => out.push(c),
             c => out.push_str(&format!("\\{:03o}", u32::from(c))),
         }
     }

@@ -15,8 +15,9 @@
 //! Path convertors are those of [`pattern`]. Reverse routing ([`Router::url_path_for`]) finds a
 //! route by name and parameters; names inside mounts are namespaced `"mount:child"`.
 //!
-//! Matching does not test every route: an [index](index) files routes under the static
-//! segments their template starts with (see `benches/` for 10, 100 and 1,000 routes).
+//! Matching does not test every route: an index (`routing/index.rs`) files routes under the
+//! segments their template starts with (`benches/route_scaling.sh` measures 10, 100 and 1,000
+//! routes).
 
 mod index;
 pub mod pattern;
@@ -38,15 +39,13 @@ use crate::responses::{IntoResponse, Redirect, Response};
 pub use pattern::{Convertor, PathPattern, PatternError};
 
 /// The name of a function type, as Starlette names a route after `endpoint.__name__`:
-/// `my_app::users::list_users` gives `list_users`; closures have no name.
+/// `my_app::users::list_users` gives `list_users`; closures have no name. A function declared
+/// inside a closure or an async block (`main::{{closure}}::hello`) still has its name.
 fn endpoint_name<E>() -> Option<String> {
     let full = std::any::type_name::<E>();
-    if full.contains("{{closure}}") {
-        return None;
-    }
     let trimmed = full.trim_end_matches('>');
     let last = trimmed.rsplit(['<', ':']).next()?;
-    (!last.is_empty()).then(|| last.to_string())
+    (!last.is_empty() && !last.starts_with('{')).then(|| last.to_string())
 }
 
 fn compile(path: &str) -> PathPattern {
@@ -441,13 +440,13 @@ impl Router {
     pub fn from_routes(routes: impl IntoIterator<Item = impl Into<BaseRoute>>) -> Router {
         let mut router = Router::new();
         for route in routes {
-            router = router.add(route);
+            router = router.route(route);
         }
         router
     }
 
-    /// Adds a route, mount or host at the end.
-    pub fn add(mut self, route: impl Into<BaseRoute>) -> Router {
+    /// Adds a route, WebSocket route, mount or host at the end.
+    pub fn route(mut self, route: impl Into<BaseRoute>) -> Router {
         self.push(route.into());
         self
     }
@@ -699,6 +698,9 @@ fn reverse(
     pattern.expand(params)
 }
 
+/// Reverse-routing parameters, `(name, value)`.
+type ParamList<'a> = Vec<(&'a str, &'a str)>;
+
 fn reverse_nested(
     pattern: &PathPattern,
     target: &Target,
@@ -708,7 +710,7 @@ fn reverse_nested(
     is_mount: bool,
 ) -> Option<String> {
     let own: Vec<&str> = pattern.param_names().collect();
-    let (mine, rest): (Vec<(&str, &str)>, Vec<(&str, &str)>) =
+    let (mine, rest): (ParamList<'_>, ParamList<'_>) =
         params.iter().partition(|(k, _)| own.contains(k));
     let prefix = |mine: &[(&str, &str)]| -> Option<String> {
         if is_mount {
@@ -855,10 +857,10 @@ mod tests {
 
     #[test]
     fn url_path_for_with_mounts() {
-        let api = Router::new().add(Route::new("/u/{id:int}", ok).name("user"));
+        let api = Router::new().route(Route::new("/u/{id:int}", ok).name("user"));
         let router = Router::new()
-            .add(Route::new("/", ok).name("home"))
-            .add(Mount::new("/api", api).name("api"));
+            .route(Route::new("/", ok).name("home"))
+            .route(Mount::new("/api", api).name("api"));
         assert_eq!(router.url_path_for("home", &[]).unwrap(), "/");
         assert_eq!(
             router.url_path_for("api:user", &[("id", "3")]).unwrap(),

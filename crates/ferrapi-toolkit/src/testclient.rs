@@ -135,7 +135,7 @@ impl<A: App> TestClient<A> {
             method,
             path: path.to_string(),
             query: Vec::new(),
-            headers: self.headers.clone(),
+            headers: HeaderMap::new(),
             body: Bytes::new(),
         }
     }
@@ -241,9 +241,12 @@ impl<A: App> TestClient<A> {
         }
         let mut req = http::Request::new(Body::from(body.clone()));
         *req.method_mut() = method;
+        // Spaces, quotes, controls and non-ASCII are percent-encoded, as httpx does, so
+        // `get("/a b")` asks for `/a%20b` rather than failing.
+        let target = percent_encoding::utf8_percent_encode(&target, TARGET_ESCAPE).to_string();
         *req.uri_mut() = target
             .parse()
-            .unwrap_or_else(|_| http::Uri::from_static("/"));
+            .unwrap_or_else(|err| panic!("invalid test request target {target:?}: {err}"));
         *req.version_mut() = Version::HTTP_11;
         let h = req.headers_mut();
         h.insert(header::HOST, HeaderValue::from_static(TEST_HOST));
@@ -256,8 +259,16 @@ impl<A: App> TestClient<A> {
         if !body.is_empty() {
             h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
-        for (name, value) in headers {
+        // The client's default headers, then the request's: a name the request gives replaces
+        // the default and built-in values, and keeps its repeats.
+        for (name, value) in &self.headers {
             h.insert(name.clone(), value.clone());
+        }
+        for name in headers.keys() {
+            h.remove(name);
+        }
+        for (name, value) in headers {
+            h.append(name.clone(), value.clone());
         }
         let jar = self.cookies();
         if !jar.is_empty() && !h.contains_key(header::COOKIE) {
@@ -329,6 +340,20 @@ impl<A: App> TestClient<A> {
         }
     }
 }
+
+/// What [`TestClient`] percent-encodes in a request target: controls, space and the
+/// characters a URL may not carry as they are; `%`, `?`, `#` and the other delimiters stay.
+const TARGET_ESCAPE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
 
 /// Removes `http://testserver` (or any `scheme://host`) from a URL, leaving the path.
 fn strip_origin(url: &str) -> &str {

@@ -24,7 +24,7 @@
 //! ```
 //!
 //! An endpoint error after accepting closes the socket: a
-//! [`WebSocketException`](crate::WebSocketException) with its code and reason, anything else with
+//! [`crate::WebSocketException`] with its code and reason, anything else with
 //! 1011 (and is logged). Before accepting, a `WebSocketException` denies with 403 and any other
 //! error is answered by the exception handlers (an `HTTPException(401)` becomes a 401 denial).
 
@@ -319,11 +319,12 @@ impl WebSocket {
 /// handler.
 pub(crate) fn serve(
     endpoint: Arc<dyn WebSocketEndpoint>,
-    mut request: Request,
+    request: Request,
     handlers: Arc<ExceptionHandlers>,
     debug: bool,
 ) -> BoxFuture<Result<Response, Error>> {
-    let Some(upgrade) = request.extensions_mut().remove::<WebSocketUpgrade>() else {
+    // A copy stays in the request: it is what makes the request's URL `ws://`.
+    let Some(upgrade) = request.extensions().get::<WebSocketUpgrade>().cloned() else {
         return Box::pin(async { Ok(http::StatusCode::BAD_REQUEST.into_response()) });
     };
     let (decision_tx, decision_rx) = oneshot::channel();
@@ -341,7 +342,15 @@ pub(crate) fn serve(
         let mut decision_rx = decision_rx;
         let decided = tokio::select! {
             biased;
-            d = &mut decision_rx => d.ok(),
+            d = &mut decision_rx => match d {
+                Ok(d) => Some(d),
+                // The `WebSocket` was dropped undecided while the endpoint runs on: its
+                // outcome decides (an error goes to the handlers, as below).
+                Err(_) => return Ok(match run.await {
+                    Ok(()) => upgrade.reject(),
+                    Err(err) => denial(err, &handlers, debug, upgrade),
+                }),
+            },
             r = &mut run => {
                 // The endpoint finished without deciding (or decided in its last poll).
                 match decision_rx.try_recv() {
