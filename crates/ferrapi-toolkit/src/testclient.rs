@@ -3,7 +3,8 @@
 //! [`TestClient`] calls any [`App`] (a toolkit [`Application`](crate::Application), a
 //! framework app, a bare server closure) without a socket, as Starlette's client does: the base
 //! URL is `http://testserver`, the client address `127.0.0.1:50000`, cookies set by responses
-//! are sent back on later requests, redirects are followed (up to 20), background tasks run
+//! are sent back on later requests, redirects are followed (up to 20), responses carry the
+//! `content-length` the server would write, background tasks run
 //! before `send` returns, WebSocket sessions run in memory, and
 //! [`TestClient::start`] / [`TestClient::shutdown`] run the lifespan hooks (Starlette's
 //! `with TestClient(app)`).
@@ -292,7 +293,14 @@ impl<A: App> TestClient<A> {
     }
 
     async fn finish(&self, method: Method, response: http::Response<Body>) -> TestResponse {
-        let (parts, body) = response.into_parts();
+        let (mut parts, body) = response.into_parts();
+        // The framing header the server would write, so tests see what a client sees.
+        let bodiless = matches!(parts.status.as_u16(), 100..=199 | 204 | 304);
+        if let Some(len) = body.exact_len().filter(|_| !bodiless) {
+            if !parts.headers.contains_key(header::CONTENT_LENGTH) {
+                parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            }
+        }
         let after = parts.extensions.get::<AfterResponse>().cloned();
         let body = match body.collect().await {
             Ok(bytes) => bytes,
