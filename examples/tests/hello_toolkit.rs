@@ -41,7 +41,10 @@ fn endpoints_answer_like_hello_server() {
     let r = fetch(addr, "/items/42", &[]);
     assert_eq!(r.text(), r#"{"id":42,"q":null}"#);
     let r = fetch(addr, "/items/abc", &[]);
-    assert_eq!((r.status, r.text()), (400, "id must be an integer".to_string()));
+    assert_eq!(
+        (r.status, r.text()),
+        (400, "id must be an integer".to_string())
+    );
 
     let r = fetch(addr, "/no/such/path", &[]);
     assert_eq!((r.status, r.text()), (404, "Not Found".to_string()));
@@ -106,7 +109,11 @@ fn websocket_echo() {
     assert!(head.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), "{head}");
     // A masked text frame "hi"; the echo comes back unmasked.
     let mask = [1u8, 2, 3, 4];
-    let payload: Vec<u8> = b"hi".iter().enumerate().map(|(i, b)| b ^ mask[i % 4]).collect();
+    let payload: Vec<u8> = b"hi"
+        .iter()
+        .enumerate()
+        .map(|(i, b)| b ^ mask[i % 4])
+        .collect();
     let mut frame = vec![0x81, 0x80 | 2];
     frame.extend_from_slice(&mask);
     frame.extend_from_slice(&payload);
@@ -116,7 +123,11 @@ fn websocket_echo() {
     assert_eq!(reply, [0x81, 2, b'h', b'i']);
     // Close 1000; the server answers with a close frame.
     let code = [0x03u8, 0xE8];
-    let masked: Vec<u8> = code.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]).collect();
+    let masked: Vec<u8> = code
+        .iter()
+        .enumerate()
+        .map(|(i, b)| b ^ mask[i % 4])
+        .collect();
     let mut close = vec![0x88, 0x80 | 2];
     close.extend_from_slice(&mask);
     close.extend_from_slice(&masked);

@@ -1,6 +1,87 @@
-//! Route macros for ferrapi (`#[get("/items/{id}")]` and friends).
+//! Route macros for ferrapi: `#[get("/items/{id}")]` and friends, FastAPI's decorators.
 //!
-//! The macros arrive with the framework milestone; the crate exists so the workspace layout is
-//! final from the start.
+//! ```ignore
+//! #[ferrapi::get("/items/{item_id}", tags = ["items"])]
+//! async fn read_item(item_id: i64, q: Option<String>) -> serde_json::Value {
+//!     serde_json::json!({ "item_id": item_id, "q": q })
+//! }
+//!
+//! let app = ferrapi::App::new().route(read_item);
+//! ```
+//!
+//! The macro turns the function into a unit struct of the same name that implements
+//! `ferrapi::routing::PathOperation`; the original function is kept inside it and called with
+//! the validated arguments. Where each argument comes from is inferred as FastAPI infers it:
+//! a name in the path template is a path parameter; a model (`#[derive(Model)]`) is the body;
+//! anything else (scalars, `Option`, `Vec`, enums) is a query parameter. Attributes override
+//! it and add constraints: `#[path(ge = 1)]`, `#[query(max_length = 50, alias = "item-query")]`,
+//! `#[header]`, `#[cookie]`, `#[body]`, `#[body(embed)]`, `#[param(gt = 0)]` (constraints with
+//! the inferred source), and `default = <expr>` in any of them.
+//!
+//! An `async fn` runs on the runtime; a plain `fn` runs on the toolkit's bounded thread pool,
+//! FastAPI's rule for `def` endpoints.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+mod model;
+mod route;
+
+use proc_macro::TokenStream;
+
+macro_rules! method_macro {
+    ($($(#[$doc:meta])* $name:ident => $method:literal;)*) => {
+        $(
+            $(#[$doc])*
+            #[proc_macro_attribute]
+            pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
+                route::expand(&[$method], args.into(), item.into())
+                    .unwrap_or_else(syn::Error::into_compile_error)
+                    .into()
+            }
+        )*
+    };
+}
+
+method_macro! {
+    /// A `GET` path operation (it answers `HEAD` too, which FastAPI does not).
+    get => "GET";
+    /// A `POST` path operation.
+    post => "POST";
+    /// A `PUT` path operation.
+    put => "PUT";
+    /// A `PATCH` path operation.
+    patch => "PATCH";
+    /// A `DELETE` path operation.
+    delete => "DELETE";
+    /// An `OPTIONS` path operation.
+    options => "OPTIONS";
+    /// A `HEAD` path operation.
+    head => "HEAD";
+    /// A `TRACE` path operation.
+    trace => "TRACE";
+}
+
+/// Derives `ferrapi::Validate` for a struct with named fields: pydantic's `BaseModel`.
+///
+/// Fields are read from a JSON object by name (or `#[serde(rename)]` / `rename_all`, or
+/// `#[field(alias = "…")]`), validated by type with pydantic's lax rules, and checked against
+/// `#[field(gt = 0, min_length = 2, pattern = "^a", …)]`; `#[field(default)]` or
+/// `#[field(default = expr)]` applies when the field is absent, and `Option` fields are `None`
+/// when absent. Every field's errors are reported, at `[…, "field"]`. Unknown fields are
+/// ignored, as pydantic ignores them by default.
+#[proc_macro_derive(Model, attributes(field))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    model::derive_model(syn::parse_macro_input!(input as syn::DeriveInput))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `ferrapi::Validate` for an enum of unit variants: Python's `str, Enum`. The values
+/// follow `#[serde(rename_all)]` / `#[serde(rename)]` so the same enum serialises the same way;
+/// any other input is pydantic's `enum` error (`Input should be 'red' or 'blue'`).
+#[proc_macro_derive(Enum)]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    model::derive_enum(syn::parse_macro_input!(input as syn::DeriveInput))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,9 +1,47 @@
 //! ferrapi's framework layer, the counterpart of FastAPI.
 //!
-//! This crate wraps [`ferrapi_toolkit`]. Typed parameters, validation, dependency injection
-//! and OpenAPI arrive in later milestones; for now it re-exports the layers below.
+//! This crate wraps [`ferrapi_toolkit`]: path operations with typed arguments, validated with
+//! FastAPI's (pydantic's) error shapes, JSON responses from any `Serialize` value, FastAPI's
+//! error answers, routers, and (in later milestones) dependency injection and OpenAPI.
+//!
+//! ```
+//! use ferrapi::{get, App};
+//!
+//! #[get("/items/{item_id}", tags = ["items"])]
+//! async fn read_item(item_id: i64, q: Option<String>) -> serde_json::Value {
+//!     serde_json::json!({ "item_id": item_id, "q": q })
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let client = ferrapi::toolkit::testclient::TestClient::new(App::new().route(read_item));
+//! let ok = client.get("/items/5?q=hi").send().await;
+//! assert_eq!(ok.text(), r#"{"item_id":5,"q":"hi"}"#);
+//! let bad = client.get("/items/five").send().await;
+//! assert_eq!(bad.status(), 422);
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub use ferrapi_macros as macros;
+pub mod applications;
+pub mod exceptions;
+pub mod params;
+pub mod responses;
+pub mod routing;
+pub mod validation;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use applications::App;
+pub use exceptions::{HTTPException, RequestValidationError};
+pub use ferrapi_macros::{delete, get, head, options, patch, post, put, trace, Enum, Model};
 pub use ferrapi_toolkit as toolkit;
+pub use routing::{Operation, PathOperation, Router};
+pub use validation::{ErrorDetail, LocItem, Validate, Validator};
+
+/// Serves `app` with the server's command line (`--host`, `--port`, `--workers`, limits,
+/// timeouts…), as `uvicorn main:app` does; returns the process exit code.
+pub fn run(app: App) -> std::process::ExitCode {
+    ferrapi_toolkit::server::run(app)
+}

@@ -1,0 +1,212 @@
+//! Support for the code the route macros generate. Not a stable API.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+pub use ferrapi_toolkit::Method;
+use ferrapi_toolkit::{Error, Response, StatusCode};
+use serde::Serialize;
+pub use serde_json::Value;
+
+use crate::exceptions::{detail_response, json_response, RequestValidationError};
+use crate::params::Inputs;
+use crate::responses::ResponseClass;
+use crate::validation::{Validate, Validator};
+
+/// A status code from a number or a `StatusCode`.
+pub trait IntoStatus {
+    /// The status code.
+    fn into_status(self) -> StatusCode;
+}
+
+impl IntoStatus for StatusCode {
+    fn into_status(self) -> StatusCode {
+        self
+    }
+}
+
+impl IntoStatus for u16 {
+    fn into_status(self) -> StatusCode {
+        StatusCode::from_u16(self).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl IntoStatus for i32 {
+    fn into_status(self) -> StatusCode {
+        u16::try_from(self)
+            .ok()
+            .and_then(|c| StatusCode::from_u16(c).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// `status_code = …` of a route macro.
+pub fn status(code: impl IntoStatus) -> StatusCode {
+    code.into_status()
+}
+
+/// The error of an endpoint returning `Err`.
+pub fn into_error<E: Into<Error>>(err: E) -> Error {
+    err.into()
+}
+
+/// The 422 for the errors collected while reading the arguments.
+pub fn invalid(v: Validator, inputs: &Inputs) -> Error {
+    RequestValidationError::new(v.into_errors(), inputs.body_json().cloned()).into()
+}
+
+/// An argument missing after a validation without errors (a bug in a `Validate` impl).
+pub fn internal(operation: &str) -> Error {
+    Error::msg(format!(
+        "{operation}: an argument validated without errors but has no value"
+    ))
+}
+
+/// A returned value, taken once by whichever conversion applies.
+pub struct Wrap<T>(Cell<Option<T>>);
+
+impl<T> Wrap<T> {
+    /// Wraps the endpoint's output.
+    pub fn new(value: T) -> Wrap<T> {
+        Wrap(Cell::new(Some(value)))
+    }
+
+    fn take(&self) -> T {
+        self.0.take().expect("a response is converted once")
+    }
+}
+
+/// First choice: a response class is sent as it is.
+pub trait ViaClass {
+    /// The response.
+    fn respond(&self, status: StatusCode) -> Result<Response, Error>;
+}
+
+impl<T: ResponseClass> ViaClass for &Wrap<T> {
+    fn respond(&self, _status: StatusCode) -> Result<Response, Error> {
+        Ok(self.take().into_response())
+    }
+}
+
+/// Second choice: any `Serialize` value is JSON.
+pub trait ViaSerialize {
+    /// The response.
+    fn respond(&self, status: StatusCode) -> Result<Response, Error>;
+}
+
+impl<T: Serialize> ViaSerialize for Wrap<T> {
+    fn respond(&self, status: StatusCode) -> Result<Response, Error> {
+        serialize(&self.take(), status)
+    }
+}
+
+fn serialize<T: Serialize + ?Sized>(value: &T, status: StatusCode) -> Result<Response, Error> {
+    if matches!(status.as_u16(), 100..=199 | 204 | 304) {
+        return Ok(detail_response(status, &serde_json::Value::Null));
+    }
+    let body = serde_json::to_vec(value)?;
+    let mut response = json_response(status, &serde_json::Value::Null);
+    *response.body_mut() = body.into();
+    Ok(response)
+}
+
+/// `response_model = M`: serialise, validate as `M`, send `M`.
+pub fn respond_model<M, T>(value: T, status: StatusCode) -> Result<Response, Error>
+where
+    M: Validate + Serialize,
+    T: Serialize,
+{
+    let raw = serde_json::to_value(&value)?;
+    let mut v = Validator::new();
+    let model = v.at("response", |v| M::validate(&raw, v));
+    match model {
+        Some(model) if !v.has_errors() => serialize(&model, status),
+        _ => Err(Error::msg(format!(
+            "ResponseValidationError: {}",
+            RequestValidationError::new(v.into_errors(), None)
+        ))),
+    }
+}
+
+/// How long one poll of an async endpoint may hold its worker before it is reported in debug
+/// builds (asyncio's debug mode uses the same 100 ms for slow callbacks).
+pub const SLOW_POLL: Duration = Duration::from_millis(100);
+
+pin_project_lite::pin_project! {
+    /// Reports polls of an async endpoint that block the worker (debug builds only).
+    pub struct WatchPolls<F> {
+        #[pin]
+        inner: F,
+        operation: &'static str,
+    }
+}
+
+/// Wraps an async endpoint's future; in debug builds a poll longer than [`SLOW_POLL`] (a
+/// blocking call inside `async fn`, the classic mistake) is logged with the operation and the
+/// time it held the thread.
+pub fn watch<F: Future>(operation: &'static str, inner: F) -> WatchPolls<F> {
+    WatchPolls { inner, operation }
+}
+
+impl<F: Future> Future for WatchPolls<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        if cfg!(debug_assertions) {
+            let started = Instant::now();
+            let out = this.inner.poll(cx);
+            let held = started.elapsed();
+            if held >= SLOW_POLL {
+                tracing::warn!(
+                    operation = *this.operation,
+                    held_ms = held.as_millis() as u64,
+                    "async endpoint blocked its runtime thread for {held:?} in one poll; \
+                     make it a plain `fn` (it then runs on the thread pool) or use async I/O"
+                );
+            }
+            out
+        } else {
+            this.inner.poll(cx)
+        }
+    }
+}
+
+/// The name of a model type (for messages).
+pub trait ModelName {
+    /// The type's name.
+    const NAME: &'static str;
+}
+
+/// pydantic's answer to a model given something other than an object (FastAPI validates
+/// bodies from attributes, hence `model_attributes_type`, nested models included).
+pub fn model_attributes_type(input: &Value, v: &mut Validator) {
+    v.error(
+        "model_attributes_type",
+        "Input should be a valid dictionary or object to extract fields from",
+        input.clone(),
+        None,
+    );
+}
+
+/// pydantic's `enum` error: `Input should be 'red' or 'blue'`.
+pub fn enum_error(input: &Value, expected: &str, v: &mut Validator) {
+    v.error(
+        "enum",
+        format!("Input should be {expected}"),
+        input.clone(),
+        crate::validation::ctx([("expected", Value::String(expected.to_string()))]),
+    );
+}
+
+/// Validates one model field and checks its constraints, in pydantic's order.
+pub fn field<T: Validate + crate::validation::Constrained>(
+    input: &Value,
+    constraints: &crate::validation::Constraints,
+    v: &mut Validator,
+) -> Option<T> {
+    constraints.validate::<T>(input, v)
+}

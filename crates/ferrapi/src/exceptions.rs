@@ -1,0 +1,170 @@
+//! FastAPI's errors: `HTTPException` with any JSON detail, `RequestValidationError` (the 422),
+//! and the default JSON answers for the toolkit's 404 and 405.
+//!
+//! | case | answer (FastAPI 0.165) |
+//! |---|---|
+//! | unknown path | `404 {"detail":"Not Found"}` |
+//! | wrong method | `405 {"detail":"Method Not Allowed"}` with `allow` |
+//! | `HTTPException(418, detail={...}, headers={...})` | `418 {"detail":{...}}` and the headers; no body for 204 and 304 |
+//! | invalid parameters or body | `422 {"detail":[{"type","loc","msg","input","ctx"?}, …]}` |
+//! | unhandled error | `500 Internal Server Error` (text), logged |
+//!
+//! Each can be replaced with [`App::exception_handler`](crate::App::exception_handler).
+
+use std::fmt;
+
+use ferrapi_toolkit::responses::IntoResponse;
+use ferrapi_toolkit::server::http::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use ferrapi_toolkit::{Response, StatusCode};
+use serde_json::Value;
+
+use crate::validation::ErrorDetail;
+
+/// An error with a status code, a JSON detail and headers (FastAPI's `HTTPException`).
+///
+/// ```
+/// use ferrapi::HTTPException;
+/// use ferrapi::toolkit::StatusCode;
+///
+/// let err = HTTPException::new(StatusCode::NOT_FOUND, "Item not found").header("x-error", "missing");
+/// assert_eq!(err.detail(), &serde_json::json!("Item not found"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct HTTPException {
+    status: StatusCode,
+    detail: Value,
+    headers: HeaderMap,
+}
+
+impl HTTPException {
+    /// An error with `status` and `detail` (a string, or any JSON value).
+    pub fn new(status: StatusCode, detail: impl Into<Value>) -> HTTPException {
+        HTTPException {
+            status,
+            detail: detail.into(),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// An error with the status's reason phrase as detail.
+    pub fn from_status(status: StatusCode) -> HTTPException {
+        HTTPException::new(status, status.canonical_reason().unwrap_or(""))
+    }
+
+    /// Adds a header to the response; an invalid name or value is left out (and logged).
+    pub fn header(mut self, name: &str, value: &str) -> HTTPException {
+        match (
+            http::header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            _ => tracing::error!(name, "invalid header on an HTTPException left out"),
+        }
+        self
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The detail.
+    pub fn detail(&self) -> &Value {
+        &self.detail
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl fmt::Display for HTTPException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status.as_u16(), self.detail)
+    }
+}
+
+impl std::error::Error for HTTPException {}
+
+impl IntoResponse for HTTPException {
+    fn into_response(self) -> Response {
+        let mut response = detail_response(self.status, &self.detail);
+        response.headers_mut().extend(self.headers);
+        response
+    }
+}
+
+/// `{"detail": …}` as JSON with `status`, without a body where HTTP forbids one.
+pub(crate) fn detail_response(status: StatusCode, detail: &Value) -> Response {
+    if matches!(status.as_u16(), 100..=199 | 204 | 304) {
+        let mut response = Response::default();
+        *response.status_mut() = status;
+        return response;
+    }
+    json_response(status, &serde_json::json!({ "detail": detail }))
+}
+
+pub(crate) fn json_response(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// The request did not validate: FastAPI's `RequestValidationError`, answered with 422.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestValidationError {
+    errors: Vec<ErrorDetail>,
+    body: Option<Value>,
+}
+
+impl RequestValidationError {
+    /// The error for `errors`, with the parsed body if there was one.
+    pub fn new(errors: Vec<ErrorDetail>, body: Option<Value>) -> RequestValidationError {
+        RequestValidationError { errors, body }
+    }
+
+    /// Every problem found (FastAPI's `exc.errors()`).
+    pub fn errors(&self) -> &[ErrorDetail] {
+        &self.errors
+    }
+
+    /// The parsed JSON body, if any (FastAPI's `exc.body`).
+    pub fn body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+}
+
+impl fmt::Display for RequestValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} validation error(s)", self.errors.len())?;
+        for err in &self.errors {
+            write!(f, "\n  {err}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RequestValidationError {}
+
+impl IntoResponse for RequestValidationError {
+    fn into_response(self) -> Response {
+        json_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &serde_json::json!({ "detail": self.errors }),
+        )
+    }
+}
+
+/// The toolkit's own `HTTPException` (the router's 404 and 405), answered as FastAPI answers.
+pub(crate) fn toolkit_http_exception(err: ferrapi_toolkit::HTTPException) -> Response {
+    let mut response = detail_response(err.status(), &Value::String(err.detail().to_string()));
+    response.headers_mut().extend(err.headers().clone());
+    response
+}

@@ -1,0 +1,26 @@
+//! What path operations return: FastAPI's response rules.
+//!
+//! * Any `Serialize` value becomes JSON (`application/json`, compact) with the operation's
+//!   status code (200 unless `status_code = …`); with 204 or 304 there is no body.
+//! * A response class (the toolkit's [`Html`](ferrapi_toolkit::Html),
+//!   [`PlainText`](ferrapi_toolkit::PlainText), [`Json`](ferrapi_toolkit::Json),
+//!   [`Redirect`](ferrapi_toolkit::Redirect), [`Streaming`](ferrapi_toolkit::Streaming), a
+//!   [`Response`](ferrapi_toolkit::Response)) is sent as it is, as FastAPI sends a `Response`
+//!   instance, bypassing the JSON encoding.
+//! * `Result<T, E>`: `Ok` as above, `Err` goes to the exception handlers (an
+//!   [`HTTPException`](crate::HTTPException) becomes its JSON answer).
+//! * `response_model = M`: the value is serialised, validated as `M`, and `M` is sent, so
+//!   fields that `M` does not declare (a password) never leave the server. A value that does not
+//!   validate as `M` is a 500, logged, as FastAPI's `ResponseValidationError`.
+
+use ferrapi_toolkit::{Html, Json, PlainText, Redirect, Response, Streaming};
+
+/// Types sent as they are rather than encoded as JSON: the toolkit's response types.
+pub trait ResponseClass: ferrapi_toolkit::IntoResponse {}
+
+impl ResponseClass for Response {}
+impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for Html<T> {}
+impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for PlainText<T> {}
+impl<T: serde::Serialize> ResponseClass for Json<T> {}
+impl ResponseClass for Redirect {}
+impl ResponseClass for Streaming {}

@@ -1,0 +1,348 @@
+//! Validation with FastAPI's (pydantic v2's) error shapes.
+//!
+//! Every value a path operation receives (path, query, header and cookie parameters, bodies,
+//! form fields) goes through [`Validate`]: it converts the input with pydantic's lax rules
+//! (`"3.25"` is a float, `"yes"` is `true`) and reports each problem as an [`ErrorDetail`] at its
+//! location (`["query", "ids", 1]`, `["body", "sub", "x"]`). Problems are collected, never
+//! fail-fast: one request gets every error at once, as FastAPI answers:
+//!
+//! ```json
+//! {"detail":[{"type":"int_parsing","loc":["query","n"],
+//!             "msg":"Input should be a valid integer, unable to parse string as an integer",
+//!             "input":"abc"}]}
+//! ```
+//!
+//! Inputs are JSON values ([`serde_json::Value`]); parameters that arrive as text (path,
+//! query, headers, cookies, form fields) are validated from their text with
+//! [`Validate::validate_str`], which does not allocate for the common scalar types.
+//!
+//! Constraints (`gt`, `ge`, `lt`, `le`, `multiple_of`, `min_length`, `max_length`, `pattern`)
+//! are declared with [`Constraints`] and applied with [`Constraints::validate`] (or
+//! `validate_str`, `validate_many`), which validates the type and checks the constraints in
+//! pydantic's order, with pydantic's error types, messages and `ctx`. Every type a parameter
+//! or field can have implements [`Constrained`], so one call serves every case:
+//!
+//! ```
+//! use ferrapi::validation::{Constraints, Validator};
+//!
+//! let ge1 = Constraints::new().ge(1);
+//! let mut v = Validator::new();
+//! let id: Option<u32> = v.at("path", |v| v.at("item_id", |v| ge1.validate_str("0", v)));
+//! assert!(id.is_none());
+//! assert_eq!(
+//!     serde_json::to_string(&v.into_errors()).unwrap(),
+//!     r#"[{"type":"greater_than_equal","loc":["path","item_id"],"msg":"Input should be greater than or equal to 1","input":"0","ctx":{"ge":1}}]"#
+//! );
+//! ```
+//!
+//! The rules are pydantic 2.13's lax ("python") mode, the mode FastAPI 0.165 validates both text
+//! parameters and parsed JSON bodies in; `tests/validation.rs` replays about two thousand cases
+//! recorded from pydantic (`tests/py/pydantic_cases.py` regenerates them).
+//!
+//! # Types: what is reproduced
+//!
+//! * **Integers** (`int`): JSON integers; JSON floats when integral and strictly inside `i64`'s
+//!   range (`int_from_float` for `4.5`, `int_parsing_size` beyond); `true`/`false` as 1/0;
+//!   strings by pydantic-core's rules: surrounding Unicode whitespace, a leading `+`, leading
+//!   zeros, a `.0…` suffix and single underscores between digits are accepted (`" 42 "`,
+//!   `"+5"`, `"007"`, `"4.00"`, `"1_000"`), anything else is `int_parsing` (`"4.5"`, `"1e3"`,
+//!   `"0x10"`, `""`); a string whose leading run of digits is longer than 4300 characters is
+//!   `int_parsing_size`. Everything else is `int_type`.
+//! * **Floats** (`float`): JSON numbers, `true`/`false`, and strings parsed like Rust's
+//!   `f64::from_str` after trimming (`"1e3"`, `"inf"`, `"nan"`, `".5"`), or with single
+//!   underscores removed (`"1_000.5"`); otherwise `float_parsing` for strings and `float_type`.
+//!   Infinities and NaN are accepted, as pydantic's default `allow_inf_nan=True` does.
+//! * **Booleans**: `true`/`false`; the strings `0/1/f/t/n/y/no/yes/off/on/false/true`
+//!   (ASCII case-insensitive, not trimmed); the numbers 0 and 1 (also `0.0`, `1.0`). Other
+//!   strings and integral numbers are `bool_parsing`, everything else `bool_type`.
+//! * **Strings**: JSON strings only; numbers are not coerced (`string_type`).
+//! * **Lists** (`list_type` unless a JSON array), errors at each item's index; **dicts**
+//!   (`dict_type` unless a JSON object), errors at each value's key; `Option` (`null` is
+//!   `None`, an absent value is `None`), `Box` and [`serde_json::Value`] (anything).
+//! * The error's `input` is the raw text for text inputs and the JSON value for JSON inputs.
+//!
+//! # Types: what differs
+//!
+//! * pydantic's `int` is unbounded; Rust's integer types are not. A value outside the type's
+//!   range is reported as the constraint pydantic would report for the implied bound:
+//!   `u8` with `300` is `less_than_equal` with `{"le": 255}`, with `-1` `greater_than_equal`
+//!   with `{"ge": 0}`, and an `i64` with `"99999999999999999999"` is `less_than_equal` with
+//!   `{"le": 9223372036854775807}`. Declared constraints are checked first, then these bounds.
+//!   `f32` likewise reports `{"le": 3.4028234663852886e38}` for finite values beyond its range.
+//! * JSON integers beyond `u64`/`i64` reach validation as floats (`serde_json` without
+//!   `arbitrary_precision`), so `100000000000000000000` in a body is `int_parsing_size` where
+//!   pydantic (whose JSON parser keeps big integers) would accept it.
+//! * A text integer of 39 digits or more saturates at `i128`'s range: comparisons stay exact,
+//!   but `multiple_of` is not checked for it (its implied bound fails it anyway).
+//! * Dict keys are always strings here, so pydantic's key errors (`[key, "[key]"]`) never
+//!   occur.
+//! * Inputs JSON cannot express (bytes, tuples, sets, `Decimal`) have no counterpart.
+//! * A single text value validated as a `Vec` ([`Validate::validate_str`]) is `list_type`, as
+//!   in pydantic; repeated parameters go through [`Validate::validate_many`], which FastAPI's
+//!   list parameters correspond to (no value at all is `missing`, as in FastAPI).
+//! * Body floats are echoed as `serde_json` parsed them; without its `float_roundtrip` feature
+//!   that parse is not always correctly rounded (Python's is), so a long float's last digit can
+//!   differ in `input`.
+//!
+//! # Constraints: what is reproduced
+//!
+//! * **Numbers** are checked in pydantic-core's order, `multiple_of`, `le`, `lt`, `ge`, `gt`, and
+//!   only the first failure is reported. The field's type decides the rendering, exactly as in
+//!   pydantic: on an integer field bounds are integers (`gt=0.0` becomes `{"gt": 0}`), on a float
+//!   field they are floats (`gt=0` becomes `{"gt": 0.0}`) and the message prints them as Rust's
+//!   `f64` `Display` does (`0`, `0.5`, `100000000000000000000`, `0.0000001`).
+//! * A float `multiple_of` uses pydantic-core's absolute tolerance: `x` passes when
+//!   `|x - round(x / m) * m| <= 1e-9`. NaN fails every bound and passes `multiple_of`.
+//! * **Strings** are checked `min_length`, `max_length`, `pattern`, one error at most; length
+//!   counts characters (code points), not bytes; the pattern is compiled by the `regex` crate
+//!   (pydantic-core's default `rust-regex` engine) and searched, not fully matched.
+//! * **Lists** longer than `max_length` report only `too_long` (pydantic stops before the item
+//!   errors); `min_length` is checked after the items, only when they all validated. **Dicts**
+//!   validate their items first, then check `min_length` and `max_length`.
+//!
+//! # Constraints: what differs
+//!
+//! * pydantic rejects a constraint that does not apply to the type (`gt` on a `str`, a
+//!   non-integer `gt` on an `int`) when the model is built. [`Constraints::check`] cannot fail
+//!   at build time, so it ignores inapplicable constraints; call [`Constraints::applies_to`] once
+//!   (at startup or from a derive) to get pydantic's refusal. A non-integer bound on an integer
+//!   field is compared and rendered as a float.
+//! * `multiple_of = 0` on an integer field is never violated (pydantic-core panics, which
+//!   FastAPI turns into a 500).
+//! * Bounds are [`serde_json::Number`]s, so they are finite: `gt=float("inf")` has no
+//!   equivalent.
+//! * Constraints apply to the field's own value; constraints on list items or dict values
+//!   (`list[Annotated[int, Gt(0)]]`) are not expressed here.
+
+mod constraints;
+mod scalars;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use constraints::{
+    BoundValue, Constrained, ConstraintError, ConstraintKind, ConstraintTarget, Constraints,
+    Pattern,
+};
+
+/// One step of an error location: a key (`"query"`, a field name) or a list index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocItem {
+    /// A key: the source (`path`, `query`, `header`, `cookie`, `body`), a parameter or a field.
+    Key(Cow<'static, str>),
+    /// A position in a list.
+    Index(usize),
+}
+
+impl From<&'static str> for LocItem {
+    fn from(key: &'static str) -> LocItem {
+        LocItem::Key(Cow::Borrowed(key))
+    }
+}
+
+impl From<String> for LocItem {
+    fn from(key: String) -> LocItem {
+        LocItem::Key(Cow::Owned(key))
+    }
+}
+
+impl From<usize> for LocItem {
+    fn from(index: usize) -> LocItem {
+        LocItem::Index(index)
+    }
+}
+
+impl Serialize for LocItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LocItem::Key(key) => serializer.serialize_str(key),
+            LocItem::Index(index) => serializer.serialize_u64(*index as u64),
+        }
+    }
+}
+
+/// One validation problem, serialised as pydantic serialises it for FastAPI:
+/// `{"type", "loc", "msg", "input", "ctx"?}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorDetail {
+    /// pydantic's error type (`missing`, `int_parsing`, `string_too_short`…).
+    pub kind: Cow<'static, str>,
+    /// Where: source first, then parameter or field names and list indexes.
+    pub loc: Vec<LocItem>,
+    /// The human-readable message, pydantic's text.
+    pub msg: String,
+    /// The input that failed (`null` for a missing value).
+    pub input: Value,
+    /// Extra context (`{"min_length": 2}`), when pydantic gives one.
+    pub ctx: Option<Map<String, Value>>,
+}
+
+impl Serialize for ErrorDetail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(if self.ctx.is_some() { 5 } else { 4 }))?;
+        map.serialize_entry("type", &self.kind)?;
+        map.serialize_entry("loc", &self.loc)?;
+        map.serialize_entry("msg", &self.msg)?;
+        map.serialize_entry("input", &self.input)?;
+        if let Some(ctx) = &self.ctx {
+            map.serialize_entry("ctx", ctx)?;
+        }
+        map.end()
+    }
+}
+
+impl fmt::Display for ErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc: Vec<String> = self
+            .loc
+            .iter()
+            .map(|l| match l {
+                LocItem::Key(k) => k.to_string(),
+                LocItem::Index(i) => i.to_string(),
+            })
+            .collect();
+        write!(f, "{}: {} [type={}]", loc.join("."), self.msg, self.kind)
+    }
+}
+
+/// Collects errors while a value is validated, and knows where in the input it is.
+#[derive(Debug, Default)]
+pub struct Validator {
+    loc: Vec<LocItem>,
+    errors: Vec<ErrorDetail>,
+}
+
+impl Validator {
+    /// A validator at the root, with no errors.
+    pub fn new() -> Validator {
+        Validator::default()
+    }
+
+    /// Runs `f` one level deeper, at `item` (a field name or a list index).
+    pub fn at<R>(&mut self, item: impl Into<LocItem>, f: impl FnOnce(&mut Validator) -> R) -> R {
+        self.loc.push(item.into());
+        let out = f(self);
+        self.loc.pop();
+        out
+    }
+
+    /// Runs `f` one level deeper, at the key `key` (a dict key, a dynamic field name), copying
+    /// the key only if `f` records an error. While `f` runs, [`Validator::loc`] shows a
+    /// placeholder at that level; the recorded errors get the key.
+    pub fn at_key<R>(&mut self, key: &str, f: impl FnOnce(&mut Validator) -> R) -> R {
+        let depth = self.loc.len();
+        let before = self.errors.len();
+        self.loc.push(LocItem::Key(Cow::Borrowed("")));
+        let out = f(self);
+        self.loc.pop();
+        if self.errors.len() > before {
+            let key = LocItem::Key(Cow::Owned(key.to_owned()));
+            for error in &mut self.errors[before..] {
+                if error.loc.len() > depth && error.loc[..depth] == self.loc[..] {
+                    error.loc[depth] = key.clone();
+                }
+            }
+        }
+        out
+    }
+
+    /// The current location.
+    pub fn loc(&self) -> &[LocItem] {
+        &self.loc
+    }
+
+    /// Records an error at the current location.
+    pub fn error(
+        &mut self,
+        kind: impl Into<Cow<'static, str>>,
+        msg: impl Into<String>,
+        input: Value,
+        ctx: Option<Map<String, Value>>,
+    ) {
+        self.errors.push(ErrorDetail {
+            kind: kind.into(),
+            loc: self.loc.clone(),
+            msg: msg.into(),
+            input,
+            ctx,
+        });
+    }
+
+    /// Records pydantic's `missing` error (`Field required`, input `null`) at the current
+    /// location.
+    pub fn missing(&mut self) {
+        self.error("missing", "Field required", Value::Null, None);
+    }
+
+    /// Adds errors found elsewhere (their locations are kept as they are).
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = ErrorDetail>) {
+        self.errors.extend(errors);
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// The number of errors so far (to tell whether a step added any).
+    pub fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// The errors, in the order found.
+    pub fn into_errors(self) -> Vec<ErrorDetail> {
+        self.errors
+    }
+}
+
+/// A type that can be validated from request input with pydantic's rules.
+///
+/// Implemented for the integer and float types, `bool`, `String`, `Option<T>`, `Vec<T>`,
+/// maps with string keys, `serde_json::Value`, and by `#[derive(Model)]` (objects) and
+/// `#[derive(Enum)]` (string enums).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be validated from request input",
+    note = "derive `ferrapi::Model` for a struct, `ferrapi::Enum` for a string enum; scalars, `String`, `Option`, `Vec` and maps are supported"
+)]
+pub trait Validate: Sized {
+    /// Validates a JSON value. Returns `None` after recording at least one error.
+    fn validate(input: &Value, v: &mut Validator) -> Option<Self>;
+
+    /// Validates a text input (a path, query, header, cookie or form value). The default
+    /// wraps it in a JSON string; scalar types parse it directly.
+    fn validate_str(input: &str, v: &mut Validator) -> Option<Self> {
+        Self::validate(&Value::String(input.to_string()), v)
+    }
+
+    /// The value when the input is absent: `None` for `Option`, otherwise a `missing` error.
+    fn missing(v: &mut Validator) -> Option<Self> {
+        v.missing();
+        None
+    }
+
+    /// Whether the type is a list (`Vec<T>`): repeated query keys and headers fill it.
+    const IS_LIST: bool = false;
+
+    /// Validates every text value of a repeated parameter (`?ids=1&ids=2`). The default takes
+    /// the last value, as FastAPI does for a non-list parameter.
+    fn validate_many(inputs: &[&str], v: &mut Validator) -> Option<Self> {
+        match inputs.last() {
+            Some(last) => Self::validate_str(last, v),
+            None => Self::missing(v),
+        }
+    }
+}
+
+/// The `Value` an error echoes for a text input.
+pub(crate) fn text_input(input: &str) -> Value {
+    Value::String(input.to_string())
+}
+
+/// Builds a `ctx` map from pairs.
+pub fn ctx<const N: usize>(pairs: [(&str, Value); N]) -> Option<Map<String, Value>> {
+    Some(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
