@@ -298,7 +298,9 @@ impl<A: App> TestClient<A> {
         let bodiless = matches!(parts.status.as_u16(), 100..=199 | 204 | 304);
         if let Some(len) = body.exact_len().filter(|_| !bodiless) {
             if !parts.headers.contains_key(header::CONTENT_LENGTH) {
-                parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+                parts
+                    .headers
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
             }
         }
         let after = parts.extensions.get::<AfterResponse>().cloned();
