@@ -5,7 +5,7 @@
 # is not counted.
 #
 #   bash benches/instructions.sh [PATH] [SERVERS]     # defaults: /plaintext, "ferrapi hyper"
-#   (SERVERS from: ferrapi = hello_server, toolkit = hello_toolkit, hyper, actix, axum)
+#   (SERVERS from: ferrapi = hello_server, toolkit = hello_toolkit, framework = hello, hyper, actix, axum)
 #
 # Needs valgrind (apt-get install valgrind) and wrk, and the release binaries that run.sh builds
 # into target/bench (ferrapi's hello_server; the peers with --features peers).
@@ -18,6 +18,7 @@ for server in $servers; do
   case $server in
     ferrapi) cmd=(target/bench/release/hello_server --port $port --no-access-log) ;;
     toolkit) cmd=(target/bench/release/hello_toolkit --port $port --no-access-log) ;;
+    framework) cmd=(target/bench/release/hello --port $port --no-access-log) ;;
     hyper|actix|axum) cmd=(target/bench/release/${server}_hello --port $port) ;;
     *) echo "unknown server $server" >&2; exit 2 ;;
   esac

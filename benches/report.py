@@ -23,7 +23,7 @@ import re
 import statistics
 import sys
 
-SERVER_ORDER = ["ferrapi", "toolkit", "hyper", "actix", "axum", "thin"]
+SERVER_ORDER = ["ferrapi", "toolkit", "framework", "hyper", "actix", "axum", "thin"]
 ENDPOINT_LABELS = {
     "plaintext": "`GET /plaintext`",
     "json": "`GET /json`",
@@ -222,19 +222,27 @@ def throughput_table(runs):
 
 def layer_rows(runs, endpoints):
     """The cost of each layer: its req per server CPU-second over the server layer's."""
-    lines = ["| endpoint | hello_server req/CPU-s | hello_toolkit req/CPU-s | toolkit / server |",
-             "|---|---:|---:|---:|"]
+    lines = ["| endpoint | hello_server req/CPU-s | hello_toolkit | toolkit / server | "
+             "hello (framework) | framework / server | framework / axum |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     any_row = False
     for ep in endpoints:
         per = {}
-        for server in ("ferrapi", "toolkit"):
+        for server in ("ferrapi", "toolkit", "framework", "axum"):
             good = [r for r in runs if r["endpoint"] == ep and r["server"] == server
                     and r["status"] == "ok"]
             per[server] = median(r["req_per_cpu"] for r in good)
-        if per["ferrapi"] and per["toolkit"]:
-            any_row = True
-            lines.append(f"| {ENDPOINT_LABELS.get(ep, ep)} | {fmt_int(per['ferrapi'])} | "
-                         f"{fmt_int(per['toolkit'])} | {fmt_ratio(per['toolkit'] / per['ferrapi'])} |")
+        if not per["ferrapi"] or not (per["toolkit"] or per["framework"]):
+            continue
+        any_row = True
+
+        def ratio(a, b):
+            return fmt_ratio(a / b) if (a and b) else "–"
+
+        lines.append(f"| {ENDPOINT_LABELS.get(ep, ep)} | {fmt_int(per['ferrapi'])} | "
+                     f"{fmt_int(per['toolkit'])} | {ratio(per['toolkit'], per['ferrapi'])} | "
+                     f"{fmt_int(per['framework'])} | {ratio(per['framework'], per['ferrapi'])} | "
+                     f"{ratio(per['framework'], per['axum'])} |")
     return lines if any_row else []
 
 

@@ -24,7 +24,7 @@
 # Environment (defaults in brackets):
 #   DURATION [10]   seconds per wrk run          ROUNDS [3]    rounds (medians are over these)
 #   WARMUP [1]      warm-up seconds per run, 0 = none       CONNS [64]  wrk connections
-#   SERVERS ["ferrapi toolkit hyper actix axum thin"]  (ferrapi = hello_server, toolkit = hello_toolkit)   ENDPOINTS ["plaintext json items pipeline"]
+#   SERVERS ["ferrapi toolkit framework hyper actix axum thin"]  (ferrapi = hello_server, toolkit = hello_toolkit, framework = hello)   ENDPOINTS ["plaintext json items pipeline"]
 #   MODE [all]      all | rps | idle             IDLE_CONNS [10000]
 #   PIPELINE_DEPTH [16]                          BASE_PORT [18080] (one new port per start)
 #   SERVER_CPU [0]  CLIENT_CPU [1]               BUILD [1]     0 = use existing binaries
@@ -49,7 +49,7 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-1}
 CONNS=${CONNS:-64}
-SERVERS=${SERVERS:-"ferrapi toolkit hyper actix axum thin"}
+SERVERS=${SERVERS:-"ferrapi toolkit framework hyper actix axum thin"}
 ENDPOINTS=${ENDPOINTS:-"plaintext json items pipeline"}
 MODE=${MODE:-all}
 IDLE_CONNS=${IDLE_CONNS:-10000}
@@ -62,6 +62,7 @@ TARGET_DIR=target/bench
 BIN_DIR=$ROOT/$TARGET_DIR/release
 FERRAPI_BIN=${FERRAPI_BIN:-$BIN_DIR/hello_server}
 TOOLKIT_BIN=${TOOLKIT_BIN:-$BIN_DIR/hello_toolkit}
+FRAMEWORK_BIN=${FRAMEWORK_BIN:-$BIN_DIR/hello}
 FERRAPI_ARGS=${FERRAPI_ARGS:-"--host 127.0.0.1 --port {port} --no-access-log"}
 OUT=${OUT:-$ROOT/$TARGET_DIR/results/$(date +%Y%m%d-%H%M%S)}
 QUIET_WAIT=${QUIET_WAIT:-600}
@@ -94,13 +95,13 @@ fi
 CLK_TCK=$(getconf CLK_TCK)
 
 want_ferrapi=0
-for s in $SERVERS; do [[ $s == ferrapi || $s == toolkit ]] && want_ferrapi=1; done
+for s in $SERVERS; do [[ $s == ferrapi || $s == toolkit || $s == framework ]] && want_ferrapi=1; done
 
 if [[ $BUILD == 1 ]]; then
     if ((want_ferrapi)); then
-        log "building hello_server and hello_toolkit (release, $TARGET_DIR)"
+        log "building hello_server, hello_toolkit and hello (release, $TARGET_DIR)"
         if ! timeout 3600 cargo build --release --target-dir "$TARGET_DIR" \
-            -p ferrapi-examples --bin hello_server --bin hello_toolkit; then
+            -p ferrapi-examples --bin hello_server --bin hello_toolkit --bin hello; then
             log "the ferrapi examples failed to build; run with SERVERS=\"hyper actix axum thin\" for peers only"
             exit 1
         fi
@@ -134,6 +135,7 @@ server_cmd() { # name port -> prints the command line
     case $name in
     ferrapi) echo "$FERRAPI_BIN ${FERRAPI_ARGS//\{port\}/$port}" ;;
     toolkit) echo "$TOOLKIT_BIN ${FERRAPI_ARGS//\{port\}/$port}" ;;
+    framework) echo "$FRAMEWORK_BIN ${FERRAPI_ARGS//\{port\}/$port}" ;;
     hyper) echo "$BIN_DIR/hyper_hello --host 127.0.0.1 --port $port" ;;
     actix) echo "$BIN_DIR/actix_hello --host 127.0.0.1 --port $port" ;;
     axum) echo "$BIN_DIR/axum_hello --host 127.0.0.1 --port $port" ;;
@@ -275,7 +277,11 @@ smoke_check() { # name: one fresh server, check every endpoint answers what it s
         check / 200 ok
         check /json 200 '{"message":"Hello, World!"}'
         check "/items/42?q=x" 200 '{"id":42,"q":"x"}'
-        check "/items/abc" 400 ""
+        if [[ $name == framework ]]; then
+            check "/items/abc" 422 '"type":"int_parsing"'
+        else
+            check "/items/abc" 400 ""
+        fi
         check /no-such-path 404 ""
         check /echo 200 "echo body" -X POST --data-binary "echo body"
     fi

@@ -16,7 +16,8 @@
 //! anything else (scalars, `Option`, `Vec`, enums) is a query parameter. Attributes override
 //! it and add constraints: `#[path(ge = 1)]`, `#[query(max_length = 50, alias = "item-query")]`,
 //! `#[header]`, `#[cookie]`, `#[body]`, `#[body(embed)]`, `#[param(gt = 0)]` (constraints with
-//! the inferred source), and `default = <expr>` in any of them.
+//! the inferred source), and `default = <expr>` in any of them; `title = "…"` and
+//! `description = "…"` are documentation only (FastAPI's `Path(title=…)`).
 //!
 //! An `async fn` runs on the runtime; a plain `fn` runs on the toolkit's bounded thread pool,
 //! FastAPI's rule for `def` endpoints.

@@ -153,14 +153,16 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                             }
                         },
                         n if CONSTRAINTS.contains(&n) => out.constraints.push((name, nv.value)),
-                        other => return Err(syn::Error::new(
-                            name.span(),
-                            format!(
+                        other => {
+                            return Err(syn::Error::new(
+                                name.span(),
+                                format!(
                                 "unknown field option `{other}` on `{ident}`; expected default, \
                                      alias, gt, ge, lt, le, multiple_of, min_length, max_length, \
                                      pattern"
                             ),
-                        )),
+                            ))
+                        }
                     }
                 }
                 other => {
@@ -212,7 +214,7 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         let var = &vars[i];
         let missing = match &f.default {
             Some(default) => quote!(::core::option::Option::Some(#default)),
-            None => quote!(<#ty as ::ferrapi::validation::Validate>::missing(__v)),
+            None => quote!(::ferrapi::__private::missing_field::<#ty>(__input, __v)),
         };
         reads.push(quote! {
             let #var: ::core::option::Option<#ty> = __v.at(#key, |__v| match __obj.get(#key) {

@@ -61,14 +61,16 @@ impl Parse for RouteArgs {
                 "deprecated" => args.deprecated = Some(input.parse()?),
                 "include_in_schema" => args.include_in_schema = Some(input.parse()?),
                 "operation_id" => args.operation_id = Some(input.parse()?),
-                other => return Err(syn::Error::new(
-                    key.span(),
-                    format!(
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
                         "unknown path operation option `{other}`; expected one of: status_code, \
                              response_model, tags, name, summary, description, deprecated, \
                              include_in_schema, operation_id"
                     ),
-                )),
+                    ))
+                }
             }
         }
         Ok(args)
@@ -95,6 +97,8 @@ struct Param {
     default: Option<Expr>,
     convert_underscores: Option<Expr>,
     constraints: Vec<(syn::Ident, Expr)>,
+    /// `title = …`, `description = …`: documentation only.
+    metadata: Vec<(syn::Ident, Expr)>,
 }
 
 const CONSTRAINTS: &[&str] = &[
@@ -127,6 +131,7 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
         default: None,
         convert_underscores: None,
         constraints: Vec::new(),
+        metadata: Vec::new(),
     };
     let mut kept: Vec<Attribute> = Vec::new();
     let mut seen_source = false;
@@ -176,13 +181,14 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
                             k if CONSTRAINTS.contains(&k) => {
                                 param.constraints.push((key, nv.value))
                             }
+                            "title" | "description" => param.metadata.push((key, nv.value)),
                             other => {
                                 return Err(syn::Error::new(
                                     key.span(),
                                     format!(
                                         "unknown option `{other}` on argument `{ident}`; expected \
                                          alias, default, gt, ge, lt, le, multiple_of, min_length, \
-                                         max_length, pattern{}",
+                                         max_length, pattern, title, description{}",
                                         match source {
                                             Source::Header => ", convert_underscores",
                                             Source::Body => " (or the flag `embed`)",
@@ -207,13 +213,15 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
     let in_path = path_params.iter().any(|p| ident == p);
     match param.source {
         Source::Infer if in_path => param.source = Source::Path,
-        Source::Path if !in_path => return Err(syn::Error::new(
-            ident.span(),
-            format!(
+        Source::Path if !in_path => {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!(
                 "argument `{ident}` is marked #[path] but the path has no `{{{ident}}}`; add it \
                      to the path or remove the attribute"
             ),
-        )),
+            ))
+        }
         Source::Query | Source::Header | Source::Cookie | Source::Body if in_path => {
             return Err(syn::Error::new(
                 ident.span(),
@@ -379,7 +387,7 @@ pub(crate) fn expand(
         if let Some(cu) = &p.convert_underscores {
             builder = quote!(#builder.convert_underscores(#cu));
         }
-        for (key, value) in &p.constraints {
+        for (key, value) in p.constraints.iter().chain(&p.metadata) {
             builder = quote!(#builder.#key(#value));
         }
         spec_builders.push(builder);

@@ -53,9 +53,21 @@ pub fn into_error<E: Into<Error>>(err: E) -> Error {
     err.into()
 }
 
-/// The 422 for the errors collected while reading the arguments.
+/// The 422 for the errors collected while reading the arguments, in FastAPI's order: path,
+/// query, header, cookie, then body errors, whatever the order of the arguments.
 pub fn invalid(v: Validator, inputs: &Inputs) -> Error {
-    RequestValidationError::new(v.into_errors(), inputs.body_json().cloned()).into()
+    let mut errors = v.into_errors();
+    errors.sort_by_key(|e| match e.loc.first() {
+        Some(crate::LocItem::Key(source)) => match source.as_ref() {
+            "path" => 0,
+            "query" => 1,
+            "header" => 2,
+            "cookie" => 3,
+            _ => 4,
+        },
+        _ => 4,
+    });
+    RequestValidationError::new(errors, inputs.body_json().cloned()).into()
 }
 
 /// An argument missing after a validation without errors (a bug in a `Validate` impl).
@@ -105,12 +117,15 @@ impl<T: Serialize> ViaSerialize for Wrap<T> {
 
 fn serialize<T: Serialize + ?Sized>(value: &T, status: StatusCode) -> Result<Response, Error> {
     if matches!(status.as_u16(), 100..=199 | 204 | 304) {
-        return Ok(detail_response(status, &serde_json::Value::Null));
+        // No body, but FastAPI's `JSONResponse` still names its media type.
+        let mut response = detail_response(status, &serde_json::Value::Null);
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        return Ok(response);
     }
-    let body = serde_json::to_vec(value)?;
-    let mut response = json_response(status, &serde_json::Value::Null);
-    *response.body_mut() = body.into();
-    Ok(response)
+    Ok(json_response(status, value))
 }
 
 /// `response_model = M`: serialise, validate as `M`, send `M`.
@@ -200,6 +215,16 @@ pub fn enum_error(input: &Value, expected: &str, v: &mut Validator) {
         input.clone(),
         crate::validation::ctx([("expected", Value::String(expected.to_string()))]),
     );
+}
+
+/// A model field absent from the input: `None` for an `Option`, else pydantic's `missing`,
+/// whose `input` is the model's whole input (`{"type":"missing","loc":["body","name"],
+/// "msg":"Field required","input":{"price":1}}`).
+pub fn missing_field<T: Validate>(model_input: &Value, v: &mut Validator) -> Option<T> {
+    let before = v.error_count();
+    let out = T::missing(v);
+    v.set_input_since(before, model_input);
+    out
 }
 
 /// Validates one model field and checks its constraints, in pydantic's order.

@@ -107,8 +107,19 @@ pub(crate) fn detail_response(status: StatusCode, detail: &Value) -> Response {
     json_response(status, &serde_json::json!({ "detail": detail }))
 }
 
-pub(crate) fn json_response(status: StatusCode, value: &impl serde::Serialize) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
+pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
+    status: StatusCode,
+    value: &T,
+) -> Response {
+    let body = match serde_json::to_vec(value) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error = %err, "response could not be serialised to JSON");
+            let mut response = Response::new("Internal Server Error".into());
+            *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return response;
+        }
+    };
     let mut response = Response::new(body.into());
     *response.status_mut() = status;
     response

@@ -45,3 +45,8 @@ pub use validation::{ErrorDetail, LocItem, Validate, Validator};
 pub fn run(app: App) -> std::process::ExitCode {
     ferrapi_toolkit::server::run(app)
 }
+
+/// The guide to this layer (`docs/framework.md`), FastAPI's tutorial chapters in ferrapi code.
+/// Its code blocks are compiled as doctests.
+#[doc = include_str!("../../../docs/framework.md")]
+pub mod guide {}

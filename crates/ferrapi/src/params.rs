@@ -12,7 +12,9 @@
 //!
 //! Body rules (FastAPI's `get_request_handler`): the body is read once, only when an argument
 //! needs it; an empty body is a missing body; a body whose content type is `application/json`
-//! or `*/*+json` is parsed as JSON (a decode error is a 422 `json_invalid`); any other body is
+//! or `*/*+json` is parsed as JSON (a decode error is a 422 `json_invalid` with the message and
+//! position of Python's `json` module; bytes that are not UTF-8 are FastAPI's 400 "There was an
+//! error parsing the body"; a UTF-8 byte order mark is skipped, as Python does); any other body is
 //! handed to validation as text, so a model gets `model_attributes_type` (a 422, not a 415),
 //! as FastAPI with its default `strict_content_type` answers. With one body argument the body
 //! *is* that argument; with several, or with `#[body(embed)]`, it is an object keyed by their
@@ -26,6 +28,8 @@ use ferrapi_toolkit::{Error, Request};
 use serde_json::Value;
 
 use crate::validation::{BoundValue, Constrained, Constraints, LocItem, Validate, Validator};
+
+mod pyjson;
 
 /// Where an argument is read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +61,10 @@ impl Source {
 
 /// Whether a type is read from the body when its source is not given (FastAPI's rule: models
 /// are bodies, scalars are query parameters).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a path operation argument",
+    note = "derive `ferrapi::Model` for a struct read from the body, `ferrapi::Enum` for a string enum; scalars, `String`, `Option`, `Vec` and maps work as they are"
+)]
 pub trait ParamKind {
     /// `true` for models, maps and JSON values (and lists or options of them).
     const IS_MODEL: bool = false;
@@ -76,11 +84,15 @@ impl<T: ParamKind> ParamKind for Vec<T> {
     const IS_MODEL: bool = T::IS_MODEL;
 }
 
-impl<T> ParamKind for HashMap<String, T> {
+impl<K, T, S> ParamKind for HashMap<K, T, S> {
     const IS_MODEL: bool = true;
 }
 
-impl<T> ParamKind for BTreeMap<String, T> {
+impl<K, T> ParamKind for BTreeMap<K, T> {
+    const IS_MODEL: bool = true;
+}
+
+impl<K, T, S> ParamKind for indexmap::IndexMap<K, T, S> {
     const IS_MODEL: bool = true;
 }
 
@@ -96,6 +108,8 @@ pub struct ParamSpec {
     header: Cow<'static, str>,
     embed: bool,
     constraints: Constraints,
+    title: Option<Cow<'static, str>>,
+    description: Option<Cow<'static, str>>,
 }
 
 impl ParamSpec {
@@ -107,6 +121,8 @@ impl ParamSpec {
             header: header_name(name, true),
             embed: false,
             constraints: Constraints::default(),
+            title: None,
+            description: None,
         }
     }
 
@@ -132,6 +148,29 @@ impl ParamSpec {
     pub fn convert_underscores(mut self, convert: bool) -> ParamSpec {
         self.header = header_name(&self.name, convert);
         self
+    }
+
+    /// A title (`Path(title=…)`): documentation only, for the OpenAPI document; it changes
+    /// nothing in how the argument is read.
+    pub fn title(mut self, title: impl Into<Cow<'static, str>>) -> ParamSpec {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// A description (`Query(description=…)`): documentation only, like [`ParamSpec::title`].
+    pub fn description(mut self, description: impl Into<Cow<'static, str>>) -> ParamSpec {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The title, if one was given.
+    pub fn title_text(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The description, if one was given.
+    pub fn description_text(&self) -> Option<&str> {
+        self.description.as_deref()
     }
 
     /// The source.
@@ -253,7 +292,7 @@ impl Inputs {
             BodyInput::NotRead
         } else {
             let bytes = req.body().await?;
-            parse_body(&req, &bytes)
+            parse_body(&req, &bytes)?
         };
         Ok(Inputs {
             req,
@@ -277,17 +316,27 @@ impl Inputs {
     }
 }
 
-fn parse_body(req: &Request, bytes: &[u8]) -> BodyInput {
+fn parse_body(req: &Request, bytes: &[u8]) -> Result<BodyInput, Error> {
     if bytes.is_empty() {
-        return BodyInput::Missing;
+        return Ok(BodyInput::Missing);
     }
-    if is_json(req.header("content-type")) {
-        match serde_json::from_slice::<Value>(bytes) {
-            Ok(value) => BodyInput::Json(value),
-            Err(err) => BodyInput::Invalid(json_invalid(bytes, &err)),
-        }
-    } else {
-        BodyInput::Text(Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    if !is_json(req.header("content-type")) {
+        return Ok(BodyInput::Text(Value::String(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )));
+    }
+    // Python's `json.loads` reads bytes as UTF-8, without a byte order mark if there is one.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => Ok(BodyInput::Json(value)),
+        // Bytes that are not UTF-8 never reach the JSON parser in FastAPI: decoding fails
+        // first, and that is its 400.
+        Err(_) if std::str::from_utf8(bytes).is_err() => Err(crate::HTTPException::new(
+            http::StatusCode::BAD_REQUEST,
+            "There was an error parsing the body",
+        )
+        .into()),
+        Err(err) => Ok(BodyInput::Invalid(json_invalid(bytes, &err))),
     }
 }
 
@@ -308,45 +357,14 @@ fn is_json(content_type: Option<&str>) -> bool {
     }
 }
 
-/// FastAPI's `json_invalid` error: the position is a character offset into the body and the
-/// message is Python's `json` module's wording for the same fault.
+/// FastAPI's `json_invalid` error: the message and position (in characters) of Python's
+/// `json` module for the same fault ([`pyjson`]). The few documents Python accepts and
+/// `serde_json` does not (`NaN`, numbers beyond `f64`, unpaired surrogates, nesting deeper than
+/// 128) are reported as "Expecting value" where `serde_json` stopped.
 fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> crate::validation::ErrorDetail {
     let text = String::from_utf8_lossy(bytes);
-    let offset = if err.is_eof() {
-        text.chars().count()
-    } else {
-        // serde_json reports 1-based line and column (in bytes) of the offending character.
-        let mut offset = 0;
-        for (i, line) in text.split('\n').enumerate() {
-            if i + 1 == err.line() {
-                let column = err.column().saturating_sub(1).min(line.len());
-                offset += line[..column].chars().count();
-                break;
-            }
-            offset += line.chars().count() + 1;
-        }
-        offset
-    };
-    let message = err.to_string();
-    let python = if message.starts_with("trailing characters") {
-        "Extra data"
-    } else if message.starts_with("key must be a string") {
-        "Expecting property name enclosed in double quotes"
-    } else if message.starts_with("EOF while parsing a string") {
-        "Unterminated string starting at"
-    } else if message.starts_with("expected `,` or `}`")
-        || message.starts_with("expected `,` or `]`")
-    {
-        "Expecting ',' delimiter"
-    } else if message.starts_with("expected `:`") {
-        "Expecting ':' delimiter"
-    } else if message.starts_with("invalid escape") {
-        "Invalid \\escape"
-    } else if message.starts_with("control character") {
-        "Invalid control character at"
-    } else {
-        "Expecting value"
-    };
+    let (python, offset) = pyjson::decode_error(&text)
+        .unwrap_or_else(|| ("Expecting value", serde_offset(&text, err)));
     crate::validation::ErrorDetail {
         kind: Cow::Borrowed("json_invalid"),
         loc: vec![LocItem::from("body"), LocItem::Index(offset)],
@@ -354,6 +372,23 @@ fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> crate::validation::Err
         input: Value::Object(Default::default()),
         ctx: crate::validation::ctx([("error", Value::String(python.to_string()))]),
     }
+}
+
+/// The character offset of `serde_json`'s error position.
+fn serde_offset(text: &str, err: &serde_json::Error) -> usize {
+    if err.is_eof() {
+        return text.chars().count();
+    }
+    // serde_json reports 1-based line and column (in bytes) of the offending character.
+    let mut offset = 0;
+    for (i, line) in text.split('\n').enumerate() {
+        if i + 1 == err.line() {
+            let column = err.column().saturating_sub(1).min(line.len());
+            return offset + line.get(..column).map_or(0, |l| l.chars().count());
+        }
+        offset += line.chars().count() + 1;
+    }
+    offset
 }
 
 /// Whether the argument's input is present (to decide whether its default applies).
@@ -389,19 +424,27 @@ pub fn extract<T: Validate + Constrained>(
     let wire = spec.wire();
     match spec.source {
         Source::Path => v.at(Source::Path.loc(), |v| {
-            v.at(wire.to_string(), |v| match req.path_param(wire) {
+            v.at_key(wire, |v| match req.path_param(wire) {
                 Some(text) => checked_str::<T>(text, spec, v),
                 None => T::missing(v),
             })
         }),
         Source::Query => v.at(Source::Query.loc(), |v| {
-            v.at(wire.to_string(), |v| {
-                let values: Vec<&str> = req.query_params().get_all(wire).collect();
-                many::<T>(&values, spec, v)
+            v.at_key(wire, |v| {
+                if T::IS_LIST {
+                    let values: Vec<&str> = req.query_params().get_all(wire).collect();
+                    many::<T>(&values, spec, v)
+                } else {
+                    // The last value wins, as in FastAPI; no list to build.
+                    match req.query_params().get(wire) {
+                        Some(text) => checked_str::<T>(text, spec, v),
+                        None => T::missing(v),
+                    }
+                }
             })
         }),
         Source::Header => v.at(Source::Header.loc(), |v| {
-            v.at(wire.to_string(), |v| {
+            v.at_key(wire, |v| {
                 let values: Vec<&str> = req
                     .headers()
                     .get_all(wire)
@@ -412,7 +455,7 @@ pub fn extract<T: Validate + Constrained>(
             })
         }),
         Source::Cookie => v.at(Source::Cookie.loc(), |v| {
-            v.at(wire.to_string(), |v| match req.cookie(wire) {
+            v.at_key(wire, |v| match req.cookie(wire) {
                 Some(text) => checked_str::<T>(text, spec, v),
                 None => T::missing(v),
             })
@@ -425,7 +468,7 @@ pub fn extract<T: Validate + Constrained>(
                 return None;
             }
             if embedded(inputs, spec) {
-                v.at(wire.to_string(), |v| match &inputs.body {
+                v.at_key(wire, |v| match &inputs.body {
                     BodyInput::Json(Value::Object(map)) => match map.get(wire) {
                         Some(value) => checked_json::<T>(value, spec, v),
                         None => T::missing(v),

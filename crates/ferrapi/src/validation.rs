@@ -57,7 +57,8 @@
 //!   strings and integral numbers are `bool_parsing`, everything else `bool_type`.
 //! * **Strings**: JSON strings only; numbers are not coerced (`string_type`).
 //! * **Lists** (`list_type` unless a JSON array), errors at each item's index; **dicts**
-//!   (`dict_type` unless a JSON object), errors at each value's key; `Option` (`null` is
+//!   (`dict_type` unless a JSON object: `HashMap`, `BTreeMap`, or `IndexMap` to keep the
+//!   input's order as a Python dict does), errors at each value's key; `Option` (`null` is
 //!   `None`, an absent value is `None`), `Box` and [`serde_json::Value`] (anything).
 //! * The error's `input` is the raw text for text inputs and the JSON value for JSON inputs.
 //!
@@ -74,8 +75,9 @@
 //!   pydantic (whose JSON parser keeps big integers) would accept it.
 //! * A text integer of 39 digits or more saturates at `i128`'s range: comparisons stay exact,
 //!   but `multiple_of` is not checked for it (its implied bound fails it anyway).
-//! * Dict keys are always strings here, so pydantic's key errors (`[key, "[key]"]`) never
-//!   occur.
+//! * Dict keys are strings or integers ([`MapKey`]); pydantic's other key types (floats, enums,
+//!   tuples…) have no counterpart. Integer keys are validated from their text as pydantic does
+//!   (`" 1 "` and `"01"` are `1`), with its key errors at `[…, key, "[key]"]`.
 //! * Inputs JSON cannot express (bytes, tuples, sets, `Decimal`) have no counterpart.
 //! * A single text value validated as a `Vec` ([`Validate::validate_str`]) is `list_type`, as
 //!   in pydantic; repeated parameters go through [`Validate::validate_many`], which FastAPI's
@@ -123,6 +125,8 @@ use std::fmt;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+pub use scalars::MapKey;
 
 pub use constraints::{
     BoundValue, Constrained, ConstraintError, ConstraintKind, ConstraintTarget, Constraints,
@@ -278,6 +282,14 @@ impl Validator {
         self.error("missing", "Field required", Value::Null, None);
     }
 
+    /// Sets the `input` of the errors recorded since there were `start` of them (a model's
+    /// missing fields echo the model's whole input, as pydantic's do).
+    pub(crate) fn set_input_since(&mut self, start: usize, input: &Value) {
+        for error in self.errors.iter_mut().skip(start) {
+            error.input = input.clone();
+        }
+    }
+
     /// Adds errors found elsewhere (their locations are kept as they are).
     pub fn extend(&mut self, errors: impl IntoIterator<Item = ErrorDetail>) {
         self.errors.extend(errors);
@@ -302,8 +314,8 @@ impl Validator {
 /// A type that can be validated from request input with pydantic's rules.
 ///
 /// Implemented for the integer and float types, `bool`, `String`, `Option<T>`, `Vec<T>`,
-/// maps with string keys, `serde_json::Value`, and by `#[derive(Model)]` (objects) and
-/// `#[derive(Enum)]` (string enums).
+/// maps with string or integer keys ([`MapKey`]), `serde_json::Value`, and by
+/// `#[derive(Model)]` (objects) and `#[derive(Enum)]` (string enums).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be validated from request input",
     note = "derive `ferrapi::Model` for a struct, `ferrapi::Enum` for a string enum; scalars, `String`, `Option`, `Vec` and maps are supported"

@@ -3,7 +3,9 @@
 //! parent module's documentation ("Types").
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
+
+use indexmap::IndexMap;
 
 use serde_json::{Map, Value};
 
@@ -807,8 +809,33 @@ impl<T: Validate> Constrained for Vec<T> {
     }
 }
 
-/// Validates the values of a JSON object, each at its key, into any map.
-fn validate_entries<T: Validate, M: FromIterator<(String, T)>>(
+/// A type a dict key can have: `String` (any key), or an integer type (`dict[int, float]`),
+/// whose keys are validated from their text, errors at `[…, key, "[key]"]` as in pydantic.
+pub trait MapKey: Sized {
+    /// Validates one key of a JSON object.
+    fn validate_key(key: &str, v: &mut Validator) -> Option<Self>;
+}
+
+impl MapKey for String {
+    fn validate_key(key: &str, _v: &mut Validator) -> Option<String> {
+        Some(key.to_owned())
+    }
+}
+
+macro_rules! int_keys {
+    ($($t:ty),*) => {$(
+        impl MapKey for $t {
+            fn validate_key(key: &str, v: &mut Validator) -> Option<$t> {
+                v.at("[key]", |v| <$t>::validate_str(key, v))
+            }
+        }
+    )*};
+}
+
+int_keys!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+/// Validates the entries of a JSON object, each at its key, into any map.
+fn validate_entries<K: MapKey, T: Validate, M: FromIterator<(K, T)>>(
     input: &Value,
     v: &mut Validator,
 ) -> Option<M> {
@@ -819,15 +846,23 @@ fn validate_entries<T: Validate, M: FromIterator<(String, T)>>(
     collect_entries(entries, v)
 }
 
-fn collect_entries<T: Validate, M: FromIterator<(String, T)>>(
+/// Each entry's key then its value, both checked (pydantic reports both); keys that become
+/// equal once converted (`"1"`, `"01"`) keep the first one's place and the last one's value,
+/// as a Python dict does.
+fn collect_entries<K: MapKey, T: Validate, M: FromIterator<(K, T)>>(
     entries: &Map<String, Value>,
     v: &mut Validator,
 ) -> Option<M> {
     let mut ok = true;
     let mut out = Vec::with_capacity(entries.len());
     for (key, value) in entries {
-        match v.at_key(key, |v| T::validate(value, v)) {
-            Some(value) if ok => out.push((key.clone(), value)),
+        let entry = v.at_key(key, |v| {
+            let key = K::validate_key(key, v);
+            let value = T::validate(value, v);
+            key.zip(value)
+        });
+        match entry {
+            Some(entry) if ok => out.push(entry),
             Some(_) => {}
             None => ok = false,
         }
@@ -835,10 +870,12 @@ fn collect_entries<T: Validate, M: FromIterator<(String, T)>>(
     ok.then(|| out.into_iter().collect())
 }
 
-/// A dict's checks, after its items validated.
-fn validate_entries_constrained<T: Validate, M: FromIterator<(String, T)>>(
+/// A dict's checks, after its items validated; the length is the output's (integer keys that
+/// collide once converted count once, as pydantic counts them).
+fn validate_entries_constrained<K: MapKey, T: Validate, M: FromIterator<(K, T)>>(
     input: &Value,
     c: &Constraints,
+    len: impl Fn(&M) -> usize,
     v: &mut Validator,
 ) -> Option<M> {
     let Value::Object(entries) = input else {
@@ -847,45 +884,36 @@ fn validate_entries_constrained<T: Validate, M: FromIterator<(String, T)>>(
     };
     let out = collect_entries(entries, v)?;
     let echo = || input.clone();
-    // Keys are unique in a JSON object, so the map has as many items as the input.
-    let len = entries.len();
+    let len = len(&out);
     (c.check_min_items("Dictionary", len, &echo, v)
         && c.check_max_items("Dictionary", len, &echo, v))
     .then_some(out)
 }
 
-impl<T: Validate, S: BuildHasher + Default> Validate for HashMap<String, T, S> {
-    fn validate(input: &Value, v: &mut Validator) -> Option<Self> {
-        validate_entries(input, v)
-    }
+macro_rules! map_impls {
+    ($( [$($g:tt)*] $map:ty; )*) => {$(
+        impl<$($g)*> Validate for $map {
+            fn validate(input: &Value, v: &mut Validator) -> Option<Self> {
+                validate_entries(input, v)
+            }
+        }
+
+        impl<$($g)*> Constrained for $map {
+            const KIND: ConstraintKind = ConstraintKind::Dict;
+
+            fn target(&self) -> ConstraintTarget<'_> {
+                ConstraintTarget::Dict(self.len())
+            }
+
+            fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<Self> {
+                validate_entries_constrained(input, c, |m: &Self| m.len(), v)
+            }
+        }
+    )*};
 }
 
-impl<T: Validate, S: BuildHasher + Default> Constrained for HashMap<String, T, S> {
-    const KIND: ConstraintKind = ConstraintKind::Dict;
-
-    fn target(&self) -> ConstraintTarget<'_> {
-        ConstraintTarget::Dict(self.len())
-    }
-
-    fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<Self> {
-        validate_entries_constrained(input, c, v)
-    }
-}
-
-impl<T: Validate> Validate for BTreeMap<String, T> {
-    fn validate(input: &Value, v: &mut Validator) -> Option<Self> {
-        validate_entries(input, v)
-    }
-}
-
-impl<T: Validate> Constrained for BTreeMap<String, T> {
-    const KIND: ConstraintKind = ConstraintKind::Dict;
-
-    fn target(&self) -> ConstraintTarget<'_> {
-        ConstraintTarget::Dict(self.len())
-    }
-
-    fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<Self> {
-        validate_entries_constrained(input, c, v)
-    }
+map_impls! {
+    [K: MapKey + Eq + Hash, T: Validate, S: BuildHasher + Default] HashMap<K, T, S>;
+    [K: MapKey + Ord, T: Validate] BTreeMap<K, T>;
+    [K: MapKey + Eq + Hash, T: Validate, S: BuildHasher + Default] IndexMap<K, T, S>;
 }
