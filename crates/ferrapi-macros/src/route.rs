@@ -505,7 +505,8 @@ pub(crate) fn expand(
                     static __SPECS: ::std::sync::OnceLock<[::ferrapi::params::ParamSpec; #n]> =
                         ::std::sync::OnceLock::new();
                     let __specs = __SPECS.get_or_init(|| [#(#spec_builders),*]);
-                    let __inputs = ::ferrapi::params::Inputs::read(__req, __specs).await?;
+                    let mut __req = __req;
+                    let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __specs).await?;
                     let mut __v = ::ferrapi::validation::Validator::new();
                     #(#extracts)*
                     if __v.has_errors() {

@@ -213,7 +213,7 @@ impl Request {
     /// The query parameters (parsed on first use).
     pub fn query_params(&self) -> &QueryParams {
         self.query
-            .get_or_init(|| QueryParams::parse(self.head.uri.query().unwrap_or("")))
+            .get_or_init(|| QueryParams::from_uri(&self.head.uri))
     }
 
     /// The path parameters captured by the matching routes.

@@ -55,7 +55,7 @@ pub fn into_error<E: Into<Error>>(err: E) -> Error {
 
 /// The 422 for the errors collected while reading the arguments, in FastAPI's order: path,
 /// query, header, cookie, then body errors, whatever the order of the arguments.
-pub fn invalid(v: Validator, inputs: &Inputs) -> Error {
+pub fn invalid(v: Validator, inputs: &Inputs<'_>) -> Error {
     let mut errors = v.into_errors();
     errors.sort_by_key(|e| match e.loc.first() {
         Some(crate::LocItem::Key(source)) => match source.as_ref() {

@@ -263,10 +263,12 @@ fn header_name(name: &str, convert: bool) -> Cow<'static, str> {
     Cow::Owned(name.to_ascii_lowercase())
 }
 
-/// The request, with its body read and parsed when an argument needs it.
+/// The request, with its body read and parsed when an argument needs it. It borrows the
+/// request rather than owning it: moving a request into it cost a copy of the whole request
+/// per call (callgrind).
 #[derive(Debug)]
-pub struct Inputs {
-    req: Request,
+pub struct Inputs<'a> {
+    req: &'a Request,
     body: BodyInput,
     /// Arguments read from the body: with more than one, the body is keyed by their names.
     body_args: usize,
@@ -283,17 +285,18 @@ enum BodyInput {
     Invalid(crate::validation::ErrorDetail),
 }
 
-impl Inputs {
+impl<'a> Inputs<'a> {
     /// Reads the body if one of `specs` needs it. Errors reading it (too large, too slow, cut
     /// short) carry their own status.
-    pub async fn read(mut req: Request, specs: &[ParamSpec]) -> Result<Inputs, Error> {
+    pub async fn read(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
         let body_args = specs.iter().filter(|s| s.source == Source::Body).count();
         let body = if body_args == 0 {
             BodyInput::NotRead
         } else {
             let bytes = req.body().await?;
-            parse_body(&req, &bytes)?
+            parse_body(req, &bytes)?
         };
+        let req: &'a Request = req;
         Ok(Inputs {
             req,
             body,
@@ -304,7 +307,7 @@ impl Inputs {
 
     /// The request.
     pub fn request(&self) -> &Request {
-        &self.req
+        self.req
     }
 
     /// The parsed body, when it was JSON.
@@ -392,8 +395,8 @@ fn serde_offset(text: &str, err: &serde_json::Error) -> usize {
 }
 
 /// Whether the argument's input is present (to decide whether its default applies).
-pub fn is_present(inputs: &Inputs, spec: &ParamSpec) -> bool {
-    let req = &inputs.req;
+pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
+    let req = inputs.req;
     match spec.source {
         Source::Path => req.path_param(spec.wire()).is_some(),
         Source::Query => req.query_params().contains_key(spec.wire()),
@@ -410,17 +413,17 @@ pub fn is_present(inputs: &Inputs, spec: &ParamSpec) -> bool {
     }
 }
 
-fn embedded(inputs: &Inputs, spec: &ParamSpec) -> bool {
+fn embedded(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
     spec.embed || inputs.body_args > 1
 }
 
 /// Reads and validates one argument; problems go to `v` at `[source, name, …]`.
 pub fn extract<T: Validate + Constrained>(
-    inputs: &Inputs,
+    inputs: &Inputs<'_>,
     spec: &ParamSpec,
     v: &mut Validator,
 ) -> Option<T> {
-    let req = &inputs.req;
+    let req = inputs.req;
     let wire = spec.wire();
     match spec.source {
         Source::Path => v.at(Source::Path.loc(), |v| {
