@@ -1,7 +1,7 @@
 //! The application: FastAPI's `FastAPI` class.
 //!
 //! An [`App`] collects path operations and routers, and builds a toolkit
-//! [`Application`](ferrapi_toolkit::Application) out of them with FastAPI's answers installed:
+//! [`Application`] out of them with FastAPI's answers installed:
 //! JSON `{"detail": …}` for 404, 405 and `HTTPException`, and the 422 for validation errors. It
 //! implements the server's app contract, so [`run`](crate::run) or any server serves it.
 //!

@@ -2,10 +2,10 @@
 //!
 //! * Any `Serialize` value becomes JSON (`application/json`, compact) with the operation's
 //!   status code (200 unless `status_code = …`); with 204 or 304 there is no body.
-//! * A response class (the toolkit's [`Html`](ferrapi_toolkit::Html),
-//!   [`PlainText`](ferrapi_toolkit::PlainText), [`Json`](ferrapi_toolkit::Json),
-//!   [`Redirect`](ferrapi_toolkit::Redirect), [`Streaming`](ferrapi_toolkit::Streaming), a
-//!   [`Response`](ferrapi_toolkit::Response)) is sent as it is, as FastAPI sends a `Response`
+//! * A response class (the toolkit's [`Html`],
+//!   [`PlainText`], [`Json`],
+//!   [`Redirect`], [`Streaming`], a
+//!   [`Response`]) is sent as it is, as FastAPI sends a `Response`
 //!   instance, bypassing the JSON encoding.
 //! * `Result<T, E>`: `Ok` as above, `Err` goes to the exception handlers (an
 //!   [`HTTPException`](crate::HTTPException) becomes its JSON answer).
