@@ -80,6 +80,8 @@ impl Parse for RouteArgs {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
     Infer,
+    /// `&Request`: the request itself (FastAPI's `request: Request`).
+    Request,
     Path,
     Query,
     Header,
@@ -210,6 +212,16 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
         }
     }
     arg.attrs = kept;
+    if is_request_ref(&param.ty) {
+        if seen_source {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("argument `{ident}` is the request itself and takes no source attribute"),
+            ));
+        }
+        param.source = Source::Request;
+        return Ok(param);
+    }
     let in_path = path_params.iter().any(|p| ident == p);
     match param.source {
         Source::Infer if in_path => param.source = Source::Path,
@@ -240,6 +252,17 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
         ));
     }
     Ok(param)
+}
+
+/// `&Request` (any path ending in `Request`): the argument is the request itself.
+fn is_request_ref(ty: &Type) -> bool {
+    let Type::Reference(reference) = ty else {
+        return false;
+    };
+    match &*reference.elem {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Request"),
+        _ => false,
+    }
 }
 
 /// The `{name}` / `{name:convertor}` parameters of a path template.
@@ -340,6 +363,19 @@ pub(crate) fn expand(
     }
 
     let is_async = func.sig.asyncness.is_some();
+    if !is_async {
+        if let Some(p) = params.iter().find(|p| p.source == Source::Request) {
+            return Err(syn::Error::new(
+                p.ident.span(),
+                format!(
+                    "argument `{}` borrows the request, which a plain `fn` operation cannot do: it \
+                     runs on the thread pool, after the request is read; make the function \
+                     `async fn`, or take the values you need as arguments",
+                    p.ident
+                ),
+            ));
+        }
+    }
     let vis = func.vis.clone();
     let name = func.sig.ident.clone();
     let name_str = name.to_string();
@@ -370,7 +406,7 @@ pub(crate) fn expand(
             }
         };
         let source = match p.source {
-            Source::Infer => quote!(::ferrapi::params::Source::Query),
+            Source::Infer | Source::Request => quote!(::ferrapi::params::Source::Query),
             Source::Path => quote!(::ferrapi::params::Source::Path),
             Source::Query => quote!(::ferrapi::params::Source::Query),
             Source::Header => quote!(::ferrapi::params::Source::Header),
@@ -392,6 +428,10 @@ pub(crate) fn expand(
         }
         spec_builders.push(builder);
         let arg = &arg_idents[i];
+        if p.source == Source::Request {
+            extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__inputs.request());));
+            continue;
+        }
         let extract = quote!(::ferrapi::params::extract::<#ty>(&__inputs, &__specs[#i], &mut __v));
         extracts.push(match &p.default {
             Some(default) => quote! {

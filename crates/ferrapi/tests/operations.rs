@@ -436,3 +436,26 @@ async fn over_a_real_socket() {
         r#"{"detail":[{"type":"int_parsing","loc":["query","n"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}"#
     );
 }
+
+#[ferrapi::get("/whoami/{name}")]
+async fn whoami(name: String, req: &ferrapi::toolkit::Request, q: Option<i64>) -> Value {
+    json!({
+        "name": name,
+        "q": q,
+        "method": req.method().as_str(),
+        "agent": req.header("user-agent"),
+        "path": req.path(),
+    })
+}
+
+#[tokio::test]
+async fn an_operation_can_borrow_the_request() {
+    let client = TestClient::new(App::new().route(whoami));
+    let r = client.get("/whoami/ann?q=3").send().await;
+    assert_eq!(
+        r.json::<Value>().unwrap(),
+        json!({"name":"ann","q":3,"method":"GET","agent":"testclient","path":"/whoami/ann"})
+    );
+    // The request argument does not hide the others' validation errors.
+    assert_eq!(client.get("/whoami/ann?q=x").send().await.status(), 422);
+}
