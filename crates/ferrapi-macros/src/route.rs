@@ -338,10 +338,24 @@ pub(crate) fn expand(
         ));
     }
     let path_names = path_param_names(&path);
+    let fn_name = func.sig.ident.clone();
     let mut params = Vec::new();
     for input in func.sig.inputs.iter_mut() {
         match input {
-            FnArg::Typed(arg) => params.push(parse_param(arg, &path_names)?),
+            FnArg::Typed(arg) => {
+                let param = parse_param(arg, &path_names)?;
+                if param.ident == fn_name {
+                    return Err(syn::Error::new(
+                        param.ident.span(),
+                        format!(
+                            "argument `{fn_name}` has the name of its function, which becomes a unit \
+                             struct of that name; rename the function (e.g. `create_{fn_name}`) or \
+                             the argument (`#[body(alias = \"{fn_name}\")]` keeps its name on the wire)"
+                        ),
+                    ));
+                }
+                params.push(param);
+            }
             FnArg::Receiver(r) => {
                 return Err(syn::Error::new(
                     r.span(),

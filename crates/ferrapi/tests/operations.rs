@@ -459,3 +459,40 @@ async fn an_operation_can_borrow_the_request() {
     // The request argument does not hide the others' validation errors.
     assert_eq!(client.get("/whoami/ann?q=x").send().await.status(), 422);
 }
+
+#[derive(Model, Serialize)]
+struct Aliased {
+    #[field(alias = "itemName")]
+    item_name: String,
+}
+
+#[post("/aliased")]
+async fn aliased(
+    body: Aliased,
+    #[query(alias = "item-query")] item_query: Option<String>,
+) -> Value {
+    json!({ "item_name": body.item_name, "item_query": item_query })
+}
+
+#[tokio::test]
+async fn aliases_name_fields_and_parameters_on_the_wire() {
+    let client = TestClient::new(App::new().route(aliased));
+    let r = client
+        .post("/aliased?item-query=q1")
+        .json(&json!({"itemName": "x"}))
+        .send()
+        .await;
+    assert_eq!(
+        r.json::<Value>().unwrap(),
+        json!({"item_name":"x","item_query":"q1"})
+    );
+    let r = client
+        .post("/aliased")
+        .json(&json!({"item_name": "x"}))
+        .send()
+        .await;
+    assert_eq!(
+        r.json::<Value>().unwrap(),
+        json!({"detail":[{"type":"missing","loc":["body","itemName"],"msg":"Field required","input":{"item_name":"x"}}]})
+    );
+}
