@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `applications` | [`applications`]: [`Application`] (routes, middleware, exception handlers, lifespan, state, debug) |
 //! | `requests` | [`requests`]: [`Request`] |
+//! | `formparsers`, `UploadFile` | [`formparsers`]: [`FormData`], [`FormLimits`] (`Request::form`); [`uploads`]: [`UploadFile`] |
 //! | `responses` | [`responses`]: [`PlainText`], [`Html`], [`Json`], [`Redirect`], [`Streaming`], cookies |
 //! | `routing`, `convertors` | [`routing`]: [`Route`], [`WebSocketRoute`], [`Mount`], [`Host`], [`Router`] |
 //! | `websockets` | [`websockets`]: [`WebSocket`] |
@@ -16,6 +17,9 @@
 //! | `exceptions` | [`exceptions`]: [`HTTPException`], [`WebSocketException`], [`ExceptionHandlers`] |
 //! | `middleware` | [`middleware`]: middleware is an app wrapping an app |
 //! | `datastructures` | [`datastructures`]: [`QueryParams`](datastructures::QueryParams), [`State`], [`Url`](datastructures::Url) |
+//! | `middleware.sessions` | [`sessions`]: [`SessionMiddleware`], [`Session`] (signed-cookie sessions) |
+//! | `staticfiles` | [`staticfiles`]: [`StaticFiles`] |
+//! | FastAPI's `sse` | [`sse`]: [`EventSourceResponse`], [`ServerSentEvent`] |
 //! | `testclient` | [`testclient`]: [`TestClient`](testclient::TestClient) in process, and a real-socket server for tests |
 //!
 //! ```
@@ -46,11 +50,18 @@ pub mod concurrency;
 pub mod datastructures;
 pub mod endpoints;
 pub mod exceptions;
+pub mod formparsers;
 pub mod middleware;
 pub mod requests;
 pub mod responses;
 pub mod routing;
+pub mod sessions;
+pub mod sse;
+pub mod staticfiles;
+#[cfg(feature = "templates")]
+pub mod templating;
 pub mod testclient;
+pub mod uploads;
 pub mod websockets;
 
 pub use ferrapi_server as server;
@@ -60,6 +71,7 @@ pub use background::BackgroundTasks;
 pub use datastructures::State;
 pub use endpoints::{blocking, Endpoint};
 pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException};
+pub use formparsers::{FormData, FormLimits, FormValue};
 pub use http::{Method, StatusCode};
 pub use requests::Request;
 pub use responses::{
@@ -67,6 +79,10 @@ pub use responses::{
     Streaming,
 };
 pub use routing::{Host, Mount, Route, Router, WebSocketRoute};
+pub use sessions::{Session, SessionMiddleware};
+pub use sse::{EventSourceResponse, ServerSentEvent};
+pub use staticfiles::StaticFiles;
+pub use uploads::UploadFile;
 pub use websockets::WebSocket;
 
 /// The guide to this layer (`docs/toolkit.md`): each Starlette concept with its toolkit

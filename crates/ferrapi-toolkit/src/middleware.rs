@@ -25,7 +25,39 @@
 //!     .middleware(|inner: BoxApp| ServedBy { inner });
 //! ```
 //!
-//! The built-in middleware (CORS, GZip, sessions…) arrives with the toolkit batteries.
+//! ## Built-in middleware
+//!
+//! | Starlette | here |
+//! |---|---|
+//! | `CORSMiddleware` | [`cors::CORSMiddleware`] with [`cors::CorsConfig`] |
+//! | `GZipMiddleware` | [`gzip::GZipMiddleware`] |
+//! | `TrustedHostMiddleware` | [`trustedhost::TrustedHostMiddleware`] |
+//! | `HTTPSRedirectMiddleware` | [`httpsredirect::HTTPSRedirectMiddleware`] |
+//! | `RequestBodyLimitMiddleware` | [`limits::RequestBodyLimitMiddleware`] |
+//! | `BaseHTTPMiddleware` | [`function::from_fn`]: a function middleware without its problems |
+//!
+//! Each is an app wrapping an app, so each works on the bare server and in
+//! [`Application::middleware`](crate::Application::middleware):
+//!
+//! ```
+//! use ferrapi_toolkit::middleware::cors::{CORSMiddleware, CorsConfig};
+//! use ferrapi_toolkit::middleware::gzip::GZipMiddleware;
+//! use ferrapi_toolkit::middleware::BoxApp;
+//!
+//! let app = ferrapi_toolkit::Application::new()
+//!     .middleware(|inner: BoxApp| {
+//!         CORSMiddleware::new(inner, CorsConfig::new().allow_origins(["https://example.com"]))
+//!     })
+//!     .middleware(|inner: BoxApp| GZipMiddleware::new(inner).minimum_size(1000));
+//! # let _ = app;
+//! ```
+
+pub mod cors;
+pub mod function;
+pub mod gzip;
+pub mod httpsredirect;
+pub mod limits;
+pub mod trustedhost;
 
 use std::fmt;
 use std::future::Future;

@@ -24,6 +24,7 @@ use serde::de::DeserializeOwned;
 use crate::applications::AppContext;
 use crate::datastructures::{parse_cookies, PathParams, QueryParams, State, Url};
 use crate::exceptions::{Error, HTTPException};
+use crate::formparsers::{self, FormData, FormLimits};
 use crate::routing::NoMatchFound;
 
 /// An HTTP request (or the handshake of a WebSocket), as endpoints see it.
@@ -335,6 +336,25 @@ impl Request {
             }
             BodyState::Streamed => Err(stream_consumed()),
         }
+    }
+
+    /// The body parsed as a form (Starlette's `await request.form()`), urlencoded or
+    /// multipart, with Starlette's default [limits](FormLimits): 1000 fields, 1000 files,
+    /// 1 MiB per text part. Any other content type gives an empty form and leaves the body
+    /// unread. Uploads are spooled to temporary files past 1 MiB, deleted when the form is
+    /// dropped (after the request at the latest). See [`formparsers`].
+    pub async fn form(&mut self) -> Result<FormData, Error> {
+        self.form_with(FormLimits::default()).await
+    }
+
+    /// [`form`](Request::form) with other limits (Starlette's `request.form(max_files=,
+    /// max_fields=, max_part_size=)`, plus a whole-body limit).
+    pub async fn form_with(&mut self, limits: FormLimits) -> Result<FormData, Error> {
+        if !formparsers::is_form(self.headers()) {
+            return Ok(FormData::default());
+        }
+        let body = self.stream()?;
+        formparsers::parse_form(self.headers(), body, &limits).await
     }
 
     /// The path of the route named `name` with `params` (Starlette's `url_path_for`), from the
