@@ -336,11 +336,18 @@ impl<A: App> TestClient<A> {
             let Some((name, value)) = attrs.next().and_then(|p| p.split_once('=')) else {
                 continue;
             };
+            // Expired by `Max-Age<=0` or an `expires` in the past, as httpx's jar decides.
             let expired = attrs.any(|a| {
-                let a = a.trim().to_ascii_lowercase();
-                a.strip_prefix("max-age=")
-                    .and_then(|v| v.parse::<i64>().ok())
-                    .is_some_and(|v| v <= 0)
+                let a = a.trim();
+                let lower = a.to_ascii_lowercase();
+                if let Some(age) = lower.strip_prefix("max-age=") {
+                    return age.parse::<i64>().is_ok_and(|v| v <= 0);
+                }
+                if lower.starts_with("expires=") {
+                    return httpdate::parse_http_date(&a["expires=".len()..])
+                        .is_ok_and(|at| at <= std::time::SystemTime::now());
+                }
+                false
             });
             if expired {
                 jar.remove(name.trim());
