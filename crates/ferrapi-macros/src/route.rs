@@ -87,6 +87,8 @@ enum Source {
     Header,
     Cookie,
     Body,
+    Form,
+    File,
 }
 
 /// One argument of the function, with its source and options.
@@ -148,6 +150,8 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
             "header" => Source::Header,
             "cookie" => Source::Cookie,
             "body" => Source::Body,
+            "form" => Source::Form,
+            "file" => Source::File,
             "param" => Source::Infer,
             _ => {
                 kept.push(attr);
@@ -212,6 +216,9 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
         }
     }
     arg.attrs = kept;
+    if param.source == Source::Infer && is_upload(&param.ty) {
+        param.source = Source::File;
+    }
     if is_request_ref(&param.ty) {
         if seen_source {
             return Err(syn::Error::new(
@@ -234,7 +241,14 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
             ),
             ))
         }
-        Source::Query | Source::Header | Source::Cookie | Source::Body if in_path => {
+        Source::Query
+        | Source::Header
+        | Source::Cookie
+        | Source::Body
+        | Source::Form
+        | Source::File
+            if in_path =>
+        {
             return Err(syn::Error::new(
                 ident.span(),
                 format!(
@@ -252,6 +266,28 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
         ));
     }
     Ok(param)
+}
+
+/// `UploadFile` or `Option<UploadFile>`: a file argument even without `#[file]`, as FastAPI
+/// takes `file: UploadFile`.
+fn is_upload(ty: &Type) -> bool {
+    let Type::Path(p) = ty else {
+        return false;
+    };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident == "UploadFile" {
+        return true;
+    }
+    if last.ident == "Option" {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                return is_upload(inner);
+            }
+        }
+    }
+    false
 }
 
 /// `&Request` (any path ending in `Request`): the argument is the request itself.
@@ -426,6 +462,8 @@ pub(crate) fn expand(
             Source::Header => quote!(::ferrapi::params::Source::Header),
             Source::Cookie => quote!(::ferrapi::params::Source::Cookie),
             Source::Body => quote!(::ferrapi::params::Source::Body),
+            Source::Form => quote!(::ferrapi::params::Source::Form),
+            Source::File => quote!(::ferrapi::params::Source::File),
         };
         let mut builder = quote!(::ferrapi::params::ParamSpec::new(#source, #wire));
         if p.source == Source::Infer {
@@ -433,6 +471,9 @@ pub(crate) fn expand(
         }
         if p.embed {
             builder = quote!(#builder.embed());
+        }
+        if p.source == Source::File {
+            builder = quote!(#builder.file::<#ty>());
         }
         if let Some(cu) = &p.convert_underscores {
             builder = quote!(#builder.convert_underscores(#cu));
@@ -446,7 +487,11 @@ pub(crate) fn expand(
             extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__inputs.request());));
             continue;
         }
-        let extract = quote!(::ferrapi::params::extract::<#ty>(&__inputs, &__specs[#i], &mut __v));
+        let extract = if p.source == Source::File {
+            quote!(::ferrapi::params::extract_file::<#ty>(&__inputs, &__specs[#i], &mut __v))
+        } else {
+            quote!(::ferrapi::params::extract::<#ty>(&__inputs, &__specs[#i], &mut __v))
+        };
         extracts.push(match &p.default {
             Some(default) => quote! {
                 let #arg: ::core::option::Option<#ty> = if ::ferrapi::params::is_present(&__inputs, &__specs[#i]) {

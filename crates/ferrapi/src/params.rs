@@ -44,6 +44,10 @@ pub enum Source {
     Cookie,
     /// The request body (JSON).
     Body,
+    /// A field of a form body (urlencoded or multipart): FastAPI's `Form()`.
+    Form,
+    /// A file of a multipart body: FastAPI's `File()` / `UploadFile`.
+    File,
 }
 
 impl Source {
@@ -54,7 +58,7 @@ impl Source {
             Source::Query => "query",
             Source::Header => "header",
             Source::Cookie => "cookie",
-            Source::Body => "body",
+            Source::Body | Source::Form | Source::File => "body",
         }
     }
 }
@@ -107,6 +111,8 @@ pub struct ParamSpec {
     name: Cow<'static, str>,
     header: Cow<'static, str>,
     embed: bool,
+    /// A file argument that wants the content in memory (`Bytes`), not the upload.
+    read_content: bool,
     constraints: Constraints,
     title: Option<Cow<'static, str>>,
     description: Option<Cow<'static, str>>,
@@ -120,6 +126,7 @@ impl ParamSpec {
             name: Cow::Borrowed(name),
             header: header_name(name, true),
             embed: false,
+            read_content: false,
             constraints: Constraints::default(),
             title: None,
             description: None,
@@ -141,6 +148,13 @@ impl ParamSpec {
     /// (`Body(embed=True)`).
     pub fn embed(mut self) -> ParamSpec {
         self.embed = true;
+        self
+    }
+
+    /// A file argument of type `T` (`UploadFile`, `Bytes`, `Vec<u8>`, or an `Option` of one).
+    pub fn file<T: FromFile>(mut self) -> ParamSpec {
+        self.source = Source::File;
+        self.read_content = T::READ_CONTENT;
         self
     }
 
@@ -274,6 +288,12 @@ pub struct Inputs<'a> {
     body_args: usize,
     /// A JSON decode error is reported once, whatever the number of body arguments.
     body_error_reported: Cell<bool>,
+    /// The text fields of a form body, in order.
+    form_fields: Vec<(String, String)>,
+    /// The uploads of a multipart body, taken by the arguments that want them.
+    uploads: std::sync::Mutex<Vec<(String, Option<ferrapi_toolkit::UploadFile>)>>,
+    /// The content of the uploads that `Bytes` arguments want.
+    contents: Vec<(String, bytes::Bytes)>,
 }
 
 #[derive(Debug)]
@@ -290,7 +310,34 @@ impl<'a> Inputs<'a> {
     /// short) carry their own status.
     pub async fn read(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
         let body_args = specs.iter().filter(|s| s.source == Source::Body).count();
-        let body = if body_args == 0 {
+        let form_args = specs
+            .iter()
+            .filter(|s| matches!(s.source, Source::Form | Source::File))
+            .count();
+        let mut form_fields = Vec::new();
+        let mut uploads = Vec::new();
+        let mut contents = Vec::new();
+        let body = if form_args > 0 {
+            // FastAPI reads a form when any argument is a form field or a file; a body that is
+            // not a form gives an empty one (every such argument then reports `missing`).
+            let form = req.form().await?;
+            for (name, value) in form {
+                match value {
+                    ferrapi_toolkit::FormValue::Text(text) => form_fields.push((name, text)),
+                    ferrapi_toolkit::FormValue::File(file) => {
+                        let wanted = specs
+                            .iter()
+                            .any(|s| s.source == Source::File && s.read_content && s.name == name);
+                        if wanted {
+                            let content = file.read().await.map_err(Error::new)?;
+                            contents.push((name.clone(), content));
+                        }
+                        uploads.push((name, Some(*file)));
+                    }
+                }
+            }
+            BodyInput::NotRead
+        } else if body_args == 0 {
             BodyInput::NotRead
         } else {
             let bytes = req.body().await?;
@@ -302,7 +349,36 @@ impl<'a> Inputs<'a> {
             body,
             body_args,
             body_error_reported: Cell::new(false),
+            form_fields,
+            uploads: std::sync::Mutex::new(uploads),
+            contents,
         })
+    }
+
+    /// The values of a form field, in order.
+    fn form_values(&self, name: &str) -> Vec<&str> {
+        self.form_fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Takes the first upload named `name` not yet taken.
+    pub fn take_upload(&self, name: &str) -> Option<ferrapi_toolkit::UploadFile> {
+        let mut uploads = self.uploads.lock().ok()?;
+        uploads
+            .iter_mut()
+            .find(|(k, f)| k == name && f.is_some())
+            .and_then(|(_, f)| f.take())
+    }
+
+    /// The content of the upload named `name`, when an argument asked for it.
+    pub fn upload_content(&self, name: &str) -> Option<bytes::Bytes> {
+        self.contents
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, c)| c.clone())
     }
 
     /// The request.
@@ -402,6 +478,14 @@ pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
         Source::Query => req.query_params().contains_key(spec.wire()),
         Source::Header => req.headers().contains_key(spec.wire()),
         Source::Cookie => req.cookie(spec.wire()).is_some(),
+        Source::Form => !inputs.form_values(spec.wire()).is_empty(),
+        Source::File => {
+            inputs.contents.iter().any(|(k, _)| k == spec.wire())
+                || inputs
+                    .uploads
+                    .lock()
+                    .is_ok_and(|u| u.iter().any(|(k, f)| k == spec.wire() && f.is_some()))
+        }
         Source::Body => match &inputs.body {
             BodyInput::NotRead | BodyInput::Missing => false,
             BodyInput::Json(Value::Object(map)) if embedded(inputs, spec) => {
@@ -463,6 +547,20 @@ pub fn extract<T: Validate + Constrained>(
                 None => T::missing(v),
             })
         }),
+        Source::Form => v.at(Source::Form.loc(), |v| {
+            v.at_key(wire, |v| {
+                let values = inputs.form_values(wire);
+                many::<T>(&values, spec, v)
+            })
+        }),
+        Source::File => v.at(Source::File.loc(), |v| {
+            v.at_key(wire, |v| {
+                // A file argument declared with a validated type (`String`…): FastAPI reads
+                // the upload as that type; here it is a form field of that name.
+                let values = inputs.form_values(wire);
+                many::<T>(&values, spec, v)
+            })
+        }),
         Source::Body => v.at(Source::Body.loc(), |v| {
             if let BodyInput::Invalid(err) = &inputs.body {
                 if !inputs.body_error_reported.replace(true) {
@@ -515,4 +613,79 @@ fn checked_json<T: Validate + Constrained>(
     v: &mut Validator,
 ) -> Option<T> {
     spec.constraints.validate::<T>(input, v)
+}
+
+/// A type a file argument can be: the upload itself, or its content.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a file argument",
+    note = "a file argument is `UploadFile`, `Bytes`, `Vec<u8>`, or an `Option` of one"
+)]
+pub trait FromFile: Sized {
+    /// Whether the content is read into memory before the operation runs.
+    const READ_CONTENT: bool = false;
+
+    /// Takes the file named `name` from the inputs; `None` after recording an error.
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self>;
+}
+
+impl FromFile for ferrapi_toolkit::UploadFile {
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
+        match inputs.take_upload(name) {
+            Some(file) => Some(file),
+            None => {
+                v.missing();
+                None
+            }
+        }
+    }
+}
+
+impl FromFile for bytes::Bytes {
+    const READ_CONTENT: bool = true;
+
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
+        match inputs.upload_content(name) {
+            Some(content) => Some(content),
+            None => {
+                v.missing();
+                None
+            }
+        }
+    }
+}
+
+impl FromFile for Vec<u8> {
+    const READ_CONTENT: bool = true;
+
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
+        bytes::Bytes::take(inputs, name, v).map(|b| b.to_vec())
+    }
+}
+
+impl<T: FromFile> FromFile for Option<T> {
+    const READ_CONTENT: bool = T::READ_CONTENT;
+
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
+        let present = inputs.upload_content(name).is_some()
+            || inputs
+                .uploads
+                .lock()
+                .is_ok_and(|u| u.iter().any(|(k, f)| k == name && f.is_some()));
+        if present {
+            T::take(inputs, name, v).map(Some)
+        } else {
+            Some(None)
+        }
+    }
+}
+
+/// Reads one file argument; problems go to `v` at `["body", name]`.
+pub fn extract_file<T: FromFile>(
+    inputs: &Inputs<'_>,
+    spec: &ParamSpec,
+    v: &mut Validator,
+) -> Option<T> {
+    v.at(Source::File.loc(), |v| {
+        v.at_key(spec.wire(), |v| T::take(inputs, spec.wire(), v))
+    })
 }
