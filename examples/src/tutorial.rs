@@ -25,14 +25,17 @@
 //!   (`dict[int, float]`, integer keys);
 //! * **responses**: `POST /users/` (`response_model` drops the password), `GET /html`,
 //!   `GET /plain`, `GET /redirect`, `GET /stream`, `GET /large`, `GET /teapots/{name}` (an
-//!   application error type and its exception handler).
+//!   application error type and its exception handler);
+//! * **middleware**, nested as in `tutorial.py`: Starlette's `add_middleware` prepends, so
+//!   there the last added is the outermost. From the outside in: `X-Process-Time` (the
+//!   `@app.middleware("http")` function, as a [`from_fn`] middleware), CORS (`localhost:3000`,
+//!   `GET` and `POST`, `X-Token`, credentials), GZip (`minimum_size=1000`).
 //!
 //! Not yet (they belong to later milestones): the form and file endpoints (`/login/`,
-//! `/files/`, `/uploadfile/`: multipart), the middleware (CORS, GZip, `X-Process-Time`),
-//! dependencies (`/dep/*`, the `/admin` router with its `X-Token` dependency), security
-//! (`/token`, `/users/me`, `/basic`), background tasks (`/notify/{email}`, `/notifications`),
-//! sync and async sleeps (`/sleep/*`), lifespan and state (`/state`), and the WebSockets
-//! (`/ws`, `/ws/rooms/{room}`).
+//! `/files/`, `/uploadfile/`: multipart), dependencies (`/dep/*`, the `/admin` router with
+//! its `X-Token` dependency), security (`/token`, `/users/me`, `/basic`), background tasks
+//! (`/notify/{email}`, `/notifications`), sync and async sleeps (`/sleep/*`), lifespan and
+//! state (`/state`), and the WebSockets (`/ws`, `/ws/rooms/{room}`).
 //!
 //! Deliberate differences from FastAPI: `GET` operations answer `HEAD` too (FastAPI answers
 //! 405, fastapi#1773), so a 405's `allow` lists `HEAD` after `GET`; integer parameters are
@@ -41,7 +44,11 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use ferrapi::toolkit::{Html, Json, PlainText, Redirect, StatusCode, Streaming};
+use ferrapi::toolkit::middleware::cors::{CORSMiddleware, CorsConfig};
+use ferrapi::toolkit::middleware::function::{from_fn, Next};
+use ferrapi::toolkit::middleware::gzip::GZipMiddleware;
+use ferrapi::toolkit::middleware::BoxApp;
+use ferrapi::toolkit::{Html, Json, PlainText, Redirect, Request, Response, StatusCode, Streaming};
 use ferrapi::{delete, get, post, put, App, Enum, HTTPException, Model};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -389,6 +396,20 @@ async fn teapot(name: String) -> Result<Value, TeapotError> {
     Ok(json!({"teapot_name": name}))
 }
 
+// ------------------------------------------------------------------------------------ middleware
+
+/// `add_process_time`: the time the rest of the stack took, in seconds with six decimals.
+async fn add_process_time(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(req).await;
+    let took = format!("{:.6}", started.elapsed().as_secs_f64());
+    response.headers_mut().insert(
+        "x-process-time",
+        took.parse().expect("digits are a valid header value"),
+    );
+    response
+}
+
 // ------------------------------------------------------------------------------------ the app
 
 /// The tutorial application.
@@ -403,6 +424,21 @@ pub fn app() -> App {
                 Json(json!({"message": format!("Oops! {} did something.", err.name)})),
             )
         })
+        // `tutorial.py` adds GZip, then CORS, then the `http` middleware function; Starlette's
+        // `add_middleware` prepends, so the last added is the outermost. Here the first added
+        // is the outermost: the same nesting, written outside in.
+        .middleware(from_fn(add_process_time))
+        .middleware(|inner: BoxApp| {
+            CORSMiddleware::new(
+                inner,
+                CorsConfig::new()
+                    .allow_origins(["http://localhost:3000"])
+                    .allow_methods(["GET", "POST"])
+                    .allow_headers(["X-Token"])
+                    .allow_credentials(true),
+            )
+        })
+        .middleware(|inner: BoxApp| GZipMiddleware::new(inner).minimum_size(1000))
         // basics
         .route(root)
         .route(read_item)

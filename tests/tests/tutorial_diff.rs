@@ -2,7 +2,8 @@
 //! (`tests/reference/tutorial.py`, under uvicorn) and ferrapi's port of it
 //! (`ferrapi_examples::tutorial`, on a real socket in this process) get the same requests over
 //! HTTP, and their answers must agree: status, the headers that carry meaning (`content-type`,
-//! `location`, `allow`, `x-error`) and the body, byte for byte.
+//! `location`, `allow`, `x-error`, the CORS headers, `vary`, `content-encoding`) and the body,
+//! byte for byte (after gzip decoding, when the answer is gzipped).
 //!
 //! Python with FastAPI 0.165.0, uvicorn and python-multipart must be installed
 //! (`pip install -r requirements-test.txt`; `.ci/run` does it). Without them the test fails,
@@ -11,10 +12,16 @@
 //!
 //! What is not compared, and why:
 //!
-//! * The reference app's middleware (GZip, CORS, `X-Process-Time`) is not ported yet; the
-//!   requests send no `Origin` and no `Accept-Encoding`, so it changes nothing that is compared.
-//! * `date`, `server`, `content-length`, `transfer-encoding`, `vary`, `x-process-time`: the
-//!   servers', not the apps'.
+//! * `date`, `server`, `content-length`, `transfer-encoding`: the servers', not the apps'.
+//! * `x-process-time`: a duration, different on every request. It must be on both answers and
+//!   parse as a number of seconds; its value is not compared.
+//! * Gzipped bodies: the compressed bytes differ (CPython's zlib and zlib-rs pick different
+//!   matches, the gzip header's OS byte differs), so a body with `content-encoding: gzip` is
+//!   decoded (it must decode) and the decoded bytes are compared. ureq's own decompression is
+//!   off (the workspace builds it without its `gzip` feature), so the test reads the raw
+//!   bytes and does the decoding itself.
+//! * `vary` may be sent as several header lines: all the values are joined with `, `, in
+//!   order, and compared as one list.
 //! * `allow`: ferrapi's `GET` operations answer `HEAD` too, on purpose (FastAPI does not:
 //!   fastapi#1773, anchors §3.2), so `HEAD` is dropped from ferrapi's `allow` before comparing.
 //!   For the same reason `HEAD` on a `GET` route is 405 in FastAPI and 200 in ferrapi; that
@@ -43,6 +50,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ferrapi::toolkit::testclient::LiveServer;
+use flate2::read::GzDecoder;
 use serde_json::Value;
 use ureq::config::AutoHeaderValue;
 
@@ -201,6 +209,8 @@ struct Case {
     /// The oldest Python whose `json` module answers as ferrapi does, if the answer depends on
     /// it; with an older one the case is shown, not compared.
     since_python: Option<(u32, u32)>,
+    /// Whether both answers must be gzipped (a check that the compression is really there).
+    gzipped: bool,
 }
 
 impl Case {
@@ -212,6 +222,7 @@ impl Case {
             body: None,
             mode: Mode::Exact,
             since_python: None,
+            gzipped: false,
         }
     }
 
@@ -240,6 +251,12 @@ impl Case {
     /// A body with `content-type: application/json`.
     fn json(self, body: &str) -> Case {
         self.header("content-type", "application/json").raw(body)
+    }
+
+    /// Both answers must come with `content-encoding: gzip`.
+    fn gzipped(mut self) -> Case {
+        self.gzipped = true;
+        self
     }
 
     fn mode(mut self, mode: Mode) -> Case {
@@ -271,14 +288,45 @@ fn put(path: &str) -> Case {
     Case::new("PUT", path)
 }
 
+/// A CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method` (and
+/// `Access-Control-Request-Headers` if given).
+fn preflight(path: &str, origin: &str, method: &str, headers: Option<&str>) -> Case {
+    let case = Case::new("OPTIONS", path)
+        .header("origin", origin)
+        .header("access-control-request-method", method);
+    match headers {
+        Some(headers) => case.header("access-control-request-headers", headers),
+        None => case,
+    }
+}
+
 /// The headers compared, normalised as the module documentation explains.
-const SIGNIFICANT: &[&str] = &["content-type", "location", "allow", "x-error"];
+const SIGNIFICANT: &[&str] = &[
+    "content-type",
+    "location",
+    "allow",
+    "x-error",
+    // The middleware's: CORS, GZip (`vary` gathers both).
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-allow-credentials",
+    "access-control-max-age",
+    "access-control-expose-headers",
+    "vary",
+    "content-encoding",
+];
 
 #[derive(Debug)]
 struct Answer {
     status: u16,
     headers: Vec<(&'static str, Option<String>)>,
+    /// The body, gzip-decoded when `content-encoding` is `gzip`.
     body: Vec<u8>,
+    /// Every `x-process-time` value sent.
+    process_time: Vec<String>,
+    /// Whether the body came gzipped (and was decoded).
+    gzipped: bool,
 }
 
 impl Answer {
@@ -314,16 +362,49 @@ fn send(agent: &ureq::Agent, base: &str, case: &Case) -> Answer {
             (*name, value)
         })
         .collect();
+    let process_time = response
+        .headers()
+        .get_all("x-process-time")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    let gzipped = response
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
     let status = response.status().as_u16();
-    let body = response
+    let raw = response
         .body_mut()
+        .with_config()
+        .limit(u64::MAX)
         .read_to_vec()
         .unwrap_or_else(|err| panic!("{}: reading the body from {base}: {err}", case.label()));
+    let body = if gzipped {
+        let mut decoded = Vec::new();
+        GzDecoder::new(&raw[..])
+            .read_to_end(&mut decoded)
+            .unwrap_or_else(|err| {
+                panic!(
+                    "{}: the gzipped body from {base} does not decode ({err}): {raw:?}",
+                    case.label()
+                )
+            });
+        decoded
+    } else {
+        raw
+    };
     Answer {
         status,
         headers,
         body,
+        process_time,
+        gzipped,
     }
+}
+
+/// Whether the answer carries one `x-process-time`, a number of seconds.
+fn process_time_ok(answer: &Answer) -> bool {
+    matches!(&answer.process_time[..], [one] if one.parse::<f64>().is_ok_and(|s| s >= 0.0))
 }
 
 /// ferrapi's `allow` without the `HEAD` its `GET` operations add.
@@ -352,6 +433,17 @@ fn compare(case: &Case, fastapi: &Answer, ferrapi: &Answer) -> Vec<String> {
         };
         if *theirs != ours {
             problems.push(format!("{name}: FastAPI {theirs:?} / ferrapi {ours:?}"));
+        }
+    }
+    for (who, answer) in [("FastAPI", fastapi), ("ferrapi", ferrapi)] {
+        if !process_time_ok(answer) {
+            problems.push(format!(
+                "x-process-time: {who} sent {:?}, expected one number of seconds",
+                answer.process_time
+            ));
+        }
+        if case.gzipped && !answer.gzipped {
+            problems.push(format!("content-encoding: {who}'s answer is not gzipped"));
         }
     }
     if fastapi.body != ferrapi.body {
@@ -568,6 +660,52 @@ fn cases() -> Vec<Case> {
         get("/large"),
         get("/teapots/pot"),
         get("/teapots/yolo"),
+        // ---------------------------------------------------------------- middleware
+        // CORS preflights: answered by the middleware, never by a route.
+        preflight("/items/", "http://localhost:3000", "POST", Some("X-Token")),
+        preflight("/items/", "http://localhost:3000", "GET", None),
+        preflight("/items/", "http://evil.example", "POST", Some("X-Token")),
+        preflight("/items/", "http://localhost:3000", "PUT", Some("X-Token")),
+        preflight("/items/", "http://localhost:3000", "POST", Some("X-Other")),
+        preflight(
+            "/items/",
+            "http://evil.example",
+            "PUT",
+            Some("X-Other, X-Token"),
+        ),
+        preflight(
+            "/nope",
+            "http://localhost:3000",
+            "GET",
+            Some("x-token, content-type"),
+        ),
+        // Simple requests: the app answers, CORS adds its headers.
+        get("/").header("origin", "http://localhost:3000"),
+        get("/").header("origin", "http://evil.example"),
+        get("/strict/nope").header("origin", "http://localhost:3000"),
+        post("/items/")
+            .header("origin", "http://localhost:3000")
+            .json(item),
+        // `OPTIONS` with an `Origin` but no `Access-Control-Request-Method` is no preflight.
+        Case::new("OPTIONS", "/items/").header("origin", "http://localhost:3000"),
+        // GZip: above `minimum_size` compressed, below not, a stream always.
+        get("/large").header("accept-encoding", "gzip").gzipped(),
+        get("/large")
+            .header("accept-encoding", "gzip, deflate, br")
+            .gzipped(),
+        get("/large").header("accept-encoding", "br"),
+        get("/large")
+            .header("accept-encoding", "gzip")
+            .header("origin", "http://localhost:3000")
+            .gzipped(),
+        get("/").header("accept-encoding", "gzip"),
+        get("/items/5").header("accept-encoding", "gzip"),
+        get("/stream").header("accept-encoding", "gzip").gzipped(),
+        get("/stream")
+            .header("accept-encoding", "gzip")
+            .header("origin", "http://evil.example")
+            .gzipped(),
+        get("/html").header("accept-encoding", "gzip"),
         // ---------------------------------------------------------------- routing errors
         get("/nope"),
         get("/items/5/extra"),
