@@ -31,8 +31,10 @@
 //!   `@app.middleware("http")` function, as a [`from_fn`] middleware), CORS (`localhost:3000`,
 //!   `GET` and `POST`, `X-Token`, credentials), GZip (`minimum_size=1000`).
 //!
-//! Not yet (they belong to later milestones): the form and file endpoints (`/login/`,
-//! `/files/`, `/uploadfile/`: multipart), dependencies (`/dep/*`, the `/admin` router with
+//! * **forms**: `POST /login/` (form fields), `POST /files/` (a file read into memory),
+//!   `POST /uploadfile/` (an `UploadFile` and an optional form field);
+//!
+//! Not yet (they belong to later milestones): dependencies (`/dep/*`, the `/admin` router with
 //! its `X-Token` dependency), security (`/token`, `/users/me`, `/basic`), background tasks
 //! (`/notify/{email}`, `/notifications`), sync and async sleeps (`/sleep/*`), lifespan and
 //! state (`/state`), and the WebSockets (`/ws`, `/ws/rooms/{room}`).
@@ -48,7 +50,9 @@ use ferrapi::toolkit::middleware::cors::{CORSMiddleware, CorsConfig};
 use ferrapi::toolkit::middleware::function::{from_fn, Next};
 use ferrapi::toolkit::middleware::gzip::GZipMiddleware;
 use ferrapi::toolkit::middleware::BoxApp;
-use ferrapi::toolkit::{Html, Json, PlainText, Redirect, Request, Response, StatusCode, Streaming};
+use ferrapi::toolkit::{
+    Html, Json, PlainText, Redirect, Request, Response, StatusCode, Streaming, UploadFile,
+};
 use ferrapi::{delete, get, post, put, App, Enum, HTTPException, Model};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -324,6 +328,33 @@ async fn create_weights(weights: IndexMap<i64, f64>) -> IndexMap<i64, f64> {
     weights
 }
 
+// ---------------------------------------------------------------------------------------- forms
+
+#[post("/login/", tags = ["forms"])]
+async fn login(#[form] username: String, #[form] password: String) -> Value {
+    let _ = password;
+    json!({ "username": username })
+}
+
+#[post("/files/", tags = ["forms"])]
+async fn create_file(#[file] file: bytes::Bytes) -> Value {
+    json!({ "file_size": file.len() })
+}
+
+#[post("/uploadfile/", tags = ["forms"])]
+async fn create_upload_file(
+    file: UploadFile,
+    #[form(default = String::new())] note: String,
+) -> Result<Value, std::io::Error> {
+    let data = file.read().await?;
+    Ok(json!({
+        "filename": file.filename(),
+        "content_type": file.content_type(),
+        "size": data.len(),
+        "note": note,
+    }))
+}
+
 // ------------------------------------------------------------------------------------ responses
 
 #[post("/users/", response_model = UserOut, status_code = 201, tags = ["users"])]
@@ -468,6 +499,9 @@ pub fn app() -> App {
         .route(stream)
         .route(large)
         .route(teapot)
+        .route(login)
+        .route(create_file)
+        .route(create_upload_file)
 }
 
 #[cfg(test)]

@@ -645,6 +645,31 @@ fn cases() -> Vec<Case> {
         post("/weights").json("7"),
         post("/weights").raw(r#"{"1":2}"#),
         post("/weights"),
+        // ---------------------------------------------------------------- forms
+        post("/login/")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("username=ann&password=secret"),
+        post("/login/")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("username=ann"),
+        post("/login/"),
+        post("/login/").json(r#"{"username":"ann","password":"x"}"#),
+        post("/login/")
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .raw("--XyZ\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nbob\r\n--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\npw\r\n--XyZ--\r\n"),
+        post("/files/")
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .raw("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n"),
+        post("/files/"),
+        post("/uploadfile/")
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .raw("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nn1\r\n--XyZ--\r\n"),
+        post("/uploadfile/")
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .raw("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nxy\r\n--XyZ--\r\n"),
+        post("/uploadfile/")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("note=n"),
         // ---------------------------------------------------------------- responses
         post("/users/").json(r#"{"username":"ann","password":"hunter22","email":"a@example.com"}"#),
         post("/users/").json(
