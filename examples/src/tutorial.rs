@@ -33,11 +33,13 @@
 //!
 //! * **forms**: `POST /login/` (form fields), `POST /files/` (a file read into memory),
 //!   `POST /uploadfile/` (an `UploadFile` and an optional form field);
+//! * **background and concurrency**: `POST /notify/{email}` (a background task),
+//!   `GET /notifications`, `GET /sleep/sync` (a plain `fn` on the thread pool),
+//!   `GET /sleep/async`;
 //!
 //! Not yet (they belong to later milestones): dependencies (`/dep/*`, the `/admin` router with
-//! its `X-Token` dependency), security (`/token`, `/users/me`, `/basic`), background tasks
-//! (`/notify/{email}`, `/notifications`), sync and async sleeps (`/sleep/*`), lifespan and
-//! state (`/state`), and the WebSockets (`/ws`, `/ws/rooms/{room}`).
+//! its `X-Token` dependency), security (`/token`, `/users/me`, `/basic`), lifespan and state
+//! (`/state`), and the WebSockets (`/ws`, `/ws/rooms/{room}`).
 //!
 //! Deliberate differences from FastAPI: `GET` operations answer `HEAD` too (FastAPI answers
 //! 405, fastapi#1773), so a 405's `allow` lists `HEAD` after `GET`; integer parameters are
@@ -53,7 +55,7 @@ use ferrapi::toolkit::middleware::BoxApp;
 use ferrapi::toolkit::{
     Html, Json, PlainText, Redirect, Request, Response, StatusCode, Streaming, UploadFile,
 };
-use ferrapi::{delete, get, post, put, App, Enum, HTTPException, Model};
+use ferrapi::{delete, get, post, put, App, BackgroundTasks, Enum, HTTPException, Model};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -355,6 +357,43 @@ async fn create_upload_file(
     }))
 }
 
+// ----------------------------------------------------------------------------------- background
+
+/// The notifications written by background tasks, in memory (`NOTIFICATIONS` in tutorial.py).
+static NOTIFICATIONS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn write_notification(email: &str, message: &str) {
+    if let Ok(mut list) = NOTIFICATIONS.lock() {
+        list.push(format!("{email}: {message}"));
+    }
+}
+
+#[post("/notify/{email}", tags = ["background"])]
+async fn notify(email: String, background_tasks: BackgroundTasks) -> Value {
+    background_tasks.add_blocking(move || write_notification(&email, "some notification"));
+    json!({ "message": "Notification sent in the background" })
+}
+
+#[get("/notifications", tags = ["background"])]
+async fn notifications() -> Vec<String> {
+    NOTIFICATIONS.lock().map(|l| l.clone()).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------- concurrency
+
+/// A plain `fn`: it runs on the thread pool and blocks a pool thread, never the runtime.
+#[get("/sleep/sync", tags = ["concurrency"])]
+fn sleep_sync(#[query(ge = 0, le = 5, default = 0.2)] seconds: f64) -> Value {
+    std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+    json!({ "slept": seconds, "mode": "sync" })
+}
+
+#[get("/sleep/async", tags = ["concurrency"])]
+async fn sleep_async(#[query(ge = 0, le = 5, default = 0.2)] seconds: f64) -> Value {
+    tokio::time::sleep(std::time::Duration::from_secs_f64(seconds)).await;
+    json!({ "slept": seconds, "mode": "async" })
+}
+
 // ------------------------------------------------------------------------------------ responses
 
 #[post("/users/", response_model = UserOut, status_code = 201, tags = ["users"])]
@@ -502,6 +541,10 @@ pub fn app() -> App {
         .route(login)
         .route(create_file)
         .route(create_upload_file)
+        .route(notify)
+        .route(notifications)
+        .route(sleep_sync)
+        .route(sleep_async)
 }
 
 #[cfg(test)]

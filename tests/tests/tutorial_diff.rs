@@ -670,6 +670,13 @@ fn cases() -> Vec<Case> {
         post("/uploadfile/")
             .header("content-type", "application/x-www-form-urlencoded")
             .raw("note=n"),
+        // ---------------------------------------------------------------- background
+        post("/notify/ann@example.com"),
+        get("/sleep/sync?seconds=0.01"),
+        get("/sleep/async?seconds=0.01"),
+        get("/sleep/sync?seconds=6"),
+        get("/sleep/async?seconds=-1"),
+        get("/sleep/async?seconds=abc"),
         // ---------------------------------------------------------------- responses
         post("/users/").json(r#"{"username":"ann","password":"hunter22","email":"a@example.com"}"#),
         post("/users/").json(

@@ -82,6 +82,8 @@ enum Source {
     Infer,
     /// `&Request`: the request itself (FastAPI's `request: Request`).
     Request,
+    /// `BackgroundTasks`: the request's background tasks.
+    Background,
     Path,
     Query,
     Header,
@@ -219,6 +221,16 @@ fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Pa
     if param.source == Source::Infer && is_upload(&param.ty) {
         param.source = Source::File;
     }
+    if is_named(&param.ty, "BackgroundTasks") {
+        if seen_source {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("argument `{ident}` is the request's background tasks and takes no source attribute"),
+            ));
+        }
+        param.source = Source::Background;
+        return Ok(param);
+    }
     if is_request_ref(&param.ty) {
         if seen_source {
             return Err(syn::Error::new(
@@ -288,6 +300,14 @@ fn is_upload(ty: &Type) -> bool {
         }
     }
     false
+}
+
+/// A type path whose last segment is `name`.
+fn is_named(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
+        _ => false,
+    }
 }
 
 /// `&Request` (any path ending in `Request`): the argument is the request itself.
@@ -456,7 +476,9 @@ pub(crate) fn expand(
             }
         };
         let source = match p.source {
-            Source::Infer | Source::Request => quote!(::ferrapi::params::Source::Query),
+            Source::Infer | Source::Request | Source::Background => {
+                quote!(::ferrapi::params::Source::Query)
+            }
             Source::Path => quote!(::ferrapi::params::Source::Path),
             Source::Query => quote!(::ferrapi::params::Source::Query),
             Source::Header => quote!(::ferrapi::params::Source::Header),
@@ -485,6 +507,10 @@ pub(crate) fn expand(
         let arg = &arg_idents[i];
         if p.source == Source::Request {
             extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__inputs.request());));
+            continue;
+        }
+        if p.source == Source::Background {
+            extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__background.clone());));
             continue;
         }
         let extract = if p.source == Source::File {
@@ -581,6 +607,24 @@ pub(crate) fn expand(
     }
     let param_names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();
     let path_lit = &args.path;
+    let uses_background = params.iter().any(|p| p.source == Source::Background);
+    let background_decl = if uses_background {
+        quote!(let __background = ::ferrapi::BackgroundTasks::new();)
+    } else {
+        quote!()
+    };
+    // The tasks go with a successful response only, as in FastAPI.
+    let finish = if uses_background {
+        quote! {{
+            let mut __result = #respond;
+            if let ::core::result::Result::Ok(__response) = &mut __result {
+                __background.attach(__response);
+            }
+            __result
+        }}
+    } else {
+        respond.clone()
+    };
     let unit_struct_doc = if docs.is_empty() {
         let text = format!(" The `{} {}` path operation.", methods.join(", "), path);
         quote!(#[doc = #text])
@@ -607,6 +651,7 @@ pub(crate) fn expand(
                     let mut __req = __req;
                     let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __specs).await?;
                     let mut __v = ::ferrapi::validation::Validator::new();
+                    #background_decl
                     #(#extracts)*
                     if __v.has_errors() {
                         return ::core::result::Result::Err(::ferrapi::__private::invalid(__v, &__inputs));
@@ -615,7 +660,7 @@ pub(crate) fn expand(
                     let __status = #status;
                     let __out = #call;
                     #unwrap_result
-                    #respond
+                    #finish
                 }
 
                 ::ferrapi::routing::Operation::new(

@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 pub mod applications;
+pub mod background;
 pub mod exceptions;
 pub mod params;
 pub mod responses;
@@ -34,6 +35,7 @@ pub mod validation;
 pub mod __private;
 
 pub use applications::App;
+pub use background::BackgroundTasks;
 pub use exceptions::{HTTPException, RequestValidationError};
 pub use ferrapi_macros::{delete, get, head, options, patch, post, put, trace, Enum, Model};
 pub use ferrapi_toolkit as toolkit;

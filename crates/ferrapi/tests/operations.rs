@@ -496,3 +496,50 @@ async fn aliases_name_fields_and_parameters_on_the_wire() {
         json!({"detail":[{"type":"missing","loc":["body","itemName"],"msg":"Field required","input":{"item_name":"x"}}]})
     );
 }
+
+static NOTIFICATIONS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+#[post("/notify/{email}")]
+async fn notify(email: String, tasks: ferrapi::BackgroundTasks) -> Value {
+    tasks.add_blocking(move || {
+        NOTIFICATIONS
+            .lock()
+            .unwrap()
+            .push(format!("{email}: some notification"));
+    });
+    json!({ "message": "Notification sent in the background" })
+}
+
+#[post("/notify-fails/{email}")]
+async fn notify_fails(
+    email: String,
+    tasks: ferrapi::BackgroundTasks,
+) -> Result<Value, HTTPException> {
+    tasks.add_blocking(move || {
+        NOTIFICATIONS
+            .lock()
+            .unwrap()
+            .push(format!("{email}: must not run"));
+    });
+    Err(HTTPException::new(StatusCode::BAD_REQUEST, "no"))
+}
+
+#[tokio::test]
+async fn background_tasks_run_after_a_successful_response_only() {
+    let client = TestClient::new(App::new().route(notify).route(notify_fails));
+    let r = client.post("/notify/ann@example.com").send().await;
+    assert_eq!(
+        r.json::<Value>().unwrap(),
+        json!({"message":"Notification sent in the background"})
+    );
+    assert_eq!(
+        client
+            .post("/notify-fails/bob@example.com")
+            .send()
+            .await
+            .status(),
+        400
+    );
+    let seen = NOTIFICATIONS.lock().unwrap().clone();
+    assert_eq!(seen, vec!["ann@example.com: some notification".to_string()]);
+}
