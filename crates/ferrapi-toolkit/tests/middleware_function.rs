@@ -14,10 +14,8 @@ use ferrapi_toolkit::server::{Body, Response};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient};
 use ferrapi_toolkit::{
     Application, BackgroundTasks, IntoResponse, PlainText, Request, ResponseExt, Route, StatusCode,
-    Streaming,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::mpsc;
 
 async fn echo(mut req: Request) -> String {
     req.text().await.unwrap_or_else(|e| format!("error: {e}"))
@@ -122,24 +120,14 @@ async fn background_tasks_stay_attached() {
 #[tokio::test]
 async fn streaming_bodies_pass_through_unbuffered() {
     within(async {
-        let (tx, rx) = mpsc::channel::<String>(1);
-        let rx = Arc::new(tokio::sync::Mutex::new(Some(rx)));
-        let app = Application::new()
-            .route(Route::new("/live", move |_req: Request| {
-                let rx = rx.clone();
-                async move {
-                    let rx = rx.lock().await.take().expect("one request");
-                    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-                        rx.recv().await.map(|c| (Ok::<_, std::io::Error>(c), rx))
-                    });
-                    Streaming::new(body).into_response()
-                }
-            }))
-            .middleware(from_fn(|req: Request, next: Next| async move {
+        let (tx, live) = common::live_stream_route();
+        let app = Application::new().route(live).middleware(from_fn(
+            |req: Request, next: Next| async move {
                 let mut response = next.run(req).await;
                 response.headers_mut().insert("x-a", "1".parse().unwrap());
                 response
-            }));
+            },
+        ));
         let server = LiveServer::start(app).await.unwrap();
         let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
         stream

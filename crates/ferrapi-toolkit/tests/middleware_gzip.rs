@@ -18,7 +18,6 @@ use ferrapi_toolkit::{
     Streaming,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::mpsc;
 
 fn gunzip(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -283,19 +282,9 @@ async fn over_a_real_socket_a_full_body_gets_the_right_length() {
 #[tokio::test]
 async fn over_a_real_socket_each_chunk_arrives_decodable() {
     within(async {
-        let (tx, rx) = mpsc::channel::<String>(1);
-        let rx = Arc::new(tokio::sync::Mutex::new(Some(rx)));
+        let (tx, live) = common::live_stream_route();
         let app = Application::new()
-            .route(Route::new("/live", move |_req: Request| {
-                let rx = rx.clone();
-                async move {
-                    let rx = rx.lock().await.take().expect("one request");
-                    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-                        rx.recv().await.map(|c| (Ok::<_, std::io::Error>(c), rx))
-                    });
-                    Streaming::new(body).into_response()
-                }
-            }))
+            .route(live)
             .middleware(|inner: BoxApp| GZipMiddleware::new(inner));
         let server = LiveServer::start(app).await.unwrap();
         let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();

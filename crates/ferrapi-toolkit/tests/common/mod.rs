@@ -228,3 +228,22 @@ pub async fn ws_connect(
     }
     tokio_tungstenite::connect_async(request).await
 }
+
+/// A route at `/live` whose (single) response streams the chunks sent on the returned channel,
+/// so a test can check what the client sees before the next chunk exists.
+pub fn live_stream_route() -> (tokio::sync::mpsc::Sender<String>, ferrapi_toolkit::Route) {
+    use ferrapi_toolkit::{IntoResponse, Request, Route, Streaming};
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(1);
+    let rx = std::sync::Arc::new(tokio::sync::Mutex::new(Some(rx)));
+    let route = Route::new("/live", move |_req: Request| {
+        let rx = rx.clone();
+        async move {
+            let rx = rx.lock().await.take().expect("one request");
+            let body = futures_util::stream::unfold(rx, |mut rx| async move {
+                rx.recv().await.map(|c| (Ok::<_, std::io::Error>(c), rx))
+            });
+            Streaming::new(body).into_response()
+        }
+    });
+    (tx, route)
+}
