@@ -37,9 +37,15 @@
 //!   `GET /notifications`, `GET /sleep/sync` (a plain `fn` on the thread pool),
 //!   `GET /sleep/async`;
 //!
-//! Not yet (they belong to later milestones): dependencies (`/dep/*`, the `/admin` router with
-//! its `X-Token` dependency), security (`/token`, `/users/me`, `/basic`), lifespan and state
-//! (`/state`), and the WebSockets (`/ws`, `/ws/rooms/{room}`).
+//! * **dependencies**: `GET /dep/items` (a function dependency), `GET /dep/class` (a class
+//!   dependency), `GET /dep/sub` (a sub-dependency and a cookie), `GET /dep/cached` (one
+//!   resolution per request), `GET /dep/session` and `GET /dep/teardowns` (a teardown after the
+//!   response), the `/admin` router guarded by its `X-Token` dependency;
+//! * **security**: `POST /token` (the OAuth2 password form), `GET /users/me` (a bearer token),
+//!   `GET /basic` (HTTP Basic, a plain `fn`);
+//! * **lifespan**: `GET /state` (typed state filled by the startup hook);
+//! * **websockets**: `/ws` (echo) and `/ws/rooms/{room}` (a path parameter and a dependency
+//!   reading the query; closed with 1008 without the right token).
 //!
 //! Deliberate differences from FastAPI: `GET` operations answer `HEAD` too (FastAPI answers
 //! 405, fastapi#1773), so a 405's `allow` lists `HEAD` after `GET`; integer parameters are
@@ -48,14 +54,21 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use ferrapi::security::{
+    HTTPBasic, HTTPBasicCredentials, OAuth2PasswordBearer, OAuth2PasswordRequestForm,
+};
 use ferrapi::toolkit::middleware::cors::{CORSMiddleware, CorsConfig};
 use ferrapi::toolkit::middleware::function::{from_fn, Next};
 use ferrapi::toolkit::middleware::gzip::GZipMiddleware;
 use ferrapi::toolkit::middleware::BoxApp;
+use ferrapi::toolkit::WebSocket;
 use ferrapi::toolkit::{
     Html, Json, PlainText, Redirect, Request, Response, StatusCode, Streaming, UploadFile,
 };
-use ferrapi::{delete, get, post, put, App, BackgroundTasks, Enum, HTTPException, Model};
+use ferrapi::{
+    delete, dependency, get, post, put, websocket, App, BackgroundTasks, Dependency, Enum,
+    HTTPException, Model, Router, State, Yield,
+};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -480,6 +493,239 @@ async fn add_process_time(req: Request, next: Next) -> Response {
     response
 }
 
+// -------------------------------------------------------------------------------- dependencies
+
+/// Query parameters shared by several operations (`common_parameters`).
+#[dependency]
+async fn common_parameters(
+    q: Option<String>,
+    #[query(default = 0)] skip: i64,
+    #[query(default = 100)] limit: i64,
+) -> Value {
+    json!({"q": q, "skip": skip, "limit": limit})
+}
+
+#[get("/dep/items", tags = ["dependencies"])]
+async fn dep_items(#[depends(common_parameters)] commons: Value) -> Value {
+    commons
+}
+
+/// A class dependency: its fields are query parameters (`Paging`).
+#[derive(Clone, Debug, Dependency)]
+struct Paging {
+    q: Option<String>,
+    #[query(default = 0)]
+    skip: i64,
+    #[query(default = 100)]
+    limit: i64,
+}
+
+#[get("/dep/class", tags = ["dependencies"])]
+async fn dep_class(#[depends] paging: Paging) -> Value {
+    let page: Vec<Value> = py_slice(
+        &LISTED,
+        paging.skip,
+        paging.skip.saturating_add(paging.limit),
+    )
+    .iter()
+    .map(|name| json!({"item_name": name}))
+    .collect();
+    json!({"q": paging.q, "page": page})
+}
+
+/// A plain `fn` dependency: it runs on the thread pool, as FastAPI runs a `def` one.
+#[dependency]
+fn query_extractor(q: Option<String>) -> Option<String> {
+    q
+}
+
+/// A dependency with a sub-dependency and a cookie of its own.
+#[dependency]
+fn query_or_cookie(
+    #[depends(query_extractor)] q: Option<String>,
+    #[cookie] last_query: Option<String>,
+) -> Option<String> {
+    // Python's `q or last_query`: an empty string is false.
+    q.filter(|q| !q.is_empty()).or(last_query)
+}
+
+#[get("/dep/sub", tags = ["dependencies"])]
+async fn dep_sub(#[depends(query_or_cookie)] query_or_default: Option<String>) -> Value {
+    json!({"q_or_cookie": query_or_default})
+}
+
+static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Counts its calls: one request resolves it once, however many use it.
+#[dependency]
+fn counted() -> i64 {
+    CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+}
+
+#[get("/dep/cached", tags = ["dependencies"])]
+async fn dep_cached(#[depends(counted)] a: i64, #[depends(counted)] b: i64) -> Value {
+    json!({"same": a == b})
+}
+
+/// Sessions opened and closed (`TEARDOWNS`).
+static TEARDOWNS: std::sync::Mutex<(i64, i64)> = std::sync::Mutex::new((0, 0));
+
+/// A dependency with a teardown (FastAPI's `yield`): it runs after the response is sent.
+#[dependency]
+async fn session() -> Yield<Value> {
+    let opened = {
+        let mut t = TEARDOWNS.lock().unwrap_or_else(|e| e.into_inner());
+        t.0 += 1;
+        t.0
+    };
+    Yield::new(json!({"session": opened}), |_outcome| async {
+        TEARDOWNS.lock().unwrap_or_else(|e| e.into_inner()).1 += 1;
+    })
+}
+
+#[get("/dep/session", tags = ["dependencies"])]
+async fn dep_session(#[depends(session)] db: Value) -> Value {
+    db
+}
+
+#[get("/dep/teardowns", tags = ["dependencies"])]
+async fn dep_teardowns() -> Value {
+    let (opened, closed) = *TEARDOWNS.lock().unwrap_or_else(|e| e.into_inner());
+    json!({"opened": opened, "closed": closed})
+}
+
+/// The admin router's guard: an `X-Token` header with the right value.
+#[dependency]
+async fn verify_token(#[header] x_token: String) -> Result<(), HTTPException> {
+    if x_token != "fake-super-secret-token" {
+        return Err(HTTPException::new(
+            StatusCode::BAD_REQUEST,
+            "X-Token header invalid",
+        ));
+    }
+    Ok(())
+}
+
+#[get("/users")]
+async fn admin_users() -> Value {
+    json!([{"username": "rick"}, {"username": "morty"}])
+}
+
+#[get("/users/{username}")]
+async fn admin_user(username: String) -> Value {
+    json!({"username": username})
+}
+
+/// `APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(verify_token)])`.
+fn admin() -> Router {
+    Router::new()
+        .prefix("/admin")
+        .tag("admin")
+        .dependency(verify_token)
+        .route(admin_users)
+        .route(admin_user)
+}
+
+// ------------------------------------------------------------------------------------ security
+
+static OAUTH2_SCHEME: OAuth2PasswordBearer = OAuth2PasswordBearer::new("token");
+static BASIC: HTTPBasic = HTTPBasic::new();
+
+// The function is `token` in `tutorial.py`; named so here, a unit struct `token` would shadow
+// every argument called `token` in this module.
+#[post("/token", tags = ["security"], name = "token")]
+async fn issue_token(#[depends] form: OAuth2PasswordRequestForm) -> Result<Value, HTTPException> {
+    if form.username != "johndoe" || form.password != "secret" {
+        return Err(HTTPException::new(
+            StatusCode::BAD_REQUEST,
+            "Incorrect username or password",
+        ));
+    }
+    Ok(json!({"access_token": "token-johndoe", "token_type": "bearer"}))
+}
+
+#[get("/users/me", tags = ["security"])]
+async fn read_me(#[depends(OAUTH2_SCHEME)] token: String) -> Result<Value, HTTPException> {
+    if token != "token-johndoe" {
+        return Err(HTTPException::new(
+            StatusCode::UNAUTHORIZED,
+            "Invalid authentication credentials",
+        )
+        .header("www-authenticate", "Bearer"));
+    }
+    Ok(json!({"username": "johndoe"}))
+}
+
+#[get("/basic", tags = ["security"])]
+fn read_basic(#[depends(BASIC)] credentials: HTTPBasicCredentials) -> Value {
+    json!({
+        "username": credentials.username,
+        "password_length": credentials.password.chars().count(),
+    })
+}
+
+// ------------------------------------------------------------------------------------- lifespan
+
+/// What the startup hook puts in the application state (`STATE` in `tutorial.py`).
+#[derive(Debug)]
+pub struct Lifespan {
+    models: Vec<&'static str>,
+    started: bool,
+}
+
+#[get("/state", tags = ["lifespan"])]
+async fn read_state(lifespan: State<Lifespan>) -> Value {
+    json!({"models": lifespan.models, "started": lifespan.started})
+}
+
+// ----------------------------------------------------------------------------------- websockets
+
+#[websocket("/ws")]
+async fn ws_echo(mut websocket: WebSocket) {
+    if websocket.accept().await.is_err() {
+        return;
+    }
+    while let Ok(data) = websocket.receive_text().await {
+        if websocket
+            .send_text(format!("Message text was: {data}"))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+}
+
+/// A query parameter read by a dependency of a WebSocket operation.
+#[dependency]
+async fn ws_token(token: Option<String>) -> Option<String> {
+    token.filter(|t| t == "letmein")
+}
+
+#[websocket("/ws/rooms/{room}")]
+async fn ws_room(
+    mut websocket: WebSocket,
+    room: String,
+    #[depends(ws_token)] token: Option<String>,
+) {
+    if token.is_none() {
+        let _ = websocket.close(1008, "").await;
+        return;
+    }
+    if websocket.accept().await.is_err() {
+        return;
+    }
+    while let Ok(data) = websocket.receive_json::<Value>().await {
+        if websocket
+            .send_json(&json!({"room": room, "echo": data}))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------ the app
 
 /// The tutorial application.
@@ -545,6 +791,33 @@ pub fn app() -> App {
         .route(notifications)
         .route(sleep_sync)
         .route(sleep_async)
+        // dependencies
+        .route(dep_items)
+        .route(dep_class)
+        .route(dep_sub)
+        .route(dep_cached)
+        .route(dep_session)
+        .route(dep_teardowns)
+        .include_router(admin())
+        // security
+        .route(issue_token)
+        .route(read_me)
+        .route(read_basic)
+        // lifespan
+        .route(read_state)
+        .on_startup(|state| async move {
+            state.insert(Lifespan {
+                models: vec!["alexnet", "lenet", "resnet"],
+                started: true,
+            });
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .on_shutdown(|state| async move {
+            state.remove::<Lifespan>();
+        })
+        // websockets
+        .route(ws_echo)
+        .route(ws_room)
 }
 
 #[cfg(test)]

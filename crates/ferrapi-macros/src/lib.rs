@@ -24,6 +24,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod dependant;
+mod dependency;
 mod model;
 mod route;
 
@@ -60,6 +62,44 @@ method_macro! {
     head => "HEAD";
     /// A `TRACE` path operation.
     trace => "TRACE";
+}
+
+/// A WebSocket operation: `#[websocket("/ws/rooms/{room}")] async fn ws(websocket: WebSocket,
+/// room: String)`. Its other arguments (path, query, header, cookie parameters, dependencies)
+/// are read from the handshake; when they are invalid the socket is closed with 1008 before it
+/// is accepted, as FastAPI does.
+#[proc_macro_attribute]
+pub fn websocket(args: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand(&[], args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A dependency (FastAPI's `Depends`): `#[dependency] async fn common(q: Option<String>) ->
+/// T`. Its arguments are read as a path operation's are; it returns its value, a
+/// `Result` (an error ends the request), or a `ferrapi::Yield` (a value and its teardown).
+/// Options: `scope = "request"` (default: teardown after the response), `"function"`
+/// (teardown before the response), `"app"` (built once at startup); `non_blocking` for a plain
+/// `fn` cheap enough to run in place rather than on the thread pool.
+#[proc_macro_attribute]
+pub fn dependency(args: TokenStream, item: TokenStream) -> TokenStream {
+    dependency::expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives a class dependency (FastAPI's `Depends()` on a class) for a struct whose fields are
+/// parameters, with the same attributes as a path operation's arguments (but `#[path]`, a
+/// built-in attribute: a field named like a path parameter of the route is read from the path):
+/// `#[depends] paging: Paging`.
+#[proc_macro_derive(
+    Dependency,
+    attributes(query, header, cookie, body, form, file, param, depends, security)
+)]
+pub fn derive_dependency(input: TokenStream) -> TokenStream {
+    dependency::derive(syn::parse_macro_input!(input as syn::DeriveInput))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// Derives `ferrapi::Validate` for a struct with named fields: pydantic's `BaseModel`.

@@ -1,11 +1,12 @@
 //! `#[get]`, `#[post]`…: turns a function into a path operation.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
-use syn::parse::{Parse, ParseStream, Parser};
-use syn::punctuated::Punctuated;
+use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, FnArg, ItemFn, LitStr, Pat, ReturnType, Token, Type};
+use syn::{Attribute, Expr, FnArg, ItemFn, LitStr, ReturnType, Token, Type};
+
+use crate::dependant::{generate, parse_arg, Generated, Source};
 
 /// The decorator's arguments: the path, then `key = value` pairs.
 struct RouteArgs {
@@ -19,6 +20,7 @@ struct RouteArgs {
     deprecated: Option<Expr>,
     include_in_schema: Option<Expr>,
     operation_id: Option<Expr>,
+    dependencies: Vec<Expr>,
 }
 
 impl Parse for RouteArgs {
@@ -40,6 +42,7 @@ impl Parse for RouteArgs {
             deprecated: None,
             include_in_schema: None,
             operation_id: None,
+            dependencies: Vec::new(),
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -61,13 +64,17 @@ impl Parse for RouteArgs {
                 "deprecated" => args.deprecated = Some(input.parse()?),
                 "include_in_schema" => args.include_in_schema = Some(input.parse()?),
                 "operation_id" => args.operation_id = Some(input.parse()?),
+                "dependencies" => {
+                    let list: syn::ExprArray = input.parse()?;
+                    args.dependencies = list.elems.into_iter().collect();
+                }
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
                         "unknown path operation option `{other}`; expected one of: status_code, \
                              response_model, tags, name, summary, description, deprecated, \
-                             include_in_schema, operation_id"
+                             include_in_schema, operation_id, dependencies"
                     ),
                     ))
                 }
@@ -77,252 +84,8 @@ impl Parse for RouteArgs {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Infer,
-    /// `&Request`: the request itself (FastAPI's `request: Request`).
-    Request,
-    /// `BackgroundTasks`: the request's background tasks.
-    Background,
-    Path,
-    Query,
-    Header,
-    Cookie,
-    Body,
-    Form,
-    File,
-}
-
-/// One argument of the function, with its source and options.
-struct Param {
-    ident: syn::Ident,
-    ty: Type,
-    source: Source,
-    embed: bool,
-    alias: Option<Expr>,
-    default: Option<Expr>,
-    convert_underscores: Option<Expr>,
-    constraints: Vec<(syn::Ident, Expr)>,
-    /// `title = …`, `description = …`: documentation only.
-    metadata: Vec<(syn::Ident, Expr)>,
-}
-
-const CONSTRAINTS: &[&str] = &[
-    "gt",
-    "ge",
-    "lt",
-    "le",
-    "multiple_of",
-    "min_length",
-    "max_length",
-    "pattern",
-];
-
-fn parse_param(arg: &mut syn::PatType, path_params: &[String]) -> syn::Result<Param> {
-    let ident = match &*arg.pat {
-        Pat::Ident(p) => p.ident.clone(),
-        other => {
-            return Err(syn::Error::new(
-                other.span(),
-                "path operation arguments must be plain names (`item_id: i64`), not patterns",
-            ))
-        }
-    };
-    let mut param = Param {
-        ident: ident.clone(),
-        ty: (*arg.ty).clone(),
-        source: Source::Infer,
-        embed: false,
-        alias: None,
-        default: None,
-        convert_underscores: None,
-        constraints: Vec::new(),
-        metadata: Vec::new(),
-    };
-    let mut kept: Vec<Attribute> = Vec::new();
-    let mut seen_source = false;
-    for attr in std::mem::take(&mut arg.attrs) {
-        let Some(name) = attr.path().get_ident().map(|i| i.to_string()) else {
-            kept.push(attr);
-            continue;
-        };
-        let source = match name.as_str() {
-            "path" => Source::Path,
-            "query" => Source::Query,
-            "header" => Source::Header,
-            "cookie" => Source::Cookie,
-            "body" => Source::Body,
-            "form" => Source::Form,
-            "file" => Source::File,
-            "param" => Source::Infer,
-            _ => {
-                kept.push(attr);
-                continue;
-            }
-        };
-        if seen_source {
-            return Err(syn::Error::new(
-                attr.span(),
-                format!("argument `{ident}` has two source attributes; keep one"),
-            ));
-        }
-        seen_source = true;
-        param.source = source;
-        if let syn::Meta::List(list) = &attr.meta {
-            let items =
-                Punctuated::<syn::Meta, Token![,]>::parse_terminated.parse2(list.tokens.clone())?;
-            for item in items {
-                match item {
-                    syn::Meta::Path(p) if p.is_ident("embed") && source == Source::Body => {
-                        param.embed = true;
-                    }
-                    syn::Meta::NameValue(nv) => {
-                        let key = nv.path.get_ident().cloned().ok_or_else(|| {
-                            syn::Error::new(nv.path.span(), "expected an option name")
-                        })?;
-                        match key.to_string().as_str() {
-                            "alias" => param.alias = Some(nv.value),
-                            "default" => param.default = Some(nv.value),
-                            "convert_underscores" if source == Source::Header => {
-                                param.convert_underscores = Some(nv.value)
-                            }
-                            k if CONSTRAINTS.contains(&k) => {
-                                param.constraints.push((key, nv.value))
-                            }
-                            "title" | "description" => param.metadata.push((key, nv.value)),
-                            other => {
-                                return Err(syn::Error::new(
-                                    key.span(),
-                                    format!(
-                                        "unknown option `{other}` on argument `{ident}`; expected \
-                                         alias, default, gt, ge, lt, le, multiple_of, min_length, \
-                                         max_length, pattern, title, description{}",
-                                        match source {
-                                            Source::Header => ", convert_underscores",
-                                            Source::Body => " (or the flag `embed`)",
-                                            _ => "",
-                                        }
-                                    ),
-                                ))
-                            }
-                        }
-                    }
-                    other => {
-                        return Err(syn::Error::new(
-                            other.span(),
-                            format!("unexpected option on argument `{ident}`"),
-                        ))
-                    }
-                }
-            }
-        }
-    }
-    arg.attrs = kept;
-    if param.source == Source::Infer && is_upload(&param.ty) {
-        param.source = Source::File;
-    }
-    if is_named(&param.ty, "BackgroundTasks") {
-        if seen_source {
-            return Err(syn::Error::new(
-                ident.span(),
-                format!("argument `{ident}` is the request's background tasks and takes no source attribute"),
-            ));
-        }
-        param.source = Source::Background;
-        return Ok(param);
-    }
-    if is_request_ref(&param.ty) {
-        if seen_source {
-            return Err(syn::Error::new(
-                ident.span(),
-                format!("argument `{ident}` is the request itself and takes no source attribute"),
-            ));
-        }
-        param.source = Source::Request;
-        return Ok(param);
-    }
-    let in_path = path_params.iter().any(|p| ident == p);
-    match param.source {
-        Source::Infer if in_path => param.source = Source::Path,
-        Source::Path if !in_path => {
-            return Err(syn::Error::new(
-                ident.span(),
-                format!(
-                "argument `{ident}` is marked #[path] but the path has no `{{{ident}}}`; add it \
-                     to the path or remove the attribute"
-            ),
-            ))
-        }
-        Source::Query
-        | Source::Header
-        | Source::Cookie
-        | Source::Body
-        | Source::Form
-        | Source::File
-            if in_path =>
-        {
-            return Err(syn::Error::new(
-                ident.span(),
-                format!(
-                    "argument `{ident}` is a path parameter (`{{{ident}}}` is in the path) and \
-                     cannot also come from another source; rename one of them"
-                ),
-            ))
-        }
-        _ => {}
-    }
-    if param.source == Source::Path && param.default.is_some() {
-        return Err(syn::Error::new(
-            ident.span(),
-            format!("path parameter `{ident}` cannot have a default: the path always has it"),
-        ));
-    }
-    Ok(param)
-}
-
-/// `UploadFile` or `Option<UploadFile>`: a file argument even without `#[file]`, as FastAPI
-/// takes `file: UploadFile`.
-fn is_upload(ty: &Type) -> bool {
-    let Type::Path(p) = ty else {
-        return false;
-    };
-    let Some(last) = p.path.segments.last() else {
-        return false;
-    };
-    if last.ident == "UploadFile" {
-        return true;
-    }
-    if last.ident == "Option" {
-        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                return is_upload(inner);
-            }
-        }
-    }
-    false
-}
-
-/// A type path whose last segment is `name`.
-fn is_named(ty: &Type, name: &str) -> bool {
-    match ty {
-        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
-        _ => false,
-    }
-}
-
-/// `&Request` (any path ending in `Request`): the argument is the request itself.
-fn is_request_ref(ty: &Type) -> bool {
-    let Type::Reference(reference) = ty else {
-        return false;
-    };
-    match &*reference.elem {
-        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Request"),
-        _ => false,
-    }
-}
-
 /// The `{name}` / `{name:convertor}` parameters of a path template.
-fn path_param_names(path: &str) -> Vec<String> {
+pub(crate) fn path_param_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -336,7 +99,7 @@ fn path_param_names(path: &str) -> Vec<String> {
     names
 }
 
-fn doc_text(attrs: &[Attribute]) -> Option<String> {
+pub(crate) fn doc_text(attrs: &[Attribute]) -> Option<String> {
     let mut lines = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
@@ -363,7 +126,7 @@ fn doc_text(attrs: &[Attribute]) -> Option<String> {
 }
 
 /// Whether the return type is spelled `Result<…>`.
-fn returns_result(ret: &ReturnType) -> bool {
+pub(crate) fn returns_result(ret: &ReturnType) -> bool {
     match ret {
         ReturnType::Type(_, ty) => match &**ty {
             Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Result"),
@@ -393,13 +156,14 @@ pub(crate) fn expand(
             "path operations cannot be generic: the argument types decide how the request is read",
         ));
     }
+    let websocket = methods.is_empty();
     let path_names = path_param_names(&path);
     let fn_name = func.sig.ident.clone();
     let mut params = Vec::new();
     for input in func.sig.inputs.iter_mut() {
         match input {
             FnArg::Typed(arg) => {
-                let param = parse_param(arg, &path_names)?;
+                let param = parse_arg(arg, Some(&path_names))?;
                 if param.ident == fn_name {
                     return Err(syn::Error::new(
                         param.ident.span(),
@@ -446,6 +210,44 @@ pub(crate) fn expand(
             ));
         }
     }
+    let sockets = params.iter().filter(|p| p.source == Source::Socket).count();
+    if websocket {
+        if !is_async {
+            return Err(syn::Error::new(
+                func.sig.fn_token.span(),
+                "a WebSocket operation is an `async fn`",
+            ));
+        }
+        if sockets != 1 {
+            return Err(syn::Error::new(
+                func.sig.ident.span(),
+                "a WebSocket operation takes the socket as one argument: `websocket: WebSocket`",
+            ));
+        }
+        if let Some(p) = params.iter().find(|p| {
+            matches!(
+                p.source,
+                Source::Request | Source::Body | Source::Form | Source::File
+            )
+        }) {
+            return Err(syn::Error::new(
+                p.ident.span(),
+                format!(
+                    "argument `{}`: a WebSocket operation has no request body and owns its \
+                     handshake request (`websocket.request()`)",
+                    p.ident
+                ),
+            ));
+        }
+    } else if let Some(p) = params.iter().find(|p| p.source == Source::Socket) {
+        return Err(syn::Error::new(
+            p.ident.span(),
+            format!(
+                "argument `{}` is a WebSocket, which only `#[websocket]` operations take",
+                p.ident
+            ),
+        ));
+    }
     let vis = func.vis.clone();
     let name = func.sig.ident.clone();
     let name_str = name.to_string();
@@ -461,91 +263,19 @@ pub(crate) fn expand(
     func.vis = syn::Visibility::Inherited;
     func.attrs.retain(|a| !a.path().is_ident("doc"));
 
-    // Extraction of each argument.
-    let n = params.len();
-    let mut spec_builders = Vec::new();
-    let mut extracts = Vec::new();
-    let arg_idents: Vec<syn::Ident> = (0..n).map(|i| format_ident!("__a{i}")).collect();
-    for (i, p) in params.iter().enumerate() {
-        let ty = &p.ty;
-        let wire = match &p.alias {
-            Some(alias) => quote!(#alias),
-            None => {
-                let s = LitStr::new(&p.ident.to_string(), Span::call_site());
-                quote!(#s)
-            }
-        };
-        let source = match p.source {
-            Source::Infer | Source::Request | Source::Background => {
-                quote!(::ferrapi::params::Source::Query)
-            }
-            Source::Path => quote!(::ferrapi::params::Source::Path),
-            Source::Query => quote!(::ferrapi::params::Source::Query),
-            Source::Header => quote!(::ferrapi::params::Source::Header),
-            Source::Cookie => quote!(::ferrapi::params::Source::Cookie),
-            Source::Body => quote!(::ferrapi::params::Source::Body),
-            Source::Form => quote!(::ferrapi::params::Source::Form),
-            Source::File => quote!(::ferrapi::params::Source::File),
-        };
-        let mut builder = quote!(::ferrapi::params::ParamSpec::new(#source, #wire));
-        if p.source == Source::Infer {
-            builder = quote!(#builder.infer_from::<#ty>());
-        }
-        if p.embed {
-            builder = quote!(#builder.embed());
-        }
-        if p.source == Source::File {
-            builder = quote!(#builder.file::<#ty>());
-        }
-        if let Some(cu) = &p.convert_underscores {
-            builder = quote!(#builder.convert_underscores(#cu));
-        }
-        for (key, value) in p.constraints.iter().chain(&p.metadata) {
-            builder = quote!(#builder.#key(#value));
-        }
-        spec_builders.push(builder);
-        let arg = &arg_idents[i];
-        if p.source == Source::Request {
-            extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__inputs.request());));
-            continue;
-        }
-        if p.source == Source::Background {
-            extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__background.clone());));
-            continue;
-        }
-        let extract = if p.source == Source::File {
-            quote!(::ferrapi::params::extract_file::<#ty>(&__inputs, &__specs[#i], &mut __v))
-        } else {
-            quote!(::ferrapi::params::extract::<#ty>(&__inputs, &__specs[#i], &mut __v))
-        };
-        extracts.push(match &p.default {
-            Some(default) => quote! {
-                let #arg: ::core::option::Option<#ty> = if ::ferrapi::params::is_present(&__inputs, &__specs[#i]) {
-                    #extract
-                } else {
-                    ::core::option::Option::Some(#default)
-                };
-            },
-            None => quote!(let #arg: ::core::option::Option<#ty> = #extract;),
-        });
-    }
+    let generated = generate(&params, false, quote!(__ferrapi_specs()));
+    let Generated {
+        specs_body,
+        declare,
+        gather,
+        gathered,
+        call_args,
+    } = generated;
 
-    let call_args = quote!(#(#arg_idents),*);
-    // No errors means every argument is `Some`; the `else` is never taken.
-    let unpack = if n == 0 {
-        quote!()
-    } else {
-        quote! {
-            #[allow(unused_parens)]
-            let (#(::core::option::Option::Some(#arg_idents)),*) = (#(#arg_idents),*) else {
-                return ::core::result::Result::Err(::ferrapi::__private::internal(#name_str));
-            };
-        }
-    };
     let call = if is_async {
-        quote!(::ferrapi::__private::watch(#name_str, #inner(#call_args)).await)
+        quote!(::ferrapi::__private::watch(#name_str, #inner(#(#call_args),*)).await)
     } else {
-        quote!(::ferrapi::toolkit::concurrency::run_in_threadpool(move || #inner(#call_args)).await)
+        quote!(::ferrapi::toolkit::concurrency::run_in_threadpool(move || #inner(#(#call_args),*)).await)
     };
     let unwrap_result = if returns_result(&func.sig.output) {
         quote! {
@@ -585,6 +315,9 @@ pub(crate) fn expand(
     for tag in &args.tags {
         options.extend(quote!(.tag(#tag)));
     }
+    for dep in &args.dependencies {
+        options.extend(quote!(.dependency(#dep)));
+    }
     if let Some(v) = &args.name {
         options.extend(quote!(.name(#v)));
     }
@@ -607,29 +340,127 @@ pub(crate) fn expand(
     }
     let param_names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();
     let path_lit = &args.path;
-    let uses_background = params.iter().any(|p| p.source == Source::Background);
-    let background_decl = if uses_background {
-        quote!(let __background = ::ferrapi::BackgroundTasks::new();)
-    } else {
-        quote!()
-    };
-    // The tasks go with a successful response only, as in FastAPI.
-    let finish = if uses_background {
-        quote! {{
-            let mut __result = #respond;
-            if let ::core::result::Result::Ok(__response) = &mut __result {
-                __background.attach(__response);
-            }
-            __result
-        }}
-    } else {
-        respond.clone()
-    };
     let unit_struct_doc = if docs.is_empty() {
-        let text = format!(" The `{} {}` path operation.", methods.join(", "), path);
+        let kind = if websocket {
+            "WebSocket".to_string()
+        } else {
+            methods.join(", ")
+        };
+        let text = format!(" The `{} {}` path operation.", kind, path);
         quote!(#[doc = #text])
     } else {
         quote!(#(#docs)*)
+    };
+
+    let handler = if websocket {
+        quote! {
+            async fn __ferrapi_run(
+                __ws: ::ferrapi::toolkit::WebSocket,
+                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
+            ) -> ::core::result::Result<(), ::ferrapi::toolkit::Error> {
+                let mut __ws = __ws;
+                let __shared = __op.shared();
+                let __gathered = {
+                    let __inputs = ::ferrapi::params::Inputs::from_request(__ws.request());
+                    let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
+                    let __g = async {
+                        __op.run_guards(__cx).await?;
+                        #gather
+                        ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
+                    }
+                    .await;
+                    __g.map_err(|f| ::ferrapi::__private::ws_failure(f, &__shared, &__inputs))
+                };
+                let __result = match __gathered {
+                    ::core::result::Result::Err(::core::option::Option::None) => {
+                        // FastAPI closes with 1008 (policy violation) when the handshake's
+                        // parameters are invalid; before `accept`, the client sees a 403.
+                        let _ = __ws.close(1008, "").await;
+                        ::core::result::Result::Ok(())
+                    }
+                    ::core::result::Result::Err(::core::option::Option::Some(err)) => {
+                        ::core::result::Result::Err(err)
+                    }
+                    ::core::result::Result::Ok((#(#gathered,)*)) => {
+                        let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async move {
+                            ::ferrapi::__private::ws_outcome(#inner(#(#call_args),*).await)
+                        });
+                        match __run.await {
+                            ::core::result::Result::Ok(r) => r,
+                            ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
+                        }
+                    }
+                };
+                __shared.finish_now(&__result).await;
+                __result
+            }
+
+            fn __ferrapi_handler(
+                __ws: ::ferrapi::toolkit::WebSocket,
+                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
+            ) -> ::ferrapi::toolkit::endpoints::BoxFuture<::core::result::Result<(), ::ferrapi::toolkit::Error>> {
+                ::std::boxed::Box::pin(__ferrapi_run(__ws, __op))
+            }
+
+            ::ferrapi::routing::Operation::websocket(
+                #path_lit,
+                #name_str,
+                __ferrapi_handler,
+                __ferrapi_declare,
+            )
+        }
+    } else {
+        quote! {
+            async fn __ferrapi_run(
+                __req: ::ferrapi::toolkit::Request,
+                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
+            ) -> ::core::result::Result<::ferrapi::toolkit::Response, ::ferrapi::toolkit::Error> {
+                let mut __req = __req;
+                let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __op.specs()).await?;
+                let __shared = __op.shared();
+                let __result = {
+                    let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
+                    let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async {
+                        let __g = async {
+                            __op.run_guards(__cx).await?;
+                            #gather
+                            ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
+                        }
+                        .await;
+                        let (#(#gathered,)*) = match __g {
+                            ::core::result::Result::Ok(args) => args,
+                            ::core::result::Result::Err(f) => {
+                                return ::core::result::Result::Err(__shared.error(f, &__inputs));
+                            }
+                        };
+                        let __status = #status;
+                        let __out = #call;
+                        #unwrap_result
+                        #respond
+                    });
+                    match __run.await {
+                        ::core::result::Result::Ok(r) => r,
+                        ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
+                    }
+                };
+                __shared.finish(__result).await
+            }
+
+            fn __ferrapi_handler(
+                __req: ::ferrapi::toolkit::Request,
+                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
+            ) -> ::ferrapi::toolkit::endpoints::BoxFuture<::core::result::Result<::ferrapi::toolkit::Response, ::ferrapi::toolkit::Error>> {
+                ::std::boxed::Box::pin(__ferrapi_run(__req, __op))
+            }
+
+            ::ferrapi::routing::Operation::http(
+                &[#(#method_exprs),*],
+                #path_lit,
+                #name_str,
+                __ferrapi_handler,
+                __ferrapi_declare,
+            )
+        }
     };
 
     let expanded = quote! {
@@ -642,33 +473,15 @@ pub(crate) fn expand(
             fn operation(self) -> ::ferrapi::routing::Operation {
                 #func
 
-                async fn __ferrapi_handler(
-                    __req: ::ferrapi::toolkit::Request,
-                ) -> ::core::result::Result<::ferrapi::toolkit::Response, ::ferrapi::toolkit::Error> {
-                    static __SPECS: ::std::sync::OnceLock<[::ferrapi::params::ParamSpec; #n]> =
-                        ::std::sync::OnceLock::new();
-                    let __specs = __SPECS.get_or_init(|| [#(#spec_builders),*]);
-                    let mut __req = __req;
-                    let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __specs).await?;
-                    let mut __v = ::ferrapi::validation::Validator::new();
-                    #background_decl
-                    #(#extracts)*
-                    if __v.has_errors() {
-                        return ::core::result::Result::Err(::ferrapi::__private::invalid(__v, &__inputs));
-                    }
-                    #unpack
-                    let __status = #status;
-                    let __out = #call;
-                    #unwrap_result
-                    #finish
+                fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
+                    #specs_body
                 }
 
-                ::ferrapi::routing::Operation::new(
-                    &[#(#method_exprs),*],
-                    #path_lit,
-                    #name_str,
-                    __ferrapi_handler,
-                )
+                fn __ferrapi_declare(__d: &mut ::ferrapi::dependencies::Declaration) {
+                    #declare
+                }
+
+                #handler
                 .params(&[#(#param_names),*])
                 #options
             }

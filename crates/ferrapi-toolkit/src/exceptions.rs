@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use ferrapi_server::BoxError;
+use ferrapi_server::{AfterResponse, BoxError};
 use http::{HeaderMap, StatusCode};
 
 use crate::responses::{IntoResponse, Response};
@@ -137,18 +137,47 @@ impl std::error::Error for WebSocketException {}
 /// implement `std::error::Error` itself (that would make the blanket `From` impossible).
 pub struct Error {
     inner: BoxError,
+    /// Work to run after the error's response is sent (a framework's dependency teardown).
+    after: Option<AfterResponse>,
 }
 
 impl Error {
     /// Wraps any error.
     pub fn new(err: impl Into<BoxError>) -> Error {
-        Error { inner: err.into() }
+        Error {
+            inner: err.into(),
+            after: None,
+        }
+    }
+
+    /// Adds work to run after the response made from this error has been sent, after any
+    /// work already attached (the same [`AfterResponse`] hook a response carries). A framework
+    /// uses it to tear down per-request resources when the endpoint failed.
+    pub fn with_after(mut self, after: AfterResponse) -> Error {
+        self.after = Some(match self.after.take() {
+            None => after,
+            Some(earlier) => AfterResponse::new(async move {
+                if let Some(task) = earlier.take() {
+                    task.await;
+                }
+                if let Some(task) = after.take() {
+                    task.await;
+                }
+            }),
+        });
+        self
+    }
+
+    /// Takes out the work attached with [`Error::with_after`].
+    pub fn take_after(&mut self) -> Option<AfterResponse> {
+        self.after.take()
     }
 
     /// An error from a message (for a 500).
     pub fn msg(message: impl fmt::Display) -> Error {
         Error {
             inner: message.to_string().into(),
+            after: None,
         }
     }
 
@@ -161,7 +190,10 @@ impl Error {
     pub fn downcast<E: std::error::Error + 'static>(self) -> Result<E, Error> {
         match self.inner.downcast::<E>() {
             Ok(err) => Ok(*err),
-            Err(inner) => Err(Error { inner }),
+            Err(inner) => Err(Error {
+                inner,
+                after: self.after,
+            }),
         }
     }
 
@@ -180,6 +212,7 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
     fn from(err: E) -> Error {
         Error {
             inner: Box::new(err),
+            after: None,
         }
     }
 }
@@ -233,15 +266,17 @@ impl fmt::Display for Panic {
 impl std::error::Error for Panic {}
 
 pin_project_lite::pin_project! {
-    /// Runs a future, turning a panic while polling it into a [`Panic`] error.
-    pub(crate) struct CatchUnwind<F> {
+    /// Runs a future, turning a panic while polling it into a [`Panic`] error (what the router
+    /// does around every endpoint; a framework uses it to see the panic before the router does).
+    pub struct CatchUnwind<F> {
         #[pin]
         inner: F,
     }
 }
 
 impl<F> CatchUnwind<F> {
-    pub(crate) fn new(inner: F) -> CatchUnwind<F> {
+    /// Wraps `inner`.
+    pub fn new(inner: F) -> CatchUnwind<F> {
         CatchUnwind { inner }
     }
 }
@@ -335,7 +370,28 @@ impl ExceptionHandlers {
 
     /// Turns an error into its response. As in Starlette, an [`HTTPException`] is looked up
     /// by its status code first, then every error by its type; what is left is a 500.
-    pub fn handle(&self, err: Error, debug: bool) -> Response {
+    /// Work attached to the error ([`Error::with_after`]) goes onto the response, after any
+    /// the response carries.
+    pub fn handle(&self, mut err: Error, debug: bool) -> Response {
+        let after = err.take_after();
+        let mut response = self.respond(err, debug);
+        if let Some(after) = after {
+            let earlier = response.extensions_mut().remove::<AfterResponse>();
+            response
+                .extensions_mut()
+                .insert(AfterResponse::new(async move {
+                    if let Some(task) = earlier.and_then(|e| e.take()) {
+                        task.await;
+                    }
+                    if let Some(task) = after.take() {
+                        task.await;
+                    }
+                }));
+        }
+        response
+    }
+
+    fn respond(&self, err: Error, debug: bool) -> Response {
         if let Some(http) = err.downcast_ref::<HTTPException>() {
             if let Some(handler) = self.by_status.get(&http.status) {
                 return handler(http);

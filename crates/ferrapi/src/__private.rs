@@ -10,6 +10,7 @@ pub use ferrapi_toolkit::Method;
 use ferrapi_toolkit::{Error, Response, StatusCode};
 use serde::Serialize;
 pub use serde_json::Value;
+pub use tokio;
 
 use crate::exceptions::{detail_response, json_response, RequestValidationError};
 use crate::params::Inputs;
@@ -234,4 +235,40 @@ pub fn field<T: Validate + crate::validation::Constrained>(
     v: &mut Validator,
 ) -> Option<T> {
     constraints.validate::<T>(input, v)
+}
+
+/// How a WebSocket operation's arguments failed: `None` for invalid parameters (closed with
+/// 1008), the error otherwise.
+pub fn ws_failure(
+    failure: crate::dependencies::Failure,
+    shared: &crate::dependencies::Shared<'_>,
+    inputs: &Inputs<'_>,
+) -> Option<Error> {
+    match failure {
+        crate::dependencies::Failure::Invalid(_) => None,
+        other => Some(shared.error(other, inputs)),
+    }
+}
+
+/// What a WebSocket operation returns: `()` or a `Result`.
+pub trait WsOutcome {
+    /// As a result.
+    fn into_result(self) -> Result<(), Error>;
+}
+
+impl WsOutcome for () {
+    fn into_result(self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl<E: Into<Error>> WsOutcome for Result<(), E> {
+    fn into_result(self) -> Result<(), Error> {
+        self.map_err(Into::into)
+    }
+}
+
+/// A WebSocket operation's outcome as a result.
+pub fn ws_outcome(out: impl WsOutcome) -> Result<(), Error> {
+    out.into_result()
 }

@@ -17,12 +17,16 @@
 //! ```
 
 use std::future::Future;
+use std::sync::Arc;
 
 use ferrapi_toolkit::middleware::BoxApp;
 use ferrapi_toolkit::responses::IntoResponse;
 use ferrapi_toolkit::server::{App as ServerApp, Body, BoxError};
 use ferrapi_toolkit::{Application, Response, State};
 
+use crate::dependencies::{
+    erase, AppDependencies, Dependency, DependencyOverrides, ErasedDependency,
+};
 use crate::exceptions::{toolkit_http_exception, HTTPException, RequestValidationError};
 use crate::routing::{Operation, PathOperation, Router};
 
@@ -33,6 +37,8 @@ pub struct App {
     version: String,
     description: String,
     operations: Vec<Operation>,
+    dependencies: Arc<AppDependencies>,
+    app_scoped: Vec<Arc<dyn ErasedDependency>>,
 }
 
 impl std::fmt::Debug for App {
@@ -64,6 +70,8 @@ impl App {
             version: "0.1.0".to_string(),
             description: String::new(),
             operations: Vec::new(),
+            dependencies: Arc::new(AppDependencies::new()),
+            app_scoped: Vec::new(),
         }
     }
 
@@ -94,9 +102,38 @@ impl App {
     /// Adds a path operation (a function with a route macro, or an [`Operation`]).
     pub fn route(mut self, op: impl PathOperation) -> App {
         let op = op.operation();
-        self.inner = self.inner.route(op.to_route());
+        for dep in op.declaration().app_dependencies() {
+            if !self.app_scoped.iter().any(|d| d.key() == dep.key()) {
+                self.app_scoped.push(dep.clone());
+            }
+        }
+        self.inner = self.inner.route(op.to_route(&self.dependencies));
         self.operations.push(op);
         self
+    }
+
+    /// A dependency run before every operation of the app, its value unused (FastAPI's
+    /// `FastAPI(dependencies=[…])`). It reads the request line, headers and cookies (a body
+    /// parameter of an app-wide dependency is not read; put it on a router or an operation).
+    pub fn dependency<D: Dependency>(self, dep: D) -> App {
+        self.dependencies.add_guard(erase(dep));
+        self
+    }
+
+    /// Replaces `original` by `replacement` wherever it is used, looked up at request time
+    /// (FastAPI's `app.dependency_overrides[original] = replacement`), for tests.
+    pub fn dependency_override<D, R>(self, original: D, replacement: R) -> App
+    where
+        D: Dependency,
+        R: Dependency<Output = D::Output>,
+    {
+        self.dependencies.overrides().set(&original, replacement);
+        self
+    }
+
+    /// The overrides, to change them while the app runs (`clear()` them after a test).
+    pub fn dependency_overrides(&self) -> &DependencyOverrides {
+        self.dependencies.overrides()
     }
 
     /// Adds the operations of a router, with its prefix and tags.
@@ -190,11 +227,26 @@ impl ServerApp for App {
         self.inner.call(req)
     }
 
+    /// Runs the startup hooks, then builds the app-scoped dependencies (in the order the
+    /// operations reach them); a failure ends the startup.
     fn startup(&self) -> impl Future<Output = Result<(), BoxError>> + Send {
-        self.inner.startup()
+        async move {
+            self.inner.startup().await?;
+            for dep in &self.app_scoped {
+                self.dependencies
+                    .build(&**dep)
+                    .await
+                    .map_err(|e| -> BoxError { e.to_string().into() })?;
+            }
+            Ok(())
+        }
     }
 
+    /// Tears down the app-scoped dependencies (last built first), then runs the shutdown hooks.
     fn shutdown(&self) -> impl Future<Output = ()> + Send {
-        self.inner.shutdown()
+        async move {
+            self.dependencies.shutdown().await;
+            self.inner.shutdown().await
+        }
     }
 }

@@ -23,12 +23,17 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+// The derives used inside this crate name it `::ferrapi`.
+extern crate self as ferrapi;
+
 pub mod applications;
 pub mod background;
+pub mod dependencies;
 pub mod exceptions;
 pub mod params;
 pub mod responses;
 pub mod routing;
+pub mod security;
 pub mod validation;
 
 #[doc(hidden)]
@@ -36,8 +41,12 @@ pub mod __private;
 
 pub use applications::App;
 pub use background::BackgroundTasks;
+pub use dependencies::{Outcome, SecurityScopes, State, Yield};
 pub use exceptions::{HTTPException, RequestValidationError};
-pub use ferrapi_macros::{delete, get, head, options, patch, post, put, trace, Enum, Model};
+pub use ferrapi_macros::{
+    delete, dependency, get, head, options, patch, post, put, trace, websocket, Dependency, Enum,
+    Model,
+};
 pub use ferrapi_toolkit as toolkit;
 pub use routing::{Operation, PathOperation, Router};
 pub use validation::{ErrorDetail, LocItem, Validate, Validator};

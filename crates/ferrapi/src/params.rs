@@ -21,7 +21,6 @@
 //! names.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use ferrapi_toolkit::{Error, Request};
@@ -111,6 +110,9 @@ pub struct ParamSpec {
     name: Cow<'static, str>,
     header: Cow<'static, str>,
     embed: bool,
+    /// A dependency's inferred scalar: a path parameter when the route's path has its name
+    /// (a dependency does not know the path it will serve).
+    maybe_path: bool,
     /// A file argument that wants the content in memory (`Bytes`), not the upload.
     read_content: bool,
     constraints: Constraints,
@@ -126,6 +128,7 @@ impl ParamSpec {
             name: Cow::Borrowed(name),
             header: header_name(name, true),
             embed: false,
+            maybe_path: false,
             read_content: false,
             constraints: Constraints::default(),
             title: None,
@@ -142,6 +145,24 @@ impl ParamSpec {
             Source::Query
         };
         self
+    }
+
+    /// For a dependency's argument whose source was inferred: a path parameter when the
+    /// matched route has one of its name (FastAPI decides by the path of the operation using the
+    /// dependency), a query parameter otherwise.
+    pub fn maybe_path(mut self) -> ParamSpec {
+        self.maybe_path = self.source == Source::Query;
+        self
+    }
+
+    /// The source for `req`: a `maybe_path` query argument is a path parameter when the route
+    /// has one of its name.
+    fn source_in(&self, req: &Request) -> Source {
+        if self.maybe_path && req.path_param(&self.name).is_some() {
+            Source::Path
+        } else {
+            self.source
+        }
     }
 
     /// Reads a body argument from the field of its name even when it is the only one
@@ -287,7 +308,7 @@ pub struct Inputs<'a> {
     /// Arguments read from the body: with more than one, the body is keyed by their names.
     body_args: usize,
     /// A JSON decode error is reported once, whatever the number of body arguments.
-    body_error_reported: Cell<bool>,
+    body_error_reported: std::sync::atomic::AtomicBool,
     /// The text fields of a form body, in order.
     form_fields: Vec<(String, String)>,
     /// The uploads of a multipart body, taken by the arguments that want them.
@@ -348,11 +369,24 @@ impl<'a> Inputs<'a> {
             req,
             body,
             body_args,
-            body_error_reported: Cell::new(false),
+            body_error_reported: std::sync::atomic::AtomicBool::new(false),
             form_fields,
             uploads: std::sync::Mutex::new(uploads),
             contents,
         })
+    }
+
+    /// The request alone, with no body (a WebSocket handshake, an app-scoped dependency).
+    pub fn from_request(req: &'a Request) -> Inputs<'a> {
+        Inputs {
+            req,
+            body: BodyInput::NotRead,
+            body_args: 0,
+            body_error_reported: std::sync::atomic::AtomicBool::new(false),
+            form_fields: Vec::new(),
+            uploads: std::sync::Mutex::new(Vec::new()),
+            contents: Vec::new(),
+        }
     }
 
     /// The values of a form field, in order.
@@ -473,7 +507,7 @@ fn serde_offset(text: &str, err: &serde_json::Error) -> usize {
 /// Whether the argument's input is present (to decide whether its default applies).
 pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
     let req = inputs.req;
-    match spec.source {
+    match spec.source_in(req) {
         Source::Path => req.path_param(spec.wire()).is_some(),
         Source::Query => req.query_params().contains_key(spec.wire()),
         Source::Header => req.headers().contains_key(spec.wire()),
@@ -509,7 +543,7 @@ pub fn extract<T: Validate + Constrained>(
 ) -> Option<T> {
     let req = inputs.req;
     let wire = spec.wire();
-    match spec.source {
+    match spec.source_in(req) {
         Source::Path => v.at(Source::Path.loc(), |v| {
             v.at_key(wire, |v| match req.path_param(wire) {
                 Some(text) => checked_str::<T>(text, spec, v),
@@ -563,7 +597,10 @@ pub fn extract<T: Validate + Constrained>(
         }),
         Source::Body => v.at(Source::Body.loc(), |v| {
             if let BodyInput::Invalid(err) = &inputs.body {
-                if !inputs.body_error_reported.replace(true) {
+                if !inputs
+                    .body_error_reported
+                    .swap(true, std::sync::atomic::Ordering::Relaxed)
+                {
                     v.extend([err.clone()]);
                 }
                 return None;

@@ -10,8 +10,77 @@
 
 use std::sync::Arc;
 
-use ferrapi_toolkit::endpoints::Endpoint;
-use ferrapi_toolkit::{Method, Route, StatusCode};
+use ferrapi_toolkit::endpoints::{BoxFuture, Endpoint};
+use ferrapi_toolkit::routing::BaseRoute;
+use ferrapi_toolkit::{
+    Error, Method, Request, Response, Route, StatusCode, WebSocket, WebSocketRoute,
+};
+
+use crate::dependencies::{
+    erase, AppDependencies, Context, Declaration, Dependency, ErasedDependency, Failure, Shared,
+};
+use crate::params::{Inputs, ParamSpec};
+
+/// The handler a route macro generates for an HTTP operation.
+pub type HttpHandler = fn(Request, Arc<OpContext>) -> BoxFuture<Result<Response, Error>>;
+
+/// The handler a route macro generates for a WebSocket operation.
+pub type WebSocketHandler = fn(WebSocket, Arc<OpContext>) -> BoxFuture<Result<(), Error>>;
+
+/// What an operation runs.
+#[derive(Clone)]
+enum Handler {
+    /// Any toolkit endpoint (`Operation::new`).
+    Endpoint(Arc<dyn Endpoint>),
+    /// A macro-generated HTTP handler and the declaration of its parameters.
+    Http(HttpHandler, fn(&mut Declaration)),
+    /// A macro-generated WebSocket handler.
+    WebSocket(WebSocketHandler, fn(&mut Declaration)),
+}
+
+/// What one operation's handler needs at request time: its guards (dependencies of the
+/// operation, its routers and the app), every parameter it and its dependencies read, and the
+/// app's shared dependency state.
+pub struct OpContext {
+    guards: Vec<Arc<dyn ErasedDependency>>,
+    specs: Vec<ParamSpec>,
+    app: Arc<AppDependencies>,
+}
+
+impl std::fmt::Debug for OpContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpContext")
+            .field("guards", &self.guards.len())
+            .field("specs", &self.specs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OpContext {
+    /// Every parameter of the operation and its dependencies (each dependency once).
+    pub fn specs(&self) -> &[ParamSpec] {
+        &self.specs
+    }
+
+    /// Fresh per-request dependency state.
+    pub fn shared(&self) -> Shared<'_> {
+        Shared::new(&self.app)
+    }
+
+    /// Runs the app's guards and the operation's (routers' and its own) together.
+    pub async fn run_guards(&self, cx: &Context<'_>) -> Result<(), Failure> {
+        let app = self.app.guards();
+        if app.is_empty() {
+            if self.guards.is_empty() {
+                return Ok(());
+            }
+            return cx.run_guards(&self.guards).await;
+        }
+        let mut all = app;
+        all.extend(self.guards.iter().cloned());
+        cx.run_guards(&all).await
+    }
+}
 
 /// A path operation made by a route macro: `App::route(read_item)`.
 pub trait PathOperation {
@@ -31,7 +100,8 @@ pub struct Operation {
     methods: Vec<Method>,
     path: String,
     name: String,
-    endpoint: Arc<dyn Endpoint>,
+    handler: Handler,
+    dependencies: Vec<Arc<dyn ErasedDependency>>,
     status_code: Option<StatusCode>,
     tags: Vec<String>,
     summary: Option<String>,
@@ -56,11 +126,39 @@ impl Operation {
     /// An operation answering `methods` on `path` with `endpoint` (any toolkit endpoint:
     /// `async fn(Request) -> impl IntoResponse`, or `blocking(f)`).
     pub fn new<E: Endpoint>(methods: &[Method], path: &str, name: &str, endpoint: E) -> Operation {
+        Operation::with_handler(methods, path, name, Handler::Endpoint(Arc::new(endpoint)))
+    }
+
+    /// An operation with a handler made by a route macro, reading the parameters `declare`
+    /// declares.
+    pub fn http(
+        methods: &[Method],
+        path: &str,
+        name: &str,
+        handler: HttpHandler,
+        declare: fn(&mut Declaration),
+    ) -> Operation {
+        Operation::with_handler(methods, path, name, Handler::Http(handler, declare))
+    }
+
+    /// A WebSocket operation made by `#[websocket]`.
+    pub fn websocket(
+        path: &str,
+        name: &str,
+        handler: WebSocketHandler,
+        declare: fn(&mut Declaration),
+    ) -> Operation {
+        Operation::with_handler(&[], path, name, Handler::WebSocket(handler, declare))
+            .include_in_schema(false)
+    }
+
+    fn with_handler(methods: &[Method], path: &str, name: &str, handler: Handler) -> Operation {
         Operation {
             methods: methods.to_vec(),
             path: path.to_string(),
             name: name.to_string(),
-            endpoint: Arc::new(endpoint),
+            handler,
+            dependencies: Vec::new(),
             status_code: None,
             tags: Vec::new(),
             summary: None,
@@ -70,6 +168,31 @@ impl Operation {
             operation_id: None,
             params: Vec::new(),
         }
+    }
+
+    /// Adds a dependency run before the operation, its value unused (FastAPI's
+    /// `dependencies=[Depends(verify_token)]`): a guard.
+    pub fn dependency<D: Dependency>(mut self, dep: D) -> Operation {
+        self.dependencies.push(erase(dep));
+        self
+    }
+
+    /// Whether this is a WebSocket operation.
+    pub fn is_websocket(&self) -> bool {
+        matches!(self.handler, Handler::WebSocket(..))
+    }
+
+    /// Every parameter the operation reads, its dependencies' and guards' included.
+    pub fn declaration(&self) -> Declaration {
+        let mut decl = Declaration::new();
+        for guard in &self.dependencies {
+            decl.erased(&**guard);
+        }
+        match &self.handler {
+            Handler::Endpoint(_) => {}
+            Handler::Http(_, declare) | Handler::WebSocket(_, declare) => declare(&mut decl),
+        }
+        decl
     }
 
     /// The status code of a successful response (documented, and used for the response).
@@ -166,36 +289,94 @@ impl Operation {
         self.include_in_schema
     }
 
-    fn with_prefix(mut self, prefix: &str, tags: &[String]) -> Operation {
+    fn with_prefix(
+        mut self,
+        prefix: &str,
+        tags: &[String],
+        dependencies: &[Arc<dyn ErasedDependency>],
+    ) -> Operation {
         self.path = format!("{}{}", prefix.trim_end_matches('/'), self.path);
         let mut all = tags.to_vec();
         all.extend(std::mem::take(&mut self.tags));
         self.tags = all;
+        // The router's dependencies run before the operation's own, as in FastAPI.
+        let mut deps = dependencies.to_vec();
+        deps.extend(std::mem::take(&mut self.dependencies));
+        self.dependencies = deps;
         self
     }
 
     /// The toolkit route serving this operation. A `GET` operation answers `HEAD` too
     /// (FastAPI does not: fastapi#1773), without a second operation in the schema.
-    pub(crate) fn to_route(&self) -> Route {
-        let endpoint = SharedEndpoint(self.endpoint.clone());
+    pub(crate) fn to_route(&self, app: &Arc<AppDependencies>) -> BaseRoute {
+        let op = Arc::new(OpContext {
+            guards: self.dependencies.clone(),
+            specs: self.declaration().specs().to_vec(),
+            app: app.clone(),
+        });
+        match &self.handler {
+            Handler::WebSocket(handler, _) => {
+                let handler = *handler;
+                WebSocketRoute::new(&self.path, move |ws: WebSocket| handler(ws, op.clone()))
+                    .name(self.name.clone())
+                    .into()
+            }
+            Handler::Http(handler, _) => {
+                let endpoint = MacroEndpoint(*handler, op);
+                self.http_route(endpoint)
+            }
+            Handler::Endpoint(endpoint) if op.guards.is_empty() => {
+                self.http_route(SharedEndpoint(endpoint.clone(), None))
+            }
+            Handler::Endpoint(endpoint) => {
+                self.http_route(SharedEndpoint(endpoint.clone(), Some(op)))
+            }
+        }
+    }
+
+    fn http_route(&self, endpoint: impl Endpoint) -> BaseRoute {
         Route::new(&self.path, endpoint)
             .methods(self.methods.iter().cloned())
             .name(self.name.clone())
             .include_in_schema(self.include_in_schema)
+            .into()
     }
 }
 
-/// An endpoint shared between the operation (kept for the schema) and its route.
-struct SharedEndpoint(Arc<dyn Endpoint>);
+/// A macro-generated handler with its operation's context.
+struct MacroEndpoint(HttpHandler, Arc<OpContext>);
+
+impl Endpoint for MacroEndpoint {
+    fn call(&self, req: Request) -> BoxFuture<Result<Response, Error>> {
+        (self.0)(req, self.1.clone())
+    }
+}
+
+/// An endpoint shared between the operation (kept for the schema) and its route, with the
+/// guards its routers added.
+struct SharedEndpoint(Arc<dyn Endpoint>, Option<Arc<OpContext>>);
 
 impl Endpoint for SharedEndpoint {
-    fn call(
-        &self,
-        req: ferrapi_toolkit::Request,
-    ) -> ferrapi_toolkit::endpoints::BoxFuture<
-        Result<ferrapi_toolkit::Response, ferrapi_toolkit::Error>,
-    > {
-        self.0.call(req)
+    fn call(&self, req: Request) -> BoxFuture<Result<Response, Error>> {
+        let Some(op) = self.1.clone() else {
+            return self.0.call(req);
+        };
+        let endpoint = self.0.clone();
+        Box::pin(async move {
+            let mut req = req;
+            let shared = op.shared();
+            let guarded = {
+                let inputs = Inputs::read(&mut req, op.specs()).await?;
+                let cx = Context::new(&inputs, &shared);
+                let guarded = op.run_guards(&cx).await;
+                guarded.map_err(|f| shared.error(f, &inputs))
+            };
+            let result = match guarded {
+                Ok(()) => endpoint.call(req).await,
+                Err(err) => Err(err),
+            };
+            shared.finish(result).await
+        })
     }
 }
 
@@ -212,11 +393,23 @@ impl Endpoint for SharedEndpoint {
 /// let users = Router::new().prefix("/users").tag("users").route(read_user);
 /// let app = App::new().include_router(users);
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Router {
     prefix: String,
     tags: Vec<String>,
+    dependencies: Vec<Arc<dyn ErasedDependency>>,
     operations: Vec<Operation>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("prefix", &self.prefix)
+            .field("tags", &self.tags)
+            .field("dependencies", &self.dependencies.len())
+            .field("operations", &self.operations)
+            .finish()
+    }
 }
 
 impl Router {
@@ -237,6 +430,13 @@ impl Router {
         self
     }
 
+    /// A dependency run before every operation of the router, its value unused (FastAPI's
+    /// `APIRouter(dependencies=[Depends(verify_token)])`).
+    pub fn dependency<D: Dependency>(mut self, dep: D) -> Router {
+        self.dependencies.push(erase(dep));
+        self
+    }
+
     /// Adds an operation.
     pub fn route(mut self, op: impl PathOperation) -> Router {
         self.operations.push(op.operation());
@@ -254,11 +454,12 @@ impl Router {
         let Router {
             prefix,
             tags,
+            dependencies,
             operations,
         } = self;
         operations
             .into_iter()
-            .map(|op| op.with_prefix(&prefix, &tags))
+            .map(|op| op.with_prefix(&prefix, &tags, &dependencies))
             .collect()
     }
 }

@@ -1,0 +1,573 @@
+//! What route macros, `#[dependency]` and `#[derive(Dependency)]` share: reading the
+//! arguments (or fields) of a dependant and generating the code that resolves them.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, LitStr, Pat, Token, Type};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Infer,
+    /// `&Request`: the request itself (FastAPI's `request: Request`).
+    Request,
+    /// `BackgroundTasks`: the request's background tasks.
+    Background,
+    Path,
+    Query,
+    Header,
+    Cookie,
+    Body,
+    Form,
+    File,
+    /// `#[depends(dep)]`: another dependency's value.
+    Depends,
+    /// `State<T>`: a value of the application state.
+    State,
+    /// `SecurityScopes`: the scopes asked for by the dependants.
+    Scopes,
+    /// `WebSocket`: the socket of a WebSocket operation.
+    Socket,
+}
+
+/// One argument of the function, with its source and options.
+pub(crate) struct Param {
+    pub(crate) ident: syn::Ident,
+    pub(crate) ty: Type,
+    pub(crate) source: Source,
+    pub(crate) embed: bool,
+    pub(crate) alias: Option<Expr>,
+    pub(crate) default: Option<Expr>,
+    pub(crate) convert_underscores: Option<Expr>,
+    pub(crate) constraints: Vec<(syn::Ident, Expr)>,
+    /// `title = …`, `description = …`: documentation only.
+    pub(crate) metadata: Vec<(syn::Ident, Expr)>,
+    /// `#[depends(expr)]`: the dependency (`None`: the type is a class dependency).
+    pub(crate) dep: Option<Expr>,
+    /// `#[depends(dep, use_cache = false)]`.
+    pub(crate) use_cache: bool,
+    /// `#[depends(dep, scopes = ["a"])]`.
+    pub(crate) scopes: Vec<Expr>,
+}
+
+const CONSTRAINTS: &[&str] = &[
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "multiple_of",
+    "min_length",
+    "max_length",
+    "pattern",
+];
+
+/// Parses a function argument. `path_params` is `None` for a dependency (which does not know
+/// the path it serves).
+pub(crate) fn parse_arg(
+    arg: &mut syn::PatType,
+    path_params: Option<&[String]>,
+) -> syn::Result<Param> {
+    let ident = match &*arg.pat {
+        Pat::Ident(p) => p.ident.clone(),
+        other => {
+            return Err(syn::Error::new(
+                other.span(),
+                "path operation arguments must be plain names (`item_id: i64`), not patterns",
+            ))
+        }
+    };
+    let ty = (*arg.ty).clone();
+    parse_param(ident, ty, &mut arg.attrs, path_params)
+}
+
+/// Parses an argument or a field: its name, type and attributes (the ones it understands are
+/// removed from `attrs`).
+pub(crate) fn parse_param(
+    ident: syn::Ident,
+    ty: Type,
+    attrs: &mut Vec<Attribute>,
+    path_params: Option<&[String]>,
+) -> syn::Result<Param> {
+    let mut param = Param {
+        ident: ident.clone(),
+        ty,
+        source: Source::Infer,
+        embed: false,
+        alias: None,
+        default: None,
+        convert_underscores: None,
+        constraints: Vec::new(),
+        metadata: Vec::new(),
+        dep: None,
+        use_cache: true,
+        scopes: Vec::new(),
+    };
+    let mut kept: Vec<Attribute> = Vec::new();
+    let mut seen_source = false;
+    for attr in std::mem::take(attrs) {
+        let Some(name) = attr.path().get_ident().map(|i| i.to_string()) else {
+            kept.push(attr);
+            continue;
+        };
+        if name == "depends" || name == "security" {
+            if seen_source {
+                return Err(syn::Error::new(
+                    attr.span(),
+                    format!("argument `{ident}` has two source attributes; keep one"),
+                ));
+            }
+            seen_source = true;
+            param.source = Source::Depends;
+            parse_depends(&attr, &mut param)?;
+            continue;
+        }
+        let source = match name.as_str() {
+            "path" => Source::Path,
+            "query" => Source::Query,
+            "header" => Source::Header,
+            "cookie" => Source::Cookie,
+            "body" => Source::Body,
+            "form" => Source::Form,
+            "file" => Source::File,
+            "param" => Source::Infer,
+            _ => {
+                kept.push(attr);
+                continue;
+            }
+        };
+        if seen_source {
+            return Err(syn::Error::new(
+                attr.span(),
+                format!("argument `{ident}` has two source attributes; keep one"),
+            ));
+        }
+        seen_source = true;
+        param.source = source;
+        if let syn::Meta::List(list) = &attr.meta {
+            let items =
+                Punctuated::<syn::Meta, Token![,]>::parse_terminated.parse2(list.tokens.clone())?;
+            for item in items {
+                match item {
+                    syn::Meta::Path(p) if p.is_ident("embed") && source == Source::Body => {
+                        param.embed = true;
+                    }
+                    syn::Meta::NameValue(nv) => {
+                        let key = nv.path.get_ident().cloned().ok_or_else(|| {
+                            syn::Error::new(nv.path.span(), "expected an option name")
+                        })?;
+                        match key.to_string().as_str() {
+                            "alias" => param.alias = Some(nv.value),
+                            "default" => param.default = Some(nv.value),
+                            "convert_underscores" if source == Source::Header => {
+                                param.convert_underscores = Some(nv.value)
+                            }
+                            k if CONSTRAINTS.contains(&k) => {
+                                param.constraints.push((key, nv.value))
+                            }
+                            "title" | "description" => param.metadata.push((key, nv.value)),
+                            other => {
+                                return Err(syn::Error::new(
+                                    key.span(),
+                                    format!(
+                                        "unknown option `{other}` on argument `{ident}`; expected \
+                                         alias, default, gt, ge, lt, le, multiple_of, min_length, \
+                                         max_length, pattern, title, description{}",
+                                        match source {
+                                            Source::Header => ", convert_underscores",
+                                            Source::Body => " (or the flag `embed`)",
+                                            _ => "",
+                                        }
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                    other => {
+                        return Err(syn::Error::new(
+                            other.span(),
+                            format!("unexpected option on argument `{ident}`"),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+    *attrs = kept;
+    if param.source == Source::Depends {
+        return Ok(param);
+    }
+    for (name, source) in [
+        ("State", Source::State),
+        ("SecurityScopes", Source::Scopes),
+        ("WebSocket", Source::Socket),
+    ] {
+        if is_named(&param.ty, name) {
+            if seen_source {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    format!("argument `{ident}` is a `{name}` and takes no source attribute"),
+                ));
+            }
+            param.source = source;
+            return Ok(param);
+        }
+    }
+    if param.source == Source::Infer && is_upload(&param.ty) {
+        param.source = Source::File;
+    }
+    if is_named(&param.ty, "BackgroundTasks") {
+        if seen_source {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("argument `{ident}` is the request's background tasks and takes no source attribute"),
+            ));
+        }
+        param.source = Source::Background;
+        return Ok(param);
+    }
+    if is_request_ref(&param.ty) {
+        if seen_source {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("argument `{ident}` is the request itself and takes no source attribute"),
+            ));
+        }
+        param.source = Source::Request;
+        return Ok(param);
+    }
+    let Some(path_params) = path_params else {
+        if param.source == Source::Path && param.default.is_some() {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("path parameter `{ident}` cannot have a default: the path always has it"),
+            ));
+        }
+        return Ok(param);
+    };
+    let in_path = path_params.iter().any(|p| ident == p);
+    match param.source {
+        Source::Infer if in_path => param.source = Source::Path,
+        Source::Path if !in_path => {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!(
+                "argument `{ident}` is marked #[path] but the path has no `{{{ident}}}`; add it \
+                     to the path or remove the attribute"
+            ),
+            ))
+        }
+        Source::Query
+        | Source::Header
+        | Source::Cookie
+        | Source::Body
+        | Source::Form
+        | Source::File
+            if in_path =>
+        {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!(
+                    "argument `{ident}` is a path parameter (`{{{ident}}}` is in the path) and \
+                     cannot also come from another source; rename one of them"
+                ),
+            ))
+        }
+        _ => {}
+    }
+    if param.source == Source::Path && param.default.is_some() {
+        return Err(syn::Error::new(
+            ident.span(),
+            format!("path parameter `{ident}` cannot have a default: the path always has it"),
+        ));
+    }
+    Ok(param)
+}
+
+/// `UploadFile` or `Option<UploadFile>`: a file argument even without `#[file]`, as FastAPI
+/// takes `file: UploadFile`.
+fn is_upload(ty: &Type) -> bool {
+    let Type::Path(p) = ty else {
+        return false;
+    };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident == "UploadFile" {
+        return true;
+    }
+    if last.ident == "Option" {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                return is_upload(inner);
+            }
+        }
+    }
+    false
+}
+
+/// A type path whose last segment is `name`.
+pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
+    match ty {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
+        _ => false,
+    }
+}
+
+/// `&Request` (any path ending in `Request`): the argument is the request itself.
+fn is_request_ref(ty: &Type) -> bool {
+    let Type::Reference(reference) = ty else {
+        return false;
+    };
+    match &*reference.elem {
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Request"),
+        _ => false,
+    }
+}
+
+/// `#[depends]`, `#[depends(dep)]`, `#[depends(dep, use_cache = false, scopes = ["a"])]`.
+fn parse_depends(attr: &Attribute, param: &mut Param) -> syn::Result<()> {
+    let syn::Meta::List(list) = &attr.meta else {
+        return Ok(());
+    };
+    let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(list.tokens.clone())?;
+    for item in items {
+        if let Expr::Assign(assign) = &item {
+            if let Expr::Path(left) = &*assign.left {
+                if left.path.is_ident("use_cache") {
+                    param.use_cache = match &*assign.right {
+                        Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Bool(b),
+                            ..
+                        }) => b.value,
+                        other => {
+                            return Err(syn::Error::new(
+                                other.span(),
+                                "`use_cache` is `true` or `false`",
+                            ))
+                        }
+                    };
+                    continue;
+                }
+                if left.path.is_ident("scopes") {
+                    let Expr::Array(array) = &*assign.right else {
+                        return Err(syn::Error::new(
+                            assign.right.span(),
+                            "`scopes` is a list of strings: scopes = [\"items\"]",
+                        ));
+                    };
+                    param.scopes = array.elems.iter().cloned().collect();
+                    continue;
+                }
+                return Err(syn::Error::new(
+                    left.span(),
+                    "unknown option of `depends`; expected use_cache or scopes",
+                ));
+            }
+        }
+        if param.dep.is_some() {
+            return Err(syn::Error::new(
+                item.span(),
+                "`depends` takes one dependency: #[depends(common_parameters)]",
+            ));
+        }
+        param.dep = Some(item);
+    }
+    Ok(())
+}
+
+/// The code resolving a dependant's arguments.
+pub(crate) struct Generated {
+    /// The body of a function returning `&'static [ParamSpec]`: the extractable arguments.
+    pub specs_body: TokenStream,
+    /// Statements declaring the parameters and sub-dependencies into `__d`.
+    pub declare: TokenStream,
+    /// Statements, inside an async block returning `Result<_, Failure>` with `__cx` in scope,
+    /// that bind every argument but the socket to its value.
+    pub gather: TokenStream,
+    /// The bound arguments (the socket excluded), in order.
+    pub gathered: Vec<syn::Ident>,
+    /// The arguments of the call, in order (the socket is `__ws`).
+    pub call_args: Vec<TokenStream>,
+}
+
+/// Generates the resolution of `params`; `specs` calls the function built from `specs_body`.
+/// In a dependency, a parameter whose source was inferred may be a path parameter.
+pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream) -> Generated {
+    let mut spec_builders = Vec::new();
+    let mut extracts = Vec::new();
+    let mut declare = Vec::new();
+    let mut dep_results = Vec::new();
+    let mut dep_futures = Vec::new();
+    let mut dep_prelude = Vec::new();
+    let mut scoped_prelude = Vec::new();
+    let mut dep_takes = Vec::new();
+    let mut gathered = Vec::new();
+    let mut call_args = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let ty = &p.ty;
+        let arg = format_ident!("__a{i}");
+        if p.source == Source::Socket {
+            call_args.push(quote!(__ws));
+            continue;
+        }
+        call_args.push(quote!(#arg));
+        gathered.push(arg.clone());
+        match p.source {
+            Source::Depends => {
+                let dep = match &p.dep {
+                    Some(expr) => quote!(&#expr),
+                    None => quote!(&::ferrapi::dependencies::Class::<#ty>::new()),
+                };
+                let use_cache = p.use_cache;
+                let result = format_ident!("__r{i}");
+                let dep_var = format_ident!("__dep{i}");
+                dep_prelude.push(quote!(let #dep_var = #dep;));
+                declare.push(quote!(__d.dependency(#dep_var);));
+                if p.scopes.is_empty() {
+                    dep_futures.push(quote!(__cx.resolve(#dep_var, #use_cache)));
+                } else {
+                    let scoped = format_ident!("__cx{i}");
+                    let scopes = &p.scopes;
+                    scoped_prelude.push(quote!(let #scoped = __cx.with_scopes(&[#(#scopes),*]);));
+                    dep_futures.push(quote!(#scoped.resolve(#dep_var, #use_cache)));
+                }
+                dep_results.push(result.clone());
+                dep_takes.push(quote!(let #arg: ::core::option::Option<#ty> = __f.take(#result);));
+                continue;
+            }
+            Source::State => {
+                dep_takes.push(quote! {
+                    let #arg: ::core::option::Option<#ty> =
+                        __f.take(<#ty>::from_context(__cx));
+                });
+                continue;
+            }
+            Source::Scopes => {
+                extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(::ferrapi::dependencies::SecurityScopes::from_context(__cx));));
+                continue;
+            }
+            Source::Request => {
+                extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__cx.request());));
+                continue;
+            }
+            Source::Background => {
+                extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__cx.background());));
+                continue;
+            }
+            _ => {}
+        }
+        let index = spec_builders.len();
+        let wire = match &p.alias {
+            Some(alias) => quote!(#alias),
+            None => {
+                let s = LitStr::new(&p.ident.to_string(), Span::call_site());
+                quote!(#s)
+            }
+        };
+        let source = match p.source {
+            Source::Path => quote!(::ferrapi::params::Source::Path),
+            Source::Header => quote!(::ferrapi::params::Source::Header),
+            Source::Cookie => quote!(::ferrapi::params::Source::Cookie),
+            Source::Body => quote!(::ferrapi::params::Source::Body),
+            Source::Form => quote!(::ferrapi::params::Source::Form),
+            Source::File => quote!(::ferrapi::params::Source::File),
+            _ => quote!(::ferrapi::params::Source::Query),
+        };
+        let mut builder = quote!(::ferrapi::params::ParamSpec::new(#source, #wire));
+        if p.source == Source::Infer {
+            builder = quote!(#builder.infer_from::<#ty>());
+            if in_dependency {
+                builder = quote!(#builder.maybe_path());
+            }
+        }
+        if p.embed {
+            builder = quote!(#builder.embed());
+        }
+        if p.source == Source::File {
+            builder = quote!(#builder.file::<#ty>());
+        }
+        if let Some(cu) = &p.convert_underscores {
+            builder = quote!(#builder.convert_underscores(#cu));
+        }
+        for (key, value) in p.constraints.iter().chain(&p.metadata) {
+            builder = quote!(#builder.#key(#value));
+        }
+        spec_builders.push(builder);
+        let extract = if p.source == Source::File {
+            quote!(::ferrapi::params::extract_file::<#ty>(__inputs, &__specs[#index], &mut __v))
+        } else {
+            quote!(::ferrapi::params::extract::<#ty>(__inputs, &__specs[#index], &mut __v))
+        };
+        extracts.push(match &p.default {
+            Some(default) => quote! {
+                let #arg: ::core::option::Option<#ty> = if ::ferrapi::params::is_present(__inputs, &__specs[#index]) {
+                    #extract
+                } else {
+                    ::core::option::Option::Some(#default)
+                };
+            },
+            None => quote!(let #arg: ::core::option::Option<#ty> = #extract;),
+        });
+    }
+    let n = spec_builders.len();
+    let specs_body = quote! {
+        static __SPECS: ::std::sync::OnceLock<[::ferrapi::params::ParamSpec; #n]> =
+            ::std::sync::OnceLock::new();
+        __SPECS.get_or_init(|| [#(#spec_builders),*])
+    };
+    let resolve_deps = match dep_futures.len() {
+        0 => quote!(),
+        1 => {
+            let r = &dep_results[0];
+            let f = &dep_futures[0];
+            quote!(let #r = #f.await;)
+        }
+        _ => quote! {
+            let (#(#dep_results),*) = ::ferrapi::__private::tokio::join!(#(#dep_futures),*);
+        },
+    };
+    // Every argument is `Some` when nothing failed; the `else` is never taken.
+    let unpack = if gathered.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[allow(unused_parens)]
+            let (#(::core::option::Option::Some(#gathered)),*) = (#(#gathered),*) else {
+                return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Invalid(::std::vec::Vec::new()));
+            };
+        }
+    };
+    let dep_prelude2 = dep_prelude.clone();
+    let gather = quote! {
+        let __specs: &[::ferrapi::params::ParamSpec] = #specs;
+        #(#dep_prelude)*
+        #(#scoped_prelude)*
+        #resolve_deps
+        #[allow(unused_mut)]
+        let mut __f = ::ferrapi::dependencies::Failures::default();
+        #(#dep_takes)*
+        if __f.raised() {
+            return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Raised);
+        }
+        let __inputs = __cx.inputs();
+        #[allow(unused_mut)]
+        let mut __v = ::ferrapi::validation::Validator::new();
+        #(#extracts)*
+        __f.finish(__v)?;
+        #unpack
+    };
+    let declare = quote! {
+        __d.params(#specs);
+        #(#dep_prelude2)*
+        #(#declare)*
+    };
+    Generated {
+        specs_body,
+        declare,
+        gather,
+        gathered,
+        call_args,
+    }
+}
