@@ -2,8 +2,12 @@
 //! (`tests/reference/tutorial.py`, under uvicorn) and ferrapi's port of it
 //! (`ferrapi_examples::tutorial`, on a real socket in this process) get the same requests over
 //! HTTP, and their answers must agree: status, the headers that carry meaning (`content-type`,
-//! `location`, `allow`, `x-error`, the CORS headers, `vary`, `content-encoding`) and the body,
-//! byte for byte (after gzip decoding, when the answer is gzipped).
+//! `location`, `allow`, `x-error`, `www-authenticate`, the CORS headers, `vary`,
+//! `content-encoding`) and the body, byte for byte (after gzip decoding, when the answer is
+//! gzipped). Every operation of `tutorial.py` is covered, the stateful ones in sequence (a
+//! dependency's teardown is counted by `/dep/teardowns` right after the response that set it
+//! up). A second test drives the WebSocket routes with Python's `websockets` client
+//! (`tests/reference/ws_probe.py`) against both servers and compares the transcripts.
 //!
 //! Python with FastAPI 0.165.0, uvicorn and python-multipart must be installed
 //! (`pip install -r requirements-test.txt`; `.ci/run` does it). Without them the test fails,
@@ -306,6 +310,8 @@ const SIGNIFICANT: &[&str] = &[
     "location",
     "allow",
     "x-error",
+    // The security schemes' challenge.
+    "www-authenticate",
     // The middleware's: CORS, GZip (`vary` gathers both).
     "access-control-allow-origin",
     "access-control-allow-methods",
@@ -692,6 +698,76 @@ fn cases() -> Vec<Case> {
         get("/large"),
         get("/teapots/pot"),
         get("/teapots/yolo"),
+        // ---------------------------------------------------------------- dependencies
+        get("/dep/items"),
+        get("/dep/items?q=a&skip=2&limit=3"),
+        get("/dep/items?skip=x&limit=y"),
+        get("/dep/class"),
+        get("/dep/class?q=zz&skip=1"),
+        get("/dep/class?skip=-1&limit=1"),
+        get("/dep/class?skip=bad&limit=1.5"),
+        get("/dep/sub"),
+        get("/dep/sub?q=query"),
+        get("/dep/sub").header("cookie", "last_query=from-cookie"),
+        get("/dep/sub?q=").header("cookie", "last_query=from-cookie"),
+        get("/dep/sub?q=query").header("cookie", "last_query=from-cookie"),
+        get("/dep/cached"),
+        get("/dep/cached"),
+        // A teardown runs after the response is sent: the next request sees it counted.
+        get("/dep/teardowns"),
+        get("/dep/session"),
+        get("/dep/teardowns"),
+        get("/dep/session"),
+        get("/dep/session"),
+        get("/dep/teardowns"),
+        // The admin router's `X-Token` dependency guards both of its operations.
+        get("/admin/users"),
+        get("/admin/users").header("x-token", "wrong"),
+        get("/admin/users").header("x-token", "fake-super-secret-token"),
+        get("/admin/users/rick"),
+        get("/admin/users/rick").header("x-token", "fake-super-secret-token"),
+        get("/admin/users/rick").header("x-token", ""),
+        post("/admin/users").header("x-token", "fake-super-secret-token"),
+        get("/admin/nope").header("x-token", "fake-super-secret-token"),
+        // ---------------------------------------------------------------- security
+        post("/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("username=johndoe&password=secret"),
+        post("/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("username=johndoe&password=wrong"),
+        post("/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("grant_type=password&username=johndoe&password=secret&scope=me+items"),
+        post("/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("grant_type=client_credentials&username=johndoe&password=secret"),
+        post("/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .raw("username=johndoe"),
+        post("/token"),
+        post("/token").json(r#"{"username":"johndoe","password":"secret"}"#),
+        get("/users/me"),
+        get("/users/me").header("authorization", "Bearer token-johndoe"),
+        get("/users/me").header("authorization", "bearer token-johndoe"),
+        get("/users/me").header("authorization", "Bearer wrong"),
+        get("/users/me").header("authorization", "Basic dXNlcjpwYXNz"),
+        get("/users/me").header("authorization", "Bearer"),
+        get("/users/me").header("authorization", ""),
+        get("/basic"),
+        get("/basic").header("authorization", "Basic am9objpzZWNyZXQ="),
+        get("/basic").header("authorization", "basic am9objpzZWNyZXQ="),
+        // `john:` (an empty password), and `:pw`.
+        get("/basic").header("authorization", "Basic am9objo="),
+        get("/basic").header("authorization", "Basic OnB3"),
+        // Not base64, not `user:password`, not ASCII, bad padding.
+        get("/basic").header("authorization", "Basic !!!"),
+        get("/basic").header("authorization", "Basic am9obg=="),
+        get("/basic").header("authorization", "Basic w6k6eA=="),
+        get("/basic").header("authorization", "Basic am9objpzZWNyZXQ"),
+        get("/basic").header("authorization", "Bearer am9objpzZWNyZXQ="),
+        // ---------------------------------------------------------------- lifespan
+        get("/state"),
         // ---------------------------------------------------------------- middleware
         // CORS preflights: answered by the middleware, never by a route.
         preflight("/items/", "http://localhost:3000", "POST", Some("X-Token")),
@@ -840,6 +916,45 @@ fn tutorial_answers_as_fastapi_does() {
         failures.join("\n\n"),
         uvicorn.log()
     );
+}
+
+/// The tutorial's WebSocket routes, driven by `tests/reference/ws_probe.py` (Python's
+/// `websockets` client) against both servers: the transcripts must be the same.
+#[test]
+fn websockets_answer_as_fastapi_does() {
+    check_python();
+    let uvicorn = Uvicorn::start();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let ferrapi = rt
+        .block_on(LiveServer::start(ferrapi_examples::tutorial::app()))
+        .expect("start ferrapi");
+    let probe = |base: &str| -> String {
+        let ws = base.replacen("http://", "ws://", 1);
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/ws_probe.py");
+        let out = Command::new(python())
+            .arg(script)
+            .arg(ws.trim_end_matches('/'))
+            .output()
+            .expect("run ws_probe.py");
+        assert!(
+            out.status.success(),
+            "ws_probe.py failed against {base}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 transcript")
+    };
+    let theirs = probe(&uvicorn.base());
+    let ours = probe(&ferrapi.url(""));
+    println!("FastAPI:\n{theirs}\nferrapi:\n{ours}");
+    assert!(
+        theirs.contains("\"open\""),
+        "the probe talked to FastAPI: {theirs}"
+    );
+    assert_eq!(ours, theirs, "WebSocket transcripts differ");
 }
 
 fn truncate(text: &str, max: usize) -> String {
