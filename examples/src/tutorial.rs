@@ -631,10 +631,8 @@ fn admin() -> Router {
 static OAUTH2_SCHEME: OAuth2PasswordBearer = OAuth2PasswordBearer::new("token");
 static BASIC: HTTPBasic = HTTPBasic::new();
 
-// The function is `token` in `tutorial.py`; named so here, a unit struct `token` would shadow
-// every argument called `token` in this module.
-#[post("/token", tags = ["security"], name = "token")]
-async fn issue_token(#[depends] form: OAuth2PasswordRequestForm) -> Result<Value, HTTPException> {
+#[post("/token", tags = ["security"])]
+async fn token(#[depends] form: OAuth2PasswordRequestForm) -> Result<Value, HTTPException> {
     if form.username != "johndoe" || form.password != "secret" {
         return Err(HTTPException::new(
             StatusCode::BAD_REQUEST,
@@ -800,7 +798,7 @@ pub fn app() -> App {
         .route(dep_teardowns)
         .include_router(admin())
         // security
-        .route(issue_token)
+        .route(token)
         .route(read_me)
         .route(read_basic)
         // lifespan

@@ -417,7 +417,7 @@ pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream
         match p.source {
             Source::Depends => {
                 let dep = match &p.dep {
-                    Some(expr) => quote!(&#expr),
+                    Some(expr) => quote!(&::ferrapi::dependencies::into_dependency(#expr)),
                     None => quote!(&::ferrapi::dependencies::Class::<#ty>::new()),
                 };
                 let use_cache = p.use_cache;

@@ -204,25 +204,31 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         quote!()
     };
     let struct_doc = if docs.is_empty() {
-        let text = format!(" The `{name}` dependency.");
+        let text = format!(" The `{name}` dependency (use it as `#[depends({name})]`).");
         quote!(#[doc = #text])
     } else {
         quote!(#(#docs)*)
     };
+    let marker = format_ident!("__ferrapi_dependency_{}", name);
     Ok(quote! {
         #struct_doc
+        #vis fn #name() -> #marker {
+            #marker
+        }
+
+        #[doc(hidden)]
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy, Debug, Default)]
-        #vis struct #name;
+        #vis struct #marker;
 
-        impl #name {
+        impl #marker {
             #[doc(hidden)]
             fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
                 #specs_body
             }
         }
 
-        impl ::ferrapi::dependencies::Dependency for #name {
+        impl ::ferrapi::dependencies::Dependency for #marker {
             type Output = #output;
 
             fn scope(&self) -> ::ferrapi::dependencies::Scope {

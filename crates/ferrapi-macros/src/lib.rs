@@ -9,9 +9,10 @@
 //! let app = ferrapi::App::new().route(read_item);
 //! ```
 //!
-//! The macro turns the function into a unit struct of the same name that implements
-//! `ferrapi::routing::PathOperation`; the original function is kept inside it and called with
-//! the validated arguments. Where each argument comes from is inferred as FastAPI infers it:
+//! The macro turns the function into a function of the same name, without arguments, that
+//! returns its `ferrapi::routing::Operation` (so `App::route(read_item)` takes it, and the name
+//! stays free for arguments and locals); the original function is kept inside it and called
+//! with the validated arguments. `#[dependency]` does the same for a dependency. Where each argument comes from is inferred as FastAPI infers it:
 //! a name in the path template is a path parameter; a model (`#[derive(Model)]`) is the body;
 //! anything else (scalars, `Option`, `Vec`, enums) is a query parameter. Attributes override
 //! it and add constraints: `#[path(ge = 1)]`, `#[query(max_length = 50, alias = "item-query")]`,

@@ -158,22 +158,11 @@ pub(crate) fn expand(
     }
     let websocket = methods.is_empty();
     let path_names = path_param_names(&path);
-    let fn_name = func.sig.ident.clone();
     let mut params = Vec::new();
     for input in func.sig.inputs.iter_mut() {
         match input {
             FnArg::Typed(arg) => {
                 let param = parse_arg(arg, Some(&path_names))?;
-                if param.ident == fn_name {
-                    return Err(syn::Error::new(
-                        param.ident.span(),
-                        format!(
-                            "argument `{fn_name}` has the name of its function, which becomes a unit \
-                             struct of that name; rename the function (e.g. `create_{fn_name}`) or \
-                             the argument (`#[body(alias = \"{fn_name}\")]` keeps its name on the wire)"
-                        ),
-                    ));
-                }
                 params.push(param);
             }
             FnArg::Receiver(r) => {
@@ -465,26 +454,20 @@ pub(crate) fn expand(
 
     let expanded = quote! {
         #unit_struct_doc
-        #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy, Debug)]
-        #vis struct #name;
+        #vis fn #name() -> ::ferrapi::routing::Operation {
+            #func
 
-        impl ::ferrapi::routing::PathOperation for #name {
-            fn operation(self) -> ::ferrapi::routing::Operation {
-                #func
-
-                fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
-                    #specs_body
-                }
-
-                fn __ferrapi_declare(__d: &mut ::ferrapi::dependencies::Declaration) {
-                    #declare
-                }
-
-                #handler
-                .params(&[#(#param_names),*])
-                #options
+            fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
+                #specs_body
             }
+
+            fn __ferrapi_declare(__d: &mut ::ferrapi::dependencies::Declaration) {
+                #declare
+            }
+
+            #handler
+            .params(&[#(#param_names),*])
+            #options
         }
     };
     let _ = ToTokens::to_token_stream(&expanded);

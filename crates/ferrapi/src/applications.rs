@@ -25,7 +25,7 @@ use ferrapi_toolkit::server::{App as ServerApp, Body, BoxError};
 use ferrapi_toolkit::{Application, Response, State};
 
 use crate::dependencies::{
-    erase, AppDependencies, Dependency, DependencyOverrides, ErasedDependency,
+    erase, AppDependencies, Dependency, DependencyOverrides, ErasedDependency, IntoDependency,
 };
 use crate::exceptions::{toolkit_http_exception, HTTPException, RequestValidationError};
 use crate::routing::{Operation, PathOperation, Router};
@@ -115,7 +115,7 @@ impl App {
     /// A dependency run before every operation of the app, its value unused (FastAPI's
     /// `FastAPI(dependencies=[…])`). It reads the request line, headers and cookies (a body
     /// parameter of an app-wide dependency is not read; put it on a router or an operation).
-    pub fn dependency<D: Dependency>(self, dep: D) -> App {
+    pub fn dependency<D: IntoDependency>(self, dep: D) -> App {
         self.dependencies.add_guard(erase(dep));
         self
     }
@@ -124,10 +124,11 @@ impl App {
     /// (FastAPI's `app.dependency_overrides[original] = replacement`), for tests.
     pub fn dependency_override<D, R>(self, original: D, replacement: R) -> App
     where
-        D: Dependency,
-        R: Dependency<Output = D::Output>,
+        D: IntoDependency,
+        R: IntoDependency,
+        R::Dep: Dependency<Output = <D::Dep as Dependency>::Output>,
     {
-        self.dependencies.overrides().set(&original, replacement);
+        self.dependencies.overrides().set(original, replacement);
         self
     }
 

@@ -97,7 +97,8 @@ pub struct DepKey {
 }
 
 impl DepKey {
-    /// The key of every value of type `D` (a function dependency: its unit struct).
+    /// The key of every value of type `D` (a function dependency: the marker type the macro
+    /// makes for it).
     pub fn of<D: ?Sized + 'static>() -> DepKey {
         DepKey {
             type_id: TypeId::of::<D>(),
@@ -157,24 +158,50 @@ pub trait Dependency: Send + Sync + 'static {
     fn call<'a>(&'a self, cx: &'a Context<'a>) -> BoxFuture<'a, Result<Self::Output, Failure>>;
 }
 
-impl<D: Dependency> Dependency for &'static D {
-    type Output = D::Output;
+/// What `#[depends(…)]`, `dependencies = […]` and the dependency methods accept: a
+/// `#[dependency]` function (the macro makes it a function returning its dependency, so the
+/// name stays free for arguments: `#[depends(db)] db: Pool` is fine), a security scheme, a class
+/// dependency, or any type implementing [`Dependency`] that implements this too:
+///
+/// ```
+/// # use ferrapi::dependencies::{BoxFuture, Context, Declaration, Dependency, Failure, IntoDependency};
+/// # #[derive(Clone, Copy)] struct UserAgent;
+/// # impl Dependency for UserAgent {
+/// #     type Output = String;
+/// #     fn declare(&self, _: &mut Declaration) {}
+/// #     fn call<'a>(&'a self, _: &'a Context<'a>) -> BoxFuture<'a, Result<String, Failure>> {
+/// #         Box::pin(async { Ok(String::new()) })
+/// #     }
+/// # }
+/// impl IntoDependency for UserAgent {
+///     type Dep = UserAgent;
+///     fn into_dependency(self) -> UserAgent {
+///         self
+///     }
+/// }
+/// ```
+pub trait IntoDependency {
+    /// The dependency.
+    type Dep: Dependency;
+    /// Gives the dependency.
+    fn into_dependency(self) -> Self::Dep;
+}
 
-    fn key(&self) -> DepKey {
-        (**self).key()
-    }
+impl<F, D> IntoDependency for F
+where
+    F: Fn() -> D,
+    D: Dependency,
+{
+    type Dep = D;
 
-    fn scope(&self) -> Scope {
-        (**self).scope()
+    fn into_dependency(self) -> D {
+        self()
     }
+}
 
-    fn declare(&self, decl: &mut Declaration) {
-        (**self).declare(decl)
-    }
-
-    fn call<'a>(&'a self, cx: &'a Context<'a>) -> BoxFuture<'a, Result<D::Output, Failure>> {
-        (**self).call(cx)
-    }
+/// The dependency of `value` (what `#[depends(value)]` resolves).
+pub fn into_dependency<T: IntoDependency>(value: T) -> T::Dep {
+    value.into_dependency()
 }
 
 /// A dependency with its output type erased (for overrides, routers' guards and app scope).
@@ -221,8 +248,8 @@ impl<D: Dependency> ErasedDependency for Erased<D> {
 }
 
 /// Erases a dependency's output type.
-pub fn erase<D: Dependency>(dep: D) -> Arc<dyn ErasedDependency> {
-    Arc::new(Erased(dep))
+pub fn erase<D: IntoDependency>(dep: D) -> Arc<dyn ErasedDependency> {
+    Arc::new(Erased(dep.into_dependency()))
 }
 
 /// What a dependency needs from the request: its parameters, those of its sub-dependencies
@@ -270,7 +297,7 @@ impl Declaration {
         if self.app_scoped.iter().any(|d| d.key() == key) {
             return;
         }
-        self.app_scoped.push(erase(dep.clone()));
+        self.app_scoped.push(Arc::new(Erased(dep.clone())));
     }
 
     /// Adds a type-erased dependency.
@@ -447,12 +474,13 @@ impl fmt::Debug for DependencyOverrides {
 
 impl DependencyOverrides {
     /// Replaces `original` with `replacement` (same output type) wherever it is used.
-    pub fn set<D, R>(&self, original: &D, replacement: R)
+    pub fn set<D, R>(&self, original: D, replacement: R)
     where
-        D: Dependency,
-        R: Dependency<Output = D::Output>,
+        D: IntoDependency,
+        R: IntoDependency,
+        R::Dep: Dependency<Output = <D::Dep as Dependency>::Output>,
     {
-        let key = original.key();
+        let key = original.into_dependency().key();
         if let Ok(mut map) = self.map.write() {
             map.retain(|(k, _)| *k != key);
             map.push((key, erase(replacement)));
@@ -580,6 +608,8 @@ pub struct Shared<'a> {
     teardowns: Mutex<Vec<(Scope, TeardownFn)>>,
     background: OnceLock<BackgroundTasks>,
     raised: Mutex<Option<Error>>,
+    /// Whether a teardown was registered (so `finish` has work).
+    deferred: std::sync::atomic::AtomicBool,
     app: &'a AppDependencies,
 }
 
@@ -597,6 +627,7 @@ impl<'a> Shared<'a> {
             teardowns: Mutex::new(Vec::new()),
             background: OnceLock::new(),
             raised: Mutex::new(None),
+            deferred: std::sync::atomic::AtomicBool::new(false),
             app,
         }
     }
@@ -654,6 +685,12 @@ impl<'a> Shared<'a> {
     /// Ends the request: runs the function-scoped teardowns, then puts the background tasks
     /// (on success) and the request-scoped teardowns (last set up first) after the response.
     pub async fn finish(&self, result: Result<Response, Error>) -> Result<Response, Error> {
+        // Most requests set up nothing: no lock, no outcome.
+        if self.background.get().is_none()
+            && !self.deferred.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return result;
+        }
         let outcome = match &result {
             Ok(_) => Outcome::ok(),
             Err(err) => Outcome::failed(err),
@@ -702,12 +739,6 @@ impl<'a> Shared<'a> {
             all.drain(..).map(|(_, t)| t).collect()
         };
         run_teardowns(teardowns, outcome).await;
-    }
-
-    /// Whether nothing was set up that `finish` would have to handle.
-    pub fn is_idle(&self) -> bool {
-        self.background.get().is_none()
-            && self.teardowns.lock().map(|t| t.is_empty()).unwrap_or(false)
     }
 }
 
@@ -816,6 +847,9 @@ impl<'a> Context<'a> {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             all.push((scope, teardown));
+            self.shared
+                .deferred
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
         value
     }
@@ -1114,6 +1148,14 @@ impl<T> Default for Class<T> {
 impl<T> fmt::Debug for Class<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Class<{}>", std::any::type_name::<T>())
+    }
+}
+
+impl<T: ClassDependency> IntoDependency for Class<T> {
+    type Dep = Class<T>;
+
+    fn into_dependency(self) -> Class<T> {
+        self
     }
 }
 

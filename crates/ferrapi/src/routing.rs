@@ -17,7 +17,7 @@ use ferrapi_toolkit::{
 };
 
 use crate::dependencies::{
-    erase, AppDependencies, Context, Declaration, Dependency, ErasedDependency, Failure, Shared,
+    erase, AppDependencies, Context, Declaration, ErasedDependency, Failure, IntoDependency, Shared,
 };
 use crate::params::{Inputs, ParamSpec};
 
@@ -91,6 +91,14 @@ pub trait PathOperation {
 impl PathOperation for Operation {
     fn operation(self) -> Operation {
         self
+    }
+}
+
+/// A route macro turns `read_item` into a function returning its [`Operation`]: a function,
+/// so the name stays free for arguments and locals.
+impl<F: Fn() -> Operation> PathOperation for F {
+    fn operation(self) -> Operation {
+        self()
     }
 }
 
@@ -172,7 +180,7 @@ impl Operation {
 
     /// Adds a dependency run before the operation, its value unused (FastAPI's
     /// `dependencies=[Depends(verify_token)]`): a guard.
-    pub fn dependency<D: Dependency>(mut self, dep: D) -> Operation {
+    pub fn dependency<D: IntoDependency>(mut self, dep: D) -> Operation {
         self.dependencies.push(erase(dep));
         self
     }
@@ -432,7 +440,7 @@ impl Router {
 
     /// A dependency run before every operation of the router, its value unused (FastAPI's
     /// `APIRouter(dependencies=[Depends(verify_token)])`).
-    pub fn dependency<D: Dependency>(mut self, dep: D) -> Router {
+    pub fn dependency<D: IntoDependency>(mut self, dep: D) -> Router {
         self.dependencies.push(erase(dep));
         self
     }

@@ -1,7 +1,7 @@
 //! Security schemes: FastAPI's `fastapi.security`, as dependencies.
 //!
 //! Each scheme reads its credentials from the request and is used like any dependency,
-//! `#[depends(SCHEME)] token: String`, with the scheme in a `static`:
+//! `#[depends(SCHEME)] token: String`, with the scheme in a `static` (schemes are `Copy`):
 //!
 //! ```
 //! use ferrapi::get;
@@ -12,12 +12,12 @@
 //! static BASIC: HTTPBasic = HTTPBasic::new();
 //!
 //! #[get("/users/me")]
-//! async fn read_me(#[depends(&OAUTH2_SCHEME)] token: String) -> Value {
+//! async fn read_me(#[depends(OAUTH2_SCHEME)] token: String) -> Value {
 //!     json!({ "token": token })
 //! }
 //!
 //! #[get("/basic")]
-//! fn read_basic(#[depends(&BASIC)] credentials: HTTPBasicCredentials) -> Value {
+//! fn read_basic(#[depends(BASIC)] credentials: HTTPBasicCredentials) -> Value {
 //!     json!({ "username": credentials.username })
 //! }
 //! ```
@@ -33,7 +33,9 @@ use std::borrow::Cow;
 use base64::Engine as _;
 use http::StatusCode;
 
-use crate::dependencies::{BoxFuture, Context, Declaration, DepKey, Dependency, Failure};
+use crate::dependencies::{
+    BoxFuture, Context, Declaration, DepKey, Dependency, Failure, IntoDependency,
+};
 use crate::HTTPException;
 
 /// FastAPI's "Not authenticated" 401 with the scheme's challenge.
@@ -106,6 +108,22 @@ macro_rules! scheme_dependency {
             fn call<'a>(&'a self, cx: &'a Context<'a>) -> BoxFuture<'a, Result<Self::Output, Failure>> {
                 let result = self.0.read(cx).map_err(|err| cx.raise(err));
                 Box::pin(async move { result })
+            }
+        }
+
+        impl IntoDependency for $t {
+            type Dep = $t;
+
+            fn into_dependency(self) -> $t {
+                self
+            }
+        }
+
+        impl IntoDependency for Optional<$t> {
+            type Dep = Optional<$t>;
+
+            fn into_dependency(self) -> Optional<$t> {
+                self
             }
         }
 
