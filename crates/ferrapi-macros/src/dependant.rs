@@ -2,7 +2,7 @@
 //! arguments (or fields) of a dependant and generating the code that resolves them.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -434,7 +434,10 @@ pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream
                     dep_futures.push(quote!(#scoped.resolve(#dep_var, #use_cache)));
                 }
                 dep_results.push(result.clone());
-                dep_takes.push(quote!(let #arg: ::core::option::Option<#ty> = __f.take(#result);));
+                // Spanned at the type: a dependency giving another type points at it.
+                dep_takes.push(quote_spanned! {ty.span()=>
+                    let #arg: ::core::option::Option<#ty> = __f.take::<#ty>(#result);
+                });
                 continue;
             }
             Source::State => {

@@ -1,0 +1,8 @@
+use ferrapi::dependency;
+
+#[dependency(non_blocking)]
+async fn cheap() -> i64 {
+    1
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use ferrapi::websocket;
+
+#[websocket("/ws")]
+async fn ws(room: String) {
+    let _ = room;
+}
+
+fn main() {}
