@@ -394,7 +394,8 @@ async fn notifications() -> Vec<String> {
 
 // ---------------------------------------------------------------------------------- concurrency
 
-/// A plain `fn`: it runs on the thread pool and blocks a pool thread, never the runtime.
+// A plain `fn`: it runs on the thread pool and blocks a pool thread, never the runtime. (A
+// comment, not a doc comment: a doc comment is the operation's description.)
 #[get("/sleep/sync", tags = ["concurrency"])]
 fn sleep_sync(#[query(ge = 0, le = 5, default = 0.2)] seconds: f64) -> Value {
     std::thread::sleep(std::time::Duration::from_secs_f64(seconds));

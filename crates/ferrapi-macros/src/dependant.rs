@@ -166,14 +166,16 @@ pub(crate) fn parse_param(
                             k if CONSTRAINTS.contains(&k) => {
                                 param.constraints.push((key, nv.value))
                             }
-                            "title" | "description" => param.metadata.push((key, nv.value)),
+                            "title" | "description" | "format" => {
+                                param.metadata.push((key, nv.value))
+                            }
                             other => {
                                 return Err(syn::Error::new(
                                     key.span(),
                                     format!(
                                         "unknown option `{other}` on argument `{ident}`; expected \
                                          alias, default, gt, ge, lt, le, multiple_of, min_length, \
-                                         max_length, pattern, title, description{}",
+                                         max_length, pattern, title, description, format{}",
                                         match source {
                                             Source::Header => ", convert_underscores",
                                             Source::Body => " (or the flag `embed`)",
@@ -490,6 +492,17 @@ pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream
         }
         if p.source == Source::File {
             builder = quote!(#builder.file::<#ty>());
+        } else {
+            builder = quote!(#builder.typed::<#ty>());
+        }
+        if let Some(default) = &p.default {
+            builder = quote! {
+                #builder.default_value(|| {
+                    #[allow(unused_imports)]
+                    use ::ferrapi::__private::{DefaultHidden as _, DefaultViaSerialize as _};
+                    (&&::ferrapi::__private::DefaultJson::<#ty>::new(#default)).json()
+                })
+            };
         }
         if let Some(cu) = &p.convert_underscores {
             builder = quote!(#builder.convert_underscores(#cu));

@@ -225,8 +225,47 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let name_str = name.to_string();
+    let mut schema_fields = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let key = &f.key;
+        let ty = &f.ty;
+        let title = f.ident.to_string().trim_start_matches("r#").to_string();
+        let (default, required) = match &f.default {
+            Some(default) => (
+                quote! {{
+                    #[allow(unused_imports)]
+                    use ::ferrapi::__private::{DefaultHidden as _, DefaultViaSerialize as _};
+                    (&&::ferrapi::__private::DefaultJson::<#ty>::new(#default)).json()
+                }},
+                quote!(false),
+            ),
+            None => (
+                quote!(::core::option::Option::None),
+                quote!(!<#ty as ::ferrapi::validation::Validate>::IS_OPTIONAL),
+            ),
+        };
+        schema_fields.push(quote! {
+            let mut __s = <#ty as ::ferrapi::validation::Validate>::json_schema(__g);
+            ::ferrapi::openapi::schema::apply_constraints(&mut __s, &__c[#i], ::ferrapi::openapi::schema::Context::Body);
+            ::ferrapi::openapi::schema::annotate(&mut __s, &::ferrapi::openapi::schema::title_case(#title), #default);
+            __props.insert(::std::string::String::from(#key), __s);
+            if #required {
+                __required.push(::std::string::String::from(#key));
+            }
+        });
+    }
     Ok(quote! {
         impl #impl_generics ::ferrapi::validation::Validate for #name #ty_generics #where_clause {
+            fn json_schema(__g: &mut ::ferrapi::openapi::SchemaGenerator) -> ::ferrapi::__private::Value {
+                __g.component(#name_str, |__g| {
+                    let __c: [::ferrapi::validation::Constraints; #n] = [#(#builders),*];
+                    let mut __props = ::ferrapi::__private::Map::new();
+                    let mut __required: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                    #(#schema_fields)*
+                    ::ferrapi::openapi::schema::object(#name_str, __props, __required)
+                })
+            }
+
             fn validate(
                 __input: &::ferrapi::__private::Value,
                 __v: &mut ::ferrapi::validation::Validator,
@@ -297,8 +336,15 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     };
+    let name_str = name.to_string();
     Ok(quote! {
         impl ::ferrapi::validation::Validate for #name {
+            fn json_schema(__g: &mut ::ferrapi::openapi::SchemaGenerator) -> ::ferrapi::__private::Value {
+                __g.component(#name_str, |_| {
+                    ::ferrapi::__private::enum_schema(#name_str, &[#(#values),*])
+                })
+            }
+
             fn validate(
                 __input: &::ferrapi::__private::Value,
                 __v: &mut ::ferrapi::validation::Validator,

@@ -136,6 +136,45 @@ pub(crate) fn returns_result(ret: &ReturnType) -> bool {
     }
 }
 
+/// The returned type to document: `T` of `-> T` or `-> Result<T, E>`; none for `impl Trait`.
+fn documented_return(ret: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = ret else {
+        return None;
+    };
+    let mut ty: &Type = ty;
+    if let Type::Path(p) = ty {
+        if let Some(last) = p.path.segments.last() {
+            if last.ident == "Result" {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(ok)) = args.args.first() {
+                        ty = ok;
+                    }
+                }
+            }
+        }
+    }
+    if contains_impl_trait(ty) {
+        return None;
+    }
+    Some(ty.clone())
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    match ty {
+        Type::ImplTrait(_) => true,
+        Type::Reference(r) => contains_impl_trait(&r.elem),
+        Type::Path(p) => p.path.segments.iter().any(|s| match &s.arguments {
+            syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|a| match a {
+                syn::GenericArgument::Type(t) => contains_impl_trait(t),
+                _ => false,
+            }),
+            _ => false,
+        }),
+        Type::Tuple(t) => t.elems.iter().any(contains_impl_trait),
+        _ => false,
+    }
+}
+
 pub(crate) fn expand(
     methods: &[&str],
     args: TokenStream,
@@ -326,6 +365,20 @@ pub(crate) fn expand(
     }
     if let Some(v) = &args.operation_id {
         options.extend(quote!(.operation_id(#v)));
+    }
+    if let Some(model) = &args.response_model {
+        options.extend(
+            quote!(.response_model_schema(<#model as ::ferrapi::validation::Validate>::json_schema)),
+        );
+    }
+    if let Some(ret) = documented_return(&func.sig.output) {
+        options.extend(quote! {
+            .response_media({
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{MediaDefault as _, MediaViaClass as _};
+                (&&::ferrapi::__private::Probe::<#ret>::new()).media()
+            })
+        });
     }
     let param_names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();
     let path_lit = &args.path;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 pub use ferrapi_toolkit::Method;
 use ferrapi_toolkit::{Error, Response, StatusCode};
 use serde::Serialize;
-pub use serde_json::Value;
+pub use serde_json::{Map, Value};
 pub use tokio;
 
 use crate::exceptions::{detail_response, json_response, RequestValidationError};
@@ -271,4 +271,83 @@ impl<E: Into<Error>> WsOutcome for Result<(), E> {
 /// A WebSocket operation's outcome as a result.
 pub fn ws_outcome(out: impl WsOutcome) -> Result<(), Error> {
     out.into_result()
+}
+
+/// A default value, converted to JSON when it serialises (for the document).
+pub struct DefaultJson<T>(Cell<Option<T>>);
+
+impl<T> DefaultJson<T> {
+    /// Wraps the default.
+    pub fn new(value: T) -> DefaultJson<T> {
+        DefaultJson(Cell::new(Some(value)))
+    }
+}
+
+/// First choice: a `Serialize` default is shown.
+pub trait DefaultViaSerialize {
+    /// The default as JSON.
+    fn json(&self) -> Option<Value>;
+}
+
+impl<T: Serialize> DefaultViaSerialize for &DefaultJson<T> {
+    fn json(&self) -> Option<Value> {
+        self.0.take().and_then(|v| serde_json::to_value(v).ok())
+    }
+}
+
+/// Otherwise the default is not shown.
+pub trait DefaultHidden {
+    /// Nothing.
+    fn json(&self) -> Option<Value>;
+}
+
+impl<T> DefaultHidden for DefaultJson<T> {
+    fn json(&self) -> Option<Value> {
+        None
+    }
+}
+
+/// The type of a response, probed for its media type (for the document).
+pub struct Probe<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Probe<T> {
+    /// A probe.
+    pub fn new() -> Probe<T> {
+        Probe(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Probe<T> {
+    fn default() -> Self {
+        Probe::new()
+    }
+}
+
+/// First choice: a response class names its media type.
+pub trait MediaViaClass {
+    /// The media type and schema.
+    fn media(&self) -> Option<(&'static str, fn() -> Value)>;
+}
+
+impl<T: crate::responses::ResponseDoc> MediaViaClass for &Probe<T> {
+    fn media(&self) -> Option<(&'static str, fn() -> Value)> {
+        Some((T::MEDIA_TYPE, T::schema))
+    }
+}
+
+/// Otherwise: JSON.
+pub trait MediaDefault {
+    /// None: JSON.
+    fn media(&self) -> Option<(&'static str, fn() -> Value)>;
+}
+
+impl<T> MediaDefault for Probe<T> {
+    fn media(&self) -> Option<(&'static str, fn() -> Value)> {
+        None
+    }
+}
+
+/// The schema of a string enum: `{"type":"string","enum":[…],"title":…}`.
+pub fn enum_schema(title: &str, values: &[&str]) -> Value {
+    serde_json::json!({"type": "string", "enum": values, "title": title})
 }

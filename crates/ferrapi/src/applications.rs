@@ -202,6 +202,17 @@ impl App {
         self
     }
 
+    /// The OpenAPI 3.1 document of the app (FastAPI's `app.openapi()`).
+    pub fn openapi(&self) -> serde_json::Value {
+        let info = crate::openapi::Info {
+            title: self.title.clone(),
+            version: self.version.clone(),
+            description: self.description.clone(),
+            ..Default::default()
+        };
+        crate::openapi::document(&info, &self.operations)
+    }
+
     /// The registered operations, in order.
     pub fn operations(&self) -> &[Operation] {
         &self.operations

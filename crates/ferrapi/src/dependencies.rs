@@ -259,6 +259,7 @@ pub struct Declaration {
     specs: Vec<ParamSpec>,
     seen: Vec<DepKey>,
     app_scoped: Vec<Arc<dyn ErasedDependency>>,
+    security: Vec<crate::openapi::SecurityRequirement>,
 }
 
 impl fmt::Debug for Declaration {
@@ -308,6 +309,28 @@ impl Declaration {
         }
         self.seen.push(key);
         dep.declare(self);
+    }
+
+    /// Declares a security scheme the operation depends on (for the document).
+    pub fn security(&mut self, name: &str, scheme: serde_json::Value, scopes: Vec<String>) {
+        if let Some(existing) = self.security.iter_mut().find(|s| s.name == name) {
+            for scope in scopes {
+                if !existing.scopes.contains(&scope) {
+                    existing.scopes.push(scope);
+                }
+            }
+            return;
+        }
+        self.security.push(crate::openapi::SecurityRequirement {
+            name: name.to_string(),
+            scheme,
+            scopes,
+        });
+    }
+
+    /// The security schemes declared.
+    pub fn security_requirements(&self) -> &[crate::openapi::SecurityRequirement] {
+        &self.security
     }
 
     /// The parameters, in declaration order.

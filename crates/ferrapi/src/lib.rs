@@ -30,6 +30,7 @@ pub mod applications;
 pub mod background;
 pub mod dependencies;
 pub mod exceptions;
+pub mod openapi;
 pub mod params;
 pub mod responses;
 pub mod routing;

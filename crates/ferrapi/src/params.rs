@@ -118,6 +118,14 @@ pub struct ParamSpec {
     constraints: Constraints,
     title: Option<Cow<'static, str>>,
     description: Option<Cow<'static, str>>,
+    /// The type's JSON Schema, for the OpenAPI document.
+    schema: Option<fn(&mut crate::openapi::SchemaGenerator) -> Value>,
+    /// Whether the type may be absent (`Option`).
+    optional: bool,
+    /// The default value as JSON, when there is one (and it serialises).
+    default: Option<fn() -> Option<Value>>,
+    /// A `format` for the schema (`"password"`).
+    format: Option<&'static str>,
 }
 
 impl ParamSpec {
@@ -133,7 +141,69 @@ impl ParamSpec {
             constraints: Constraints::default(),
             title: None,
             description: None,
+            schema: None,
+            optional: false,
+            default: None,
+            format: None,
         }
+    }
+
+    /// The argument's type, for the document: its schema and whether it may be absent.
+    pub fn typed<T: Validate>(mut self) -> ParamSpec {
+        self.schema = Some(T::json_schema);
+        self.optional = T::IS_OPTIONAL;
+        self
+    }
+
+    /// The default value, as JSON (`None` when it does not serialise), for the document.
+    pub fn default_value(mut self, default: fn() -> Option<Value>) -> ParamSpec {
+        self.default = Some(default);
+        self
+    }
+
+    /// A `format` in the schema (`format = "password"`): documentation only.
+    pub fn format(mut self, format: &'static str) -> ParamSpec {
+        self.format = Some(format);
+        self
+    }
+
+    /// The JSON Schema of the argument's type (before constraints and title).
+    pub fn schema(&self, g: &mut crate::openapi::SchemaGenerator) -> Value {
+        match self.schema {
+            Some(schema) => schema(g),
+            None => Value::Object(Default::default()),
+        }
+    }
+
+    /// Whether the argument must be sent: no default and not an `Option`.
+    pub fn is_required(&self) -> bool {
+        self.default.is_none() && !self.optional
+    }
+
+    /// The default as JSON, if there is one.
+    pub fn default_json(&self) -> Option<Value> {
+        self.default.and_then(|d| d())
+    }
+
+    /// The schema `format`, if one was given.
+    pub fn format_text(&self) -> Option<&'static str> {
+        self.format
+    }
+
+    /// Whether a body argument is embedded under its name.
+    pub fn is_embedded(&self) -> bool {
+        self.embed
+    }
+
+    /// Whether it is a dependency's inferred argument that is a path parameter when the path
+    /// has its name.
+    pub fn is_maybe_path(&self) -> bool {
+        self.maybe_path
+    }
+
+    /// The name on the wire (a header's with underscores converted).
+    pub fn wire_name(&self) -> &str {
+        self.wire()
     }
 
     /// Takes the source from the type when none was given: the body for models, the query
@@ -176,6 +246,8 @@ impl ParamSpec {
     pub fn file<T: FromFile>(mut self) -> ParamSpec {
         self.source = Source::File;
         self.read_content = T::READ_CONTENT;
+        self.optional = T::OPTIONAL;
+        self.schema = Some(file_schema);
         self
     }
 
@@ -652,6 +724,11 @@ fn checked_json<T: Validate + Constrained>(
     spec.constraints.validate::<T>(input, v)
 }
 
+/// A file's schema (FastAPI 0.129 and later: a string of `application/octet-stream`).
+fn file_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+    serde_json::json!({"type": "string", "contentMediaType": "application/octet-stream"})
+}
+
 /// A type a file argument can be: the upload itself, or its content.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a file argument",
@@ -660,6 +737,9 @@ fn checked_json<T: Validate + Constrained>(
 pub trait FromFile: Sized {
     /// Whether the content is read into memory before the operation runs.
     const READ_CONTENT: bool = false;
+
+    /// Whether the file may be absent.
+    const OPTIONAL: bool = false;
 
     /// Takes the file named `name` from the inputs; `None` after recording an error.
     fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self>;
@@ -701,6 +781,7 @@ impl FromFile for Vec<u8> {
 
 impl<T: FromFile> FromFile for Option<T> {
     const READ_CONTENT: bool = T::READ_CONTENT;
+    const OPTIONAL: bool = true;
 
     fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
         let present = inputs.upload_content(name).is_some()

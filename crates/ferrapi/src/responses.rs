@@ -24,3 +24,23 @@ impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for PlainText<T> {}
 impl<T: serde::Serialize> ResponseClass for Json<T> {}
 impl ResponseClass for Redirect {}
 impl ResponseClass for Streaming {}
+
+/// A response class with its own media type in the OpenAPI document (FastAPI's
+/// `response_class=HTMLResponse`); any other return value is documented as JSON.
+pub trait ResponseDoc {
+    /// The media type.
+    const MEDIA_TYPE: &'static str;
+
+    /// The schema of the body.
+    fn schema() -> serde_json::Value {
+        serde_json::json!({"type": "string"})
+    }
+}
+
+impl<T> ResponseDoc for Html<T> {
+    const MEDIA_TYPE: &'static str = "text/html";
+}
+
+impl<T> ResponseDoc for PlainText<T> {
+    const MEDIA_TYPE: &'static str = "text/plain";
+}

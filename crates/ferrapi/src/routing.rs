@@ -118,6 +118,10 @@ pub struct Operation {
     include_in_schema: bool,
     operation_id: Option<String>,
     params: Vec<&'static str>,
+    /// The response's media type and schema, from the return type (`Html`, `PlainText`).
+    response_media: Option<(&'static str, fn() -> serde_json::Value)>,
+    /// `response_model = M`: its schema.
+    response_model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
 }
 
 impl std::fmt::Debug for Operation {
@@ -175,6 +179,8 @@ impl Operation {
             include_in_schema: true,
             operation_id: None,
             params: Vec::new(),
+            response_media: None,
+            response_model: None,
         }
     }
 
@@ -255,6 +261,49 @@ impl Operation {
     pub fn params(mut self, names: &[&'static str]) -> Operation {
         self.params = names.to_vec();
         self
+    }
+
+    /// The media type and schema of the response, when it is not JSON (`text/html`…).
+    pub fn response_media(
+        mut self,
+        media: Option<(&'static str, fn() -> serde_json::Value)>,
+    ) -> Operation {
+        self.response_media = media;
+        self
+    }
+
+    /// The response model's schema (`response_model = M`).
+    pub fn response_model_schema(
+        mut self,
+        schema: fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value,
+    ) -> Operation {
+        self.response_model = Some(schema);
+        self
+    }
+
+    /// The media type and schema of a successful response, for the document: the response
+    /// model's, or the response class's, or JSON of any shape.
+    pub fn response_content(
+        &self,
+        g: &mut crate::openapi::SchemaGenerator,
+    ) -> (&'static str, serde_json::Value) {
+        if let Some(model) = self.response_model {
+            return ("application/json", model(g));
+        }
+        match self.response_media {
+            Some((media, schema)) => (media, schema()),
+            None => ("application/json", serde_json::json!({})),
+        }
+    }
+
+    /// The summary, if one was given.
+    pub fn summary_text(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+
+    /// The `operationId`, if one was given.
+    pub fn operation_id_text(&self) -> Option<&str> {
+        self.operation_id.as_deref()
     }
 
     /// The methods.

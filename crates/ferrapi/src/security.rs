@@ -69,6 +69,9 @@ pub trait SecurityScheme: Send + Sync + 'static {
 
     /// The 401 for missing credentials.
     fn challenge(&self) -> HTTPException;
+
+    /// The scheme object of the OpenAPI document (`components.securitySchemes`).
+    fn openapi(&self) -> serde_json::Value;
 }
 
 /// A scheme's optional form (FastAPI's `auto_error=False`): `None` without credentials.
@@ -84,7 +87,9 @@ macro_rules! scheme_dependency {
                 DepKey::named::<$t>(format!("{self:?}"))
             }
 
-            fn declare(&self, _decl: &mut Declaration) {}
+            fn declare(&self, decl: &mut Declaration) {
+                decl.security(self.scheme_name(), self.openapi(), Vec::new());
+            }
 
             fn call<'a>(&'a self, cx: &'a Context<'a>) -> BoxFuture<'a, Result<Self::Output, Failure>> {
                 let result = match self.read(cx) {
@@ -103,7 +108,9 @@ macro_rules! scheme_dependency {
                 DepKey::named::<Optional<$t>>(format!("{:?}", self.0))
             }
 
-            fn declare(&self, _decl: &mut Declaration) {}
+            fn declare(&self, decl: &mut Declaration) {
+                decl.security(self.0.scheme_name(), self.0.openapi(), Vec::new());
+            }
 
             fn call<'a>(&'a self, cx: &'a Context<'a>) -> BoxFuture<'a, Result<Self::Output, Failure>> {
                 let result = self.0.read(cx).map_err(|err| cx.raise(err));
@@ -215,6 +222,22 @@ impl SecurityScheme for OAuth2PasswordBearer {
     fn challenge(&self) -> HTTPException {
         not_authenticated("Bearer")
     }
+
+    fn openapi(&self) -> serde_json::Value {
+        let scopes: serde_json::Map<String, serde_json::Value> = self
+            .scopes
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .collect();
+        let mut scheme = serde_json::json!({
+            "type": "oauth2",
+            "flows": {"password": {"scopes": scopes, "tokenUrl": self.token_url}}
+        });
+        if let Some(d) = self.description {
+            scheme["description"] = serde_json::json!(d);
+        }
+        scheme
+    }
 }
 
 /// The user name and password of HTTP Basic authentication.
@@ -297,6 +320,10 @@ impl SecurityScheme for HTTPBasic {
         }))
     }
 
+    fn openapi(&self) -> serde_json::Value {
+        serde_json::json!({"type": "http", "scheme": "basic"})
+    }
+
     fn challenge(&self) -> HTTPException {
         match self.realm {
             Some(realm) => not_authenticated(&format!("Basic realm=\"{realm}\"")),
@@ -353,6 +380,10 @@ impl SecurityScheme for HTTPBearer {
     fn challenge(&self) -> HTTPException {
         not_authenticated("Bearer")
     }
+
+    fn openapi(&self) -> serde_json::Value {
+        serde_json::json!({"type": "http", "scheme": "bearer"})
+    }
 }
 
 /// HTTP Digest authentication (the header only; checking it is the app's): FastAPI's
@@ -383,10 +414,14 @@ impl SecurityScheme for HTTPDigest {
     fn challenge(&self) -> HTTPException {
         not_authenticated("Digest")
     }
+
+    fn openapi(&self) -> serde_json::Value {
+        serde_json::json!({"type": "http", "scheme": "digest"})
+    }
 }
 
 macro_rules! api_key {
-    ($(#[$doc:meta])* $name:ident, $class:literal, |$cx:ident, $key:ident| $read:expr) => {
+    ($(#[$doc:meta])* $name:ident, $class:literal, $in:literal, |$cx:ident, $key:ident| $read:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct $name {
@@ -431,6 +466,10 @@ macro_rules! api_key {
             fn challenge(&self) -> HTTPException {
                 not_authenticated("APIKey")
             }
+
+            fn openapi(&self) -> serde_json::Value {
+                serde_json::json!({"type": "apiKey", "in": $in, "name": self.name})
+            }
         }
     };
 }
@@ -439,18 +478,21 @@ api_key!(
     /// An API key in a header: FastAPI's `APIKeyHeader(name=…)`.
     APIKeyHeader,
     "APIKeyHeader",
+    "header",
     |cx, key| cx.request().header(key)
 );
 api_key!(
     /// An API key in the query string: FastAPI's `APIKeyQuery(name=…)`.
     APIKeyQuery,
     "APIKeyQuery",
+    "query",
     |cx, key| cx.request().query_params().get(key)
 );
 api_key!(
     /// An API key in a cookie: FastAPI's `APIKeyCookie(name=…)`.
     APIKeyCookie,
     "APIKeyCookie",
+    "cookie",
     |cx, key| cx.request().cookie(key)
 );
 
@@ -466,7 +508,7 @@ pub struct OAuth2PasswordRequestForm {
     #[form]
     pub username: String,
     /// The password.
-    #[form]
+    #[form(format = "password")]
     pub password: String,
     /// The scopes, space-separated (see [`OAuth2PasswordRequestForm::scopes`]).
     #[form(default = String::new())]
@@ -475,7 +517,7 @@ pub struct OAuth2PasswordRequestForm {
     #[form]
     pub client_id: Option<String>,
     /// The client secret, if sent in the form.
-    #[form]
+    #[form(format = "password")]
     pub client_secret: Option<String>,
 }
 
@@ -497,7 +539,7 @@ pub struct OAuth2PasswordRequestFormStrict {
     #[form]
     pub username: String,
     /// The password.
-    #[form]
+    #[form(format = "password")]
     pub password: String,
     /// The scopes, space-separated.
     #[form(default = String::new())]
@@ -506,6 +548,6 @@ pub struct OAuth2PasswordRequestFormStrict {
     #[form]
     pub client_id: Option<String>,
     /// The client secret, if sent in the form.
-    #[form]
+    #[form(format = "password")]
     pub client_secret: Option<String>,
 }

@@ -401,6 +401,16 @@ pub trait Validate: Sized {
     /// Whether the type is a list (`Vec<T>`): repeated query keys and headers fill it.
     const IS_LIST: bool = false;
 
+    /// Whether the value may be absent (`Option<T>`): not required in the schema.
+    const IS_OPTIONAL: bool = false;
+
+    /// The JSON Schema of the type, as pydantic writes it for the same annotation (a model or
+    /// an enum is a component, referenced). Any value (`{}`) by default.
+    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+        let _ = g;
+        Value::Object(Map::new())
+    }
+
     /// Validates every text value of a repeated parameter (`?ids=1&ids=2`). The default takes
     /// the last value, as FastAPI does for a non-list parameter.
     fn validate_many(inputs: &[&str], v: &mut Validator) -> Option<Self> {

@@ -260,6 +260,10 @@ fn narrow_int<T: TryFrom<i128>>(
 macro_rules! int_impls {
     ($($t:ty),*) => {$(
         impl Validate for $t {
+            fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+                serde_json::json!({"type": "integer"})
+            }
+
             fn validate(input: &Value, v: &mut Validator) -> Option<$t> {
                 match int_from_value(input) {
                     Ok(wide) => {
@@ -409,6 +413,10 @@ fn narrow_f32(value: f64, input: impl FnOnce() -> Value, v: &mut Validator) -> O
 }
 
 impl Validate for f64 {
+    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+        serde_json::json!({"type": "number"})
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<f64> {
         float_from_value(input)
             .map_err(|e| e.record(input.clone(), v))
@@ -431,6 +439,10 @@ impl Constrained for f64 {
 }
 
 impl Validate for f32 {
+    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+        serde_json::json!({"type": "number"})
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<f32> {
         let value = f64::validate(input, v)?;
         narrow_f32(value, || input.clone(), v)
@@ -531,6 +543,10 @@ fn bool_from_value(input: &Value) -> Result<bool, BoolError> {
 }
 
 impl Validate for bool {
+    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+        serde_json::json!({"type": "boolean"})
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<bool> {
         bool_from_value(input)
             .map_err(|e| e.record(input.clone(), v))
@@ -545,6 +561,10 @@ impl Validate for bool {
 }
 
 impl Validate for String {
+    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+        serde_json::json!({"type": "string"})
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<String> {
         match input {
             Value::String(s) => Some(s.clone()),
@@ -576,6 +596,12 @@ impl Validate for Value {
 }
 
 impl<T: Validate> Validate for Option<T> {
+    const IS_OPTIONAL: bool = true;
+
+    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+        serde_json::json!({"anyOf": [T::json_schema(g), {"type": "null"}]})
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<Option<T>> {
         match input {
             Value::Null => Some(None),
@@ -646,6 +672,10 @@ impl<T: Constrained + Validate> Constrained for Option<T> {
 }
 
 impl<T: Validate> Validate for Box<T> {
+    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+        T::json_schema(g)
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<Box<T>> {
         T::validate(input, v).map(Box::new)
     }
@@ -750,6 +780,10 @@ fn dict_type_error(input: &Value, v: &mut Validator) {
 }
 
 impl<T: Validate> Validate for Vec<T> {
+    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+        serde_json::json!({"type": "array", "items": T::json_schema(g)})
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<Vec<T>> {
         match input {
             Value::Array(items) => validate_items(items, v),
@@ -893,6 +927,10 @@ fn validate_entries_constrained<K: MapKey, T: Validate, M: FromIterator<(K, T)>>
 macro_rules! map_impls {
     ($( [$($g:tt)*] $map:ty; )*) => {$(
         impl<$($g)*> Validate for $map {
+            fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+                serde_json::json!({"additionalProperties": T::json_schema(g), "type": "object"})
+            }
+
             fn validate(input: &Value, v: &mut Validator) -> Option<Self> {
                 validate_entries(input, v)
             }

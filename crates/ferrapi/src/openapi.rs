@@ -1,0 +1,395 @@
+//! The OpenAPI 3.1 document of an app, FastAPI's `app.openapi()`, and the pages that show it:
+//! `/docs` (Swagger UI) and `/redoc` (see [`docs`]).
+//!
+//! The document is built from the registered operations: their parameters (and their
+//! dependencies' parameters) with their JSON Schemas and constraints, request bodies (JSON,
+//! form, multipart), responses (the success status and response model, and the 422 whenever
+//! there is something to validate), tags, summaries from the function names, descriptions from
+//! the doc comments, `operationId`s by FastAPI's rule, and the security schemes the operations
+//! depend on. For the tutorial it is the document FastAPI serves for `tutorial.py`
+//! (`tests/tests/openapi_diff.rs` compares them).
+
+pub mod docs;
+pub mod schema;
+
+use serde_json::{json, Map, Value};
+
+pub use schema::SchemaGenerator;
+use schema::{
+    annotate, apply_constraints, object, title_case, validation_error_components, Context,
+};
+
+use crate::params::{ParamSpec, Source};
+use crate::routing::Operation;
+
+/// The API's metadata (OpenAPI `info` and `servers`).
+#[derive(Clone, Debug)]
+pub struct Info {
+    /// The title.
+    pub title: String,
+    /// The version.
+    pub version: String,
+    /// The description (left out when empty).
+    pub description: String,
+    /// The summary, if any.
+    pub summary: Option<String>,
+    /// The `servers` entries (URLs), if any.
+    pub servers: Vec<String>,
+}
+
+impl Default for Info {
+    fn default() -> Self {
+        Info {
+            title: "FastAPI".to_string(),
+            version: "0.1.0".to_string(),
+            description: String::new(),
+            summary: None,
+            servers: Vec::new(),
+        }
+    }
+}
+
+/// A security scheme an operation depends on, as the document lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityRequirement {
+    /// The scheme's name (`components.securitySchemes` key).
+    pub name: String,
+    /// The scheme object.
+    pub scheme: Value,
+    /// The scopes the operation needs.
+    pub scopes: Vec<String>,
+}
+
+/// FastAPI's `generate_unique_id`: the name, the path with every non-word character as `_`, and
+/// the first method.
+pub fn operation_id(name: &str, path: &str, method: &str) -> String {
+    let raw = format!("{name}{path}");
+    let cleaned: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{cleaned}_{}", method.to_ascii_lowercase())
+}
+
+/// The path template without convertors (`/files/{path:path}` → `/files/{path}`).
+pub fn path_format(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let inner = &rest[open + 1..open + close];
+        out.push('{');
+        out.push_str(inner.split(':').next().unwrap_or(inner));
+        out.push('}');
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn parameter_schema(spec: &ParamSpec, g: &mut SchemaGenerator) -> Value {
+    let mut schema = spec.schema(g);
+    apply_constraints(&mut schema, spec.constraints(), Context::Parameter);
+    let title = spec
+        .title_text()
+        .map(str::to_string)
+        .unwrap_or_else(|| title_case(spec.wire_name()));
+    annotate(&mut schema, &title, spec.default_json());
+    if let (Some(format), Some(object)) = (spec.format_text(), schema.as_object_mut()) {
+        object.insert("format".into(), json!(format));
+    }
+    schema
+}
+
+fn body_field_schema(spec: &ParamSpec, g: &mut SchemaGenerator) -> Value {
+    let mut schema = spec.schema(g);
+    apply_constraints(&mut schema, spec.constraints(), Context::Body);
+    let title = spec
+        .title_text()
+        .map(str::to_string)
+        .unwrap_or_else(|| title_case(spec.wire_name()));
+    if let (Some(format), Some(object)) = (spec.format_text(), schema.as_object_mut()) {
+        object.insert("format".into(), json!(format));
+    }
+    annotate(&mut schema, &title, spec.default_json());
+    schema
+}
+
+/// The OpenAPI object of one operation for `method`.
+fn operation_object(
+    op: &Operation,
+    method: &str,
+    path: &str,
+    g: &mut SchemaGenerator,
+    security_schemes: &mut Map<String, Value>,
+    needs_validation_error: &mut bool,
+) -> Value {
+    let decl = op.declaration();
+    let mut out = Map::new();
+    if !op.tags().is_empty() {
+        out.insert("tags".into(), json!(op.tags()));
+    }
+    out.insert(
+        "summary".into(),
+        json!(op
+            .summary_text()
+            .map(str::to_string)
+            .unwrap_or_else(|| title_case(op.route_name()))),
+    );
+    if let Some(description) = op.describe() {
+        out.insert("description".into(), json!(description));
+    }
+    let id = op
+        .operation_id_text()
+        .map(str::to_string)
+        .unwrap_or_else(|| operation_id(op.route_name(), path, method));
+    out.insert("operationId".into(), json!(id));
+
+    // Parameters: each (location, name) once, in declaration order.
+    let mut seen: Vec<(&'static str, String)> = Vec::new();
+    let mut parameters = Vec::new();
+    let mut body: Vec<&ParamSpec> = Vec::new();
+    let mut form: Vec<&ParamSpec> = Vec::new();
+    for spec in decl.specs() {
+        let location = match spec.source() {
+            Source::Path => "path",
+            Source::Query
+                if spec.is_maybe_path() && path.contains(&format!("{{{}}}", spec.name())) =>
+            {
+                "path"
+            }
+            Source::Query => "query",
+            Source::Header => "header",
+            Source::Cookie => "cookie",
+            Source::Body => {
+                body.push(spec);
+                continue;
+            }
+            Source::Form | Source::File => {
+                form.push(spec);
+                continue;
+            }
+        };
+        let name = spec.wire_name().to_string();
+        if seen.iter().any(|(l, n)| *l == location && *n == name) {
+            continue;
+        }
+        seen.push((location, name.clone()));
+        let required = location == "path" || spec.is_required();
+        let mut parameter = Map::new();
+        parameter.insert("name".into(), json!(name));
+        parameter.insert("in".into(), json!(location));
+        parameter.insert("required".into(), json!(required));
+        if let Some(description) = spec.description_text() {
+            parameter.insert("description".into(), json!(description));
+        }
+        parameter.insert("schema".into(), parameter_schema(spec, g));
+        parameters.push(Value::Object(parameter));
+    }
+    // FastAPI lists path, then query, header and cookie parameters.
+    let rank = |p: &Value| match p.get("in").and_then(Value::as_str) {
+        Some("path") => 0,
+        Some("query") => 1,
+        Some("header") => 2,
+        _ => 3,
+    };
+    parameters.sort_by_key(rank);
+    let has_inputs = !parameters.is_empty() || !body.is_empty() || !form.is_empty();
+    if !parameters.is_empty() {
+        out.insert("parameters".into(), Value::Array(parameters));
+    }
+
+    let body_component = format!("Body_{id}");
+    if !form.is_empty() {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for spec in &form {
+            properties.insert(spec.wire_name().to_string(), body_field_schema(spec, g));
+            if spec.is_required() {
+                required.push(spec.wire_name().to_string());
+            }
+        }
+        let any_required = !required.is_empty();
+        g.insert(
+            &body_component,
+            object(&body_component, properties, required),
+        );
+        let media = if form.iter().any(|s| s.source() == Source::File) {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        let mut request_body = Map::new();
+        request_body.insert(
+            "content".into(),
+            json!({ media: { "schema": { "$ref": format!("#/components/schemas/{body_component}") } } }),
+        );
+        if any_required {
+            request_body.insert("required".into(), json!(true));
+        }
+        out.insert("requestBody".into(), Value::Object(request_body));
+    } else if !body.is_empty() {
+        let (schema, required) = if body.len() == 1 && !body[0].is_embedded() {
+            let spec = body[0];
+            let mut schema = spec.schema(g);
+            apply_constraints(&mut schema, spec.constraints(), Context::Body);
+            annotate(
+                &mut schema,
+                &title_case(spec.wire_name()),
+                spec.default_json(),
+            );
+            (schema, spec.is_required())
+        } else {
+            let mut properties = Map::new();
+            let mut required = Vec::new();
+            for spec in &body {
+                properties.insert(spec.wire_name().to_string(), body_field_schema(spec, g));
+                if spec.is_required() {
+                    required.push(spec.wire_name().to_string());
+                }
+            }
+            let any_required = !required.is_empty();
+            g.insert(
+                &body_component,
+                object(&body_component, properties, required),
+            );
+            (
+                json!({ "$ref": format!("#/components/schemas/{body_component}") }),
+                any_required,
+            )
+        };
+        let mut request_body = Map::new();
+        request_body.insert(
+            "content".into(),
+            json!({ "application/json": { "schema": schema } }),
+        );
+        if required {
+            request_body.insert("required".into(), json!(true));
+        }
+        out.insert("requestBody".into(), Value::Object(request_body));
+    }
+
+    // Responses.
+    let status = op.declared_status().map(|s| s.as_u16()).unwrap_or(200);
+    let mut success = Map::new();
+    success.insert("description".into(), json!("Successful Response"));
+    if !matches!(status, 100..=199 | 204 | 304) {
+        let (media, schema) = op.response_content(g);
+        success.insert("content".into(), json!({ media: { "schema": schema } }));
+    }
+    let mut responses = Map::new();
+    responses.insert(status.to_string(), Value::Object(success));
+    if has_inputs {
+        *needs_validation_error = true;
+        responses.insert(
+            "422".into(),
+            json!({
+                "description": "Validation Error",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}
+            }),
+        );
+    }
+    out.insert("responses".into(), Value::Object(responses));
+    if op.is_deprecated() {
+        out.insert("deprecated".into(), json!(true));
+    }
+    let security = decl.security_requirements();
+    if !security.is_empty() {
+        let mut requirements = Vec::new();
+        for s in security {
+            security_schemes.insert(s.name.clone(), s.scheme.clone());
+            requirements.push(json!({ s.name.clone(): s.scopes }));
+        }
+        out.insert("security".into(), Value::Array(requirements));
+    }
+    Value::Object(out)
+}
+
+/// The document for `operations`.
+pub fn document(info: &Info, operations: &[Operation]) -> Value {
+    let mut g = SchemaGenerator::new();
+    let mut security_schemes = Map::new();
+    let mut needs_validation_error = false;
+    let mut paths: Map<String, Value> = Map::new();
+    for op in operations {
+        if !op.is_in_schema() || op.is_websocket() {
+            continue;
+        }
+        let path = path_format(op.path());
+        for method in op.methods() {
+            let method = method.as_str().to_ascii_lowercase();
+            let object = operation_object(
+                op,
+                &method,
+                &path,
+                &mut g,
+                &mut security_schemes,
+                &mut needs_validation_error,
+            );
+            let entry = paths.entry(path.clone()).or_insert_with(|| json!({}));
+            if let Some(entry) = entry.as_object_mut() {
+                entry.insert(method, object);
+            }
+        }
+    }
+    if needs_validation_error {
+        validation_error_components(&mut g);
+    }
+    let mut doc = Map::new();
+    doc.insert("openapi".into(), json!("3.1.0"));
+    let mut info_object = Map::new();
+    info_object.insert("title".into(), json!(info.title));
+    if let Some(summary) = &info.summary {
+        info_object.insert("summary".into(), json!(summary));
+    }
+    if !info.description.is_empty() {
+        info_object.insert("description".into(), json!(info.description));
+    }
+    info_object.insert("version".into(), json!(info.version));
+    doc.insert("info".into(), Value::Object(info_object));
+    if !info.servers.is_empty() {
+        let servers: Vec<Value> = info
+            .servers
+            .iter()
+            .map(|url| json!({ "url": url }))
+            .collect();
+        doc.insert("servers".into(), Value::Array(servers));
+    }
+    doc.insert("paths".into(), Value::Object(paths));
+    let mut components = Map::new();
+    if !g.is_empty() {
+        components.insert("schemas".into(), Value::Object(g.into_components()));
+    }
+    if !security_schemes.is_empty() {
+        components.insert("securitySchemes".into(), Value::Object(security_schemes));
+    }
+    if !components.is_empty() {
+        doc.insert("components".into(), Value::Object(components));
+    }
+    Value::Object(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{operation_id, path_format};
+
+    #[test]
+    fn operation_ids_like_fastapi() {
+        assert_eq!(
+            operation_id("read_item", "/items/{item_id}", "GET"),
+            "read_item_items__item_id__get"
+        );
+        assert_eq!(operation_id("token", "/token", "post"), "token_token_post");
+        assert_eq!(path_format("/paths/{file_path:path}"), "/paths/{file_path}");
+    }
+}

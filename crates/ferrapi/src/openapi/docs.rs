@@ -1,0 +1,1 @@
+//! The interactive documentation pages: Swagger UI at `/docs` and ReDoc at `/redoc`.

@@ -1,0 +1,219 @@
+//! JSON Schema (2020-12, as OpenAPI 3.1 uses it) for the types that can be validated: what
+//! pydantic generates for the same annotations, so ferrapi's document matches FastAPI's.
+
+use indexmap::IndexMap;
+use serde_json::{json, Map, Number, Value};
+
+use crate::validation::Constraints;
+
+/// Collects the named schemas (`components.schemas`) while the schemas of operations are built.
+#[derive(Debug, Default)]
+pub struct SchemaGenerator {
+    components: IndexMap<String, Value>,
+}
+
+impl SchemaGenerator {
+    /// An empty generator.
+    pub fn new() -> SchemaGenerator {
+        SchemaGenerator::default()
+    }
+
+    /// A reference to the component `name`, built by `build` the first time (a model or an
+    /// enum). A model that contains itself gets its reference while it is being built.
+    pub fn component(
+        &mut self,
+        name: &str,
+        build: impl FnOnce(&mut SchemaGenerator) -> Value,
+    ) -> Value {
+        if !self.components.contains_key(name) {
+            self.components.insert(name.to_string(), Value::Null);
+            let schema = build(self);
+            self.components.insert(name.to_string(), schema);
+        }
+        json!({ "$ref": format!("#/components/schemas/{name}") })
+    }
+
+    /// Adds a component as it is.
+    pub fn insert(&mut self, name: &str, schema: Value) {
+        self.components.insert(name.to_string(), schema);
+    }
+
+    /// The components, sorted by name (FastAPI's order).
+    pub fn into_components(self) -> Map<String, Value> {
+        let mut components: Vec<(String, Value)> = self.components.into_iter().collect();
+        components.sort_by(|a, b| a.0.cmp(&b.0));
+        components.into_iter().collect()
+    }
+
+    /// Whether there are components.
+    pub fn is_empty(&self) -> bool {
+        self.components.is_empty()
+    }
+}
+
+/// Python's `name.replace("_", " ").title()`: pydantic's default title of a field.
+pub fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut previous_cased = false;
+    for c in name.chars() {
+        let c = if c == '_' { ' ' } else { c };
+        if c.is_alphabetic() {
+            if previous_cased {
+                out.extend(c.to_lowercase());
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            previous_cased = true;
+        } else {
+            out.push(c);
+            previous_cased = false;
+        }
+    }
+    out
+}
+
+/// Where a field's schema is written: a parameter keeps its bounds as written; a body field (a
+/// model's, or a `Body()` parameter's) has them as floats, as pydantic renders them there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// A path, query, header or cookie parameter.
+    Parameter,
+    /// A field of a body.
+    Body,
+}
+
+fn bound(n: &Number, context: Context) -> Value {
+    match context {
+        Context::Parameter => Value::Number(n.clone()),
+        Context::Body => n
+            .as_f64()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::Number(n.clone())),
+    }
+}
+
+/// Writes `constraints` into `schema` (into the non-null branch of an optional value).
+pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context: Context) {
+    let target = match schema.get_mut("anyOf").and_then(|a| a.get_mut(0)) {
+        Some(first) => first,
+        None => schema,
+    };
+    let Some(object) = target.as_object_mut() else {
+        return;
+    };
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    let (min, max) = match kind {
+        "array" => ("minItems", "maxItems"),
+        "object" => ("minProperties", "maxProperties"),
+        _ => ("minLength", "maxLength"),
+    };
+    if let Some(n) = constraints.gt.as_ref() {
+        object.insert("exclusiveMinimum".into(), bound(n, context));
+    }
+    if let Some(n) = constraints.ge.as_ref() {
+        object.insert("minimum".into(), bound(n, context));
+    }
+    if let Some(n) = constraints.lt.as_ref() {
+        object.insert("exclusiveMaximum".into(), bound(n, context));
+    }
+    if let Some(n) = constraints.le.as_ref() {
+        object.insert("maximum".into(), bound(n, context));
+    }
+    if let Some(n) = constraints.multiple_of.as_ref() {
+        object.insert("multipleOf".into(), bound(n, context));
+    }
+    if let Some(n) = constraints.min_length {
+        object.insert(min.into(), json!(n));
+    }
+    if let Some(n) = constraints.max_length {
+        object.insert(max.into(), json!(n));
+    }
+    if let Some(p) = constraints.pattern.as_ref() {
+        object.insert("pattern".into(), json!(p.as_str()));
+    }
+}
+
+/// Adds a title (unless the schema is a bare reference, which pydantic leaves alone) and a
+/// default.
+pub fn annotate(schema: &mut Value, title: &str, default: Option<Value>) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if object.contains_key("$ref") {
+        return;
+    }
+    if let Some(default) = default {
+        object.insert("default".into(), default);
+    }
+    object.insert("title".into(), Value::String(title.to_string()));
+}
+
+/// The schema of a model: its properties (in order), the required ones, its title.
+pub fn object(title: &str, properties: Map<String, Value>, required: Vec<String>) -> Value {
+    let mut schema = Map::new();
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert("type".into(), json!("object"));
+    if !required.is_empty() {
+        schema.insert("required".into(), json!(required));
+    }
+    schema.insert("title".into(), json!(title));
+    Value::Object(schema)
+}
+
+/// FastAPI's `HTTPValidationError` and `ValidationError` components.
+pub fn validation_error_components(g: &mut SchemaGenerator) {
+    g.insert(
+        "ValidationError",
+        json!({
+            "properties": {
+                "loc": {
+                    "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                    "type": "array",
+                    "title": "Location"
+                },
+                "msg": {"type": "string", "title": "Message"},
+                "type": {"type": "string", "title": "Error Type"},
+                "input": {"title": "Input"},
+                "ctx": {"type": "object", "title": "Context"}
+            },
+            "type": "object",
+            "required": ["loc", "msg", "type"],
+            "title": "ValidationError"
+        }),
+    );
+    g.insert(
+        "HTTPValidationError",
+        json!({
+            "properties": {
+                "detail": {
+                    "items": {"$ref": "#/components/schemas/ValidationError"},
+                    "type": "array",
+                    "title": "Detail"
+                }
+            },
+            "type": "object",
+            "title": "HTTPValidationError"
+        }),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_case;
+
+    #[test]
+    fn titles_like_python() {
+        for (name, title) in [
+            ("item_id", "Item Id"),
+            ("x-token", "X-Token"),
+            ("user-agent", "User-Agent"),
+            ("q", "Q"),
+            ("a1b", "A1B"),
+            ("grant_type", "Grant Type"),
+            ("HTTPThing", "Httpthing"),
+        ] {
+            assert_eq!(title_case(name), title, "{name}");
+        }
+    }
+}
