@@ -17,22 +17,31 @@
 //! ```
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ferrapi_toolkit::middleware::BoxApp;
 use ferrapi_toolkit::responses::IntoResponse;
+use ferrapi_toolkit::routing::BaseRoute;
 use ferrapi_toolkit::server::{App as ServerApp, Body, BoxError};
-use ferrapi_toolkit::{Application, Response, State};
+use ferrapi_toolkit::{Application, Request, Response, Route, State};
 
 use crate::dependencies::{
     erase, AppDependencies, Dependency, DependencyOverrides, ErasedDependency, IntoDependency,
 };
 use crate::exceptions::{toolkit_http_exception, HTTPException, RequestValidationError};
+use crate::openapi::docs::{self, DocsConfig};
 use crate::routing::{Operation, PathOperation, Router};
 
 /// A framework application.
 pub struct App {
-    inner: Application,
+    /// The toolkit application being configured (middleware, handlers, state, hooks); taken
+    /// when the app is first served, to add the routes to it.
+    inner: Mutex<Option<Application>>,
+    /// The routes, in order (operations, mounts), added after the docs' when the app is built.
+    routes: Mutex<Vec<BaseRoute>>,
+    /// The toolkit application, built on first use (startup or first request).
+    built: OnceLock<Application>,
+    docs: DocsConfig,
     title: String,
     version: String,
     description: String,
@@ -65,7 +74,10 @@ impl App {
             .exception_handler(|err: HTTPException| err.into_response())
             .exception_handler(|err: RequestValidationError| err.into_response());
         App {
-            inner,
+            inner: Mutex::new(Some(inner)),
+            routes: Mutex::new(Vec::new()),
+            built: OnceLock::new(),
+            docs: DocsConfig::default(),
             title: "FastAPI".to_string(),
             version: "0.1.0".to_string(),
             description: String::new(),
@@ -73,6 +85,172 @@ impl App {
             dependencies: Arc::new(AppDependencies::new()),
             app_scoped: Vec::new(),
         }
+    }
+
+    fn edit(mut self, f: impl FnOnce(Application) -> Application) -> App {
+        let slot = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
+        let app = slot.take().unwrap_or_default();
+        *slot = Some(f(app));
+        self
+    }
+
+    fn routes_mut(&mut self) -> &mut Vec<BaseRoute> {
+        self.routes.get_mut().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The toolkit application: built once, on first use, with the documentation's routes
+    /// first (as FastAPI adds them when the app is made) and then every route in order.
+    fn app(&self) -> &Application {
+        self.built.get_or_init(|| {
+            let mut app = self
+                .inner
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default();
+            for route in self.docs_routes() {
+                app = app.route(route);
+            }
+            let routes =
+                std::mem::take(&mut *self.routes.lock().unwrap_or_else(|e| e.into_inner()));
+            app.routes(routes)
+        })
+    }
+
+    /// `/openapi.json`, `/docs` (and its assets and OAuth2 redirect page) and `/redoc`, as
+    /// configured. The document is generated here, once, and served from memory.
+    fn docs_routes(&self) -> Vec<Route> {
+        let mut routes = Vec::new();
+        let Some(openapi_url) = self.docs.openapi_url.clone() else {
+            return routes;
+        };
+        let document = Arc::new(self.openapi());
+        let body = bytes::Bytes::from(serde_json::to_vec(&*document).unwrap_or_default());
+        let has_servers = document.get("servers").is_some();
+        routes.push(
+            Route::new(&openapi_url, move |req: Request| {
+                let body = body.clone();
+                let document = document.clone();
+                async move {
+                    let root = req.root_path();
+                    if root.is_empty() || has_servers {
+                        return json_bytes(body);
+                    }
+                    // Behind a root path, the document names it (FastAPI's `root_path_in_servers`).
+                    let mut doc = (*document).clone();
+                    if let Some(map) = doc.as_object_mut() {
+                        map.insert("servers".into(), serde_json::json!([{ "url": root }]));
+                    }
+                    json_bytes(bytes::Bytes::from(
+                        serde_json::to_vec(&doc).unwrap_or_default(),
+                    ))
+                }
+            })
+            .name("openapi")
+            .include_in_schema(false),
+        );
+        let title = self.title.clone();
+        if let Some(docs_url) = self.docs.docs_url.clone() {
+            let config = self.docs.clone();
+            let page_title = title.clone();
+            let url = docs_url.clone();
+            routes.push(
+                Route::new(&docs_url, move |req: Request| {
+                    let html = docs::swagger_ui_html(&config, &page_title, &req.root_path(), &url);
+                    async move { ferrapi_toolkit::Html(html) }
+                })
+                .name("swagger_ui_html")
+                .include_in_schema(false),
+            );
+            if let Some(redirect) = self.docs.oauth2_redirect_url.clone() {
+                routes.push(
+                    Route::new(&redirect, |_req: Request| async {
+                        ferrapi_toolkit::Html(bytes::Bytes::from_static(docs::OAUTH2_REDIRECT_HTML))
+                    })
+                    .name("swagger_ui_redirect")
+                    .include_in_schema(false),
+                );
+                // The redirect page loads its script from next to itself.
+                let script = match redirect.rfind('/') {
+                    Some(i) => format!("{}/oauth2-redirect.js", &redirect[..i]),
+                    None => "/oauth2-redirect.js".to_string(),
+                };
+                routes.push(asset_route(&script, "oauth2-redirect.js"));
+            }
+            if !self.docs.cdn {
+                let base = docs_url.trim_end_matches('/');
+                for name in ["swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"] {
+                    routes.push(asset_route(&format!("{base}/{name}"), name));
+                }
+            }
+        }
+        if let Some(redoc_url) = self.docs.redoc_url.clone() {
+            let config = self.docs.clone();
+            let url = redoc_url.clone();
+            routes.push(
+                Route::new(&redoc_url, move |req: Request| {
+                    let html = docs::redoc_html(&config, &title, &req.root_path(), &url);
+                    async move { ferrapi_toolkit::Html(html) }
+                })
+                .name("redoc_html")
+                .include_in_schema(false),
+            );
+            if !self.docs.cdn {
+                let base = redoc_url.trim_end_matches('/');
+                routes.push(asset_route(
+                    &format!("{base}/redoc.standalone.js"),
+                    "redoc.standalone.js",
+                ));
+            }
+        }
+        routes
+    }
+
+    /// Where the OpenAPI document is served (`/openapi.json`); `None` turns off the document
+    /// and both documentation pages (FastAPI's `openapi_url=None`).
+    pub fn openapi_url(mut self, url: Option<&str>) -> App {
+        self.docs.openapi_url = url.map(str::to_string);
+        self
+    }
+
+    /// Where Swagger UI is served (`/docs`); `None` turns it off.
+    pub fn docs_url(mut self, url: Option<&str>) -> App {
+        self.docs.docs_url = url.map(str::to_string);
+        self
+    }
+
+    /// Where ReDoc is served (`/redoc`); `None` turns it off.
+    pub fn redoc_url(mut self, url: Option<&str>) -> App {
+        self.docs.redoc_url = url.map(str::to_string);
+        self
+    }
+
+    /// Where Swagger UI's OAuth2 redirect page is served (`/docs/oauth2-redirect`).
+    pub fn swagger_ui_oauth2_redirect_url(mut self, url: Option<&str>) -> App {
+        self.docs.oauth2_redirect_url = url.map(str::to_string);
+        self
+    }
+
+    /// Swagger UI parameters (FastAPI's `swagger_ui_parameters`), added to the defaults.
+    pub fn swagger_ui_parameters(
+        mut self,
+        parameters: serde_json::Map<String, serde_json::Value>,
+    ) -> App {
+        self.docs.swagger_ui_parameters.extend(parameters);
+        self
+    }
+
+    /// Swagger UI's `initOAuth` settings (FastAPI's `swagger_ui_init_oauth`).
+    pub fn swagger_ui_init_oauth(mut self, settings: serde_json::Value) -> App {
+        self.docs.init_oauth = Some(settings);
+        self
+    }
+
+    /// Loads Swagger UI and ReDoc from jsDelivr (as FastAPI does) instead of serving the
+    /// copies compiled into the binary.
+    pub fn docs_cdn(mut self, cdn: bool) -> App {
+        self.docs.cdn = cdn;
+        self
     }
 
     /// The API's title (OpenAPI `info.title`).
@@ -95,7 +273,7 @@ impl App {
 
     /// Debug mode: unhandled errors answer with a page naming the error.
     pub fn debug(mut self, debug: bool) -> App {
-        self.inner = self.inner.debug(debug);
+        self = self.edit(|app| app.debug(debug));
         self
     }
 
@@ -107,7 +285,8 @@ impl App {
                 self.app_scoped.push(dep.clone());
             }
         }
-        self.inner = self.inner.route(op.to_route(&self.dependencies));
+        let route = op.to_route(&self.dependencies);
+        self.routes_mut().push(route);
         self.operations.push(op);
         self
     }
@@ -148,7 +327,7 @@ impl App {
     /// Adds a toolkit route, mount or host as is (static files, a sub-application…); it is not
     /// part of the OpenAPI document.
     pub fn mount(mut self, route: impl Into<ferrapi_toolkit::routing::BaseRoute>) -> App {
-        self.inner = self.inner.route(route);
+        self.routes_mut().push(route.into());
         self
     }
 
@@ -159,7 +338,7 @@ impl App {
         F: FnOnce(BoxApp) -> A + Send + Sync + 'static,
         A: ServerApp,
     {
-        self.inner = self.inner.middleware(layer);
+        self = self.edit(|app| app.middleware(layer));
         self
     }
 
@@ -171,13 +350,13 @@ impl App {
         F: Fn(E) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.inner = self.inner.exception_handler(handler);
+        self = self.edit(|app| app.exception_handler(handler));
         self
     }
 
     /// Puts a value in the application state.
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> App {
-        self.inner = self.inner.state(value);
+        self = self.edit(|app| app.state(value));
         self
     }
 
@@ -188,7 +367,7 @@ impl App {
         Fut: Future<Output = Result<(), E>> + Send + 'static,
         E: Into<BoxError> + 'static,
     {
-        self.inner = self.inner.on_startup(hook);
+        self = self.edit(|app| app.on_startup(hook));
         self
     }
 
@@ -198,7 +377,7 @@ impl App {
         F: Fn(State) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        self.inner = self.inner.on_shutdown(hook);
+        self = self.edit(|app| app.on_shutdown(hook));
         self
     }
 
@@ -234,16 +413,50 @@ impl App {
     }
 }
 
+/// JSON bytes as a response.
+fn json_bytes(body: bytes::Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// An embedded documentation asset, cached by browsers for a week (its URL names the version).
+fn asset_route(path: &str, name: &'static str) -> Route {
+    Route::new(path, move |_req: Request| async move {
+        let mut response = match docs::asset(name) {
+            Some((bytes, media)) => {
+                let mut response = Response::new(Body::from(bytes));
+                response.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static(media),
+                );
+                response
+            }
+            None => Response::new(Body::empty()),
+        };
+        response.headers_mut().insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("public, max-age=604800"),
+        );
+        response
+    })
+    .name(name)
+    .include_in_schema(false)
+}
+
 impl ServerApp for App {
     fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
-        self.inner.call(req)
+        self.app().call(req)
     }
 
     /// Runs the startup hooks, then builds the app-scoped dependencies (in the order the
     /// operations reach them); a failure ends the startup.
     fn startup(&self) -> impl Future<Output = Result<(), BoxError>> + Send {
         async move {
-            self.inner.startup().await?;
+            self.app().startup().await?;
             for dep in &self.app_scoped {
                 self.dependencies
                     .build(&**dep)
@@ -258,7 +471,7 @@ impl ServerApp for App {
     fn shutdown(&self) -> impl Future<Output = ()> + Send {
         async move {
             self.dependencies.shutdown().await;
-            self.inner.shutdown().await
+            self.app().shutdown().await
         }
     }
 }
