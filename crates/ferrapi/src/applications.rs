@@ -42,6 +42,10 @@ pub struct App {
     /// The toolkit application, built on first use (startup or first request).
     built: OnceLock<Application>,
     docs: DocsConfig,
+    openapi_30_url: Option<String>,
+    validation_error_schema: Option<serde_json::Value>,
+    summary: Option<String>,
+    servers: Vec<String>,
     title: String,
     version: String,
     description: String,
@@ -78,6 +82,10 @@ impl App {
             routes: Mutex::new(Vec::new()),
             built: OnceLock::new(),
             docs: DocsConfig::default(),
+            openapi_30_url: None,
+            validation_error_schema: None,
+            summary: None,
+            servers: Vec::new(),
             title: "FastAPI".to_string(),
             version: "0.1.0".to_string(),
             description: String::new(),
@@ -149,6 +157,18 @@ impl App {
             .name("openapi")
             .include_in_schema(false),
         );
+        if let Some(url) = &self.openapi_30_url {
+            let body =
+                bytes::Bytes::from(serde_json::to_vec(&self.openapi_30()).unwrap_or_default());
+            routes.push(
+                Route::new(url, move |_req: Request| {
+                    let body = body.clone();
+                    async move { json_bytes(body) }
+                })
+                .name("openapi_30")
+                .include_in_schema(false),
+            );
+        }
         let title = self.title.clone();
         if let Some(docs_url) = self.docs.docs_url.clone() {
             let config = self.docs.clone();
@@ -387,9 +407,42 @@ impl App {
             title: self.title.clone(),
             version: self.version.clone(),
             description: self.description.clone(),
-            ..Default::default()
+            summary: self.summary.clone(),
+            servers: self.servers.clone(),
+            validation_error_schema: self.validation_error_schema.clone(),
         };
         crate::openapi::document(&info, &self.operations)
+    }
+
+    /// The same document in OpenAPI 3.0.3, for generators that need 3.0 (FastAPI has no such
+    /// switch); served at [`App::openapi_30_url`] when one is set.
+    pub fn openapi_30(&self) -> serde_json::Value {
+        crate::openapi::to_openapi_30(&self.openapi())
+    }
+
+    /// Also serves the 3.0.3 rendering of the document at `url` (`/openapi-3.0.json`, say).
+    pub fn openapi_30_url(mut self, url: &str) -> App {
+        self.openapi_30_url = Some(url.to_string());
+        self
+    }
+
+    /// The schema of a 422 answer, when an exception handler for `RequestValidationError`
+    /// replaced FastAPI's format: the document then describes what the app really sends.
+    pub fn validation_error_schema(mut self, schema: serde_json::Value) -> App {
+        self.validation_error_schema = Some(schema);
+        self
+    }
+
+    /// The API's summary (OpenAPI `info.summary`).
+    pub fn summary(mut self, summary: impl Into<String>) -> App {
+        self.summary = Some(summary.into());
+        self
+    }
+
+    /// Adds a `servers` entry to the document.
+    pub fn server(mut self, url: impl Into<String>) -> App {
+        self.servers.push(url.into());
+        self
     }
 
     /// The registered operations, in order.

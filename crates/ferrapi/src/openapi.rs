@@ -35,6 +35,9 @@ pub struct Info {
     pub summary: Option<String>,
     /// The `servers` entries (URLs), if any.
     pub servers: Vec<String>,
+    /// The schema of a 422 answer when the app replaced FastAPI's format (its exception
+    /// handler for `RequestValidationError`); FastAPI's `HTTPValidationError` otherwise.
+    pub validation_error_schema: Option<Value>,
 }
 
 impl Default for Info {
@@ -45,6 +48,7 @@ impl Default for Info {
             description: String::new(),
             summary: None,
             servers: Vec::new(),
+            validation_error_schema: None,
         }
     }
 }
@@ -127,6 +131,7 @@ fn body_field_schema(spec: &ParamSpec, g: &mut SchemaGenerator) -> Value {
 
 /// The OpenAPI object of one operation for `method`.
 fn operation_object(
+    info: &Info,
     op: &Operation,
     method: &str,
     path: &str,
@@ -290,12 +295,18 @@ fn operation_object(
     let mut responses = Map::new();
     responses.insert(status.to_string(), Value::Object(success));
     if has_inputs {
-        *needs_validation_error = true;
+        let schema = match &info.validation_error_schema {
+            Some(schema) => schema.clone(),
+            None => {
+                *needs_validation_error = true;
+                json!({"$ref": "#/components/schemas/HTTPValidationError"})
+            }
+        };
         responses.insert(
             "422".into(),
             json!({
                 "description": "Validation Error",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}
+                "content": {"application/json": {"schema": schema}}
             }),
         );
     }
@@ -329,6 +340,7 @@ pub fn document(info: &Info, operations: &[Operation]) -> Value {
         for method in op.methods() {
             let method = method.as_str().to_ascii_lowercase();
             let object = operation_object(
+                info,
                 op,
                 &method,
                 &path,
@@ -379,9 +391,103 @@ pub fn document(info: &Info, operations: &[Operation]) -> Value {
     Value::Object(doc)
 }
 
+/// The same document in OpenAPI 3.0.3, for generators that do not read 3.1 yet: optional
+/// values (`anyOf` with `{"type":"null"}`) become `nullable`, numeric exclusive bounds become
+/// the boolean form, binary content becomes `format: binary`, and 3.1-only keywords go.
+pub fn to_openapi_30(document: &Value) -> Value {
+    let mut doc = document.clone();
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("openapi".into(), json!("3.0.3"));
+        map.remove("webhooks");
+    }
+    downgrade(&mut doc);
+    doc
+}
+
+fn downgrade(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(downgrade),
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                downgrade(v);
+            }
+            // anyOf [X, {"type": "null"}] → X with nullable (a $ref is wrapped in allOf).
+            if let Some(Value::Array(any)) = map.get("anyOf") {
+                let null = json!({"type": "null"});
+                if any.len() == 2 && any.contains(&null) {
+                    let other = any
+                        .iter()
+                        .find(|v| **v != null)
+                        .cloned()
+                        .unwrap_or(json!({}));
+                    map.remove("anyOf");
+                    match other {
+                        Value::Object(inner) if inner.contains_key("$ref") => {
+                            map.insert("allOf".into(), json!([Value::Object(inner)]));
+                        }
+                        Value::Object(inner) => {
+                            for (k, v) in inner {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                        _ => {}
+                    }
+                    map.insert("nullable".into(), json!(true));
+                }
+            }
+            for (exclusive, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                if let Some(n) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+                    map.insert(bound.into(), n);
+                    map.insert(exclusive.into(), json!(true));
+                }
+            }
+            if map.get("contentMediaType").and_then(Value::as_str)
+                == Some("application/octet-stream")
+            {
+                map.remove("contentMediaType");
+                map.insert("format".into(), json!("binary"));
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{operation_id, path_format};
+    use super::{operation_id, path_format, to_openapi_30};
+    use serde_json::json;
+
+    #[test]
+    fn renders_3_0() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"A": {"properties": {
+                "q": {"anyOf": [{"type": "string", "minLength": 2}, {"type": "null"}], "title": "Q"},
+                "m": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
+                "p": {"type": "number", "exclusiveMinimum": 0.0},
+                "f": {"type": "string", "contentMediaType": "application/octet-stream"}
+            }}}}
+        });
+        let old = to_openapi_30(&doc);
+        assert_eq!(old["openapi"], "3.0.3");
+        let props = &old["components"]["schemas"]["A"]["properties"];
+        assert_eq!(
+            props["q"],
+            json!({"type": "string", "minLength": 2, "title": "Q", "nullable": true})
+        );
+        assert_eq!(
+            props["m"],
+            json!({"allOf": [{"$ref": "#/components/schemas/B"}], "nullable": true})
+        );
+        assert_eq!(
+            props["p"],
+            json!({"type": "number", "minimum": 0.0, "exclusiveMinimum": true})
+        );
+        assert_eq!(props["f"], json!({"type": "string", "format": "binary"}));
+    }
 
     #[test]
     fn operation_ids_like_fastapi() {
