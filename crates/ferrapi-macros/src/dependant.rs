@@ -397,6 +397,17 @@ pub(crate) struct Generated {
 /// Generates the resolution of `params`; `specs` calls the function built from `specs_body`.
 /// In a dependency, a parameter whose source was inferred may be a path parameter.
 pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream) -> Generated {
+    generate_with(params, in_dependency, false, specs)
+}
+
+/// As [`generate`]; with `guards`, the operation's guards (`__op.run_guards`) run first and
+/// their validation errors join the rest, as FastAPI's router dependencies do.
+pub(crate) fn generate_with(
+    params: &[Param],
+    in_dependency: bool,
+    guards: bool,
+    specs: TokenStream,
+) -> Generated {
     let mut spec_builders = Vec::new();
     let mut extracts = Vec::new();
     let mut declare = Vec::new();
@@ -556,13 +567,24 @@ pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream
         }
     };
     let dep_prelude2 = dep_prelude.clone();
+    let run_guards = if guards {
+        quote! {
+            __f.take(__op.run_guards(__cx).await);
+            if __f.raised() {
+                return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Raised);
+            }
+        }
+    } else {
+        quote!()
+    };
     let gather = quote! {
         let __specs: &[::ferrapi::params::ParamSpec] = #specs;
+        #[allow(unused_mut)]
+        let mut __f = ::ferrapi::dependencies::Failures::default();
+        #run_guards
         #(#dep_prelude)*
         #(#scoped_prelude)*
         #resolve_deps
-        #[allow(unused_mut)]
-        let mut __f = ::ferrapi::dependencies::Failures::default();
         #(#dep_takes)*
         if __f.raised() {
             return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Raised);

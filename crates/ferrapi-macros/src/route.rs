@@ -6,7 +6,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, FnArg, ItemFn, LitStr, ReturnType, Token, Type};
 
-use crate::dependant::{generate, parse_arg, Generated, Source};
+use crate::dependant::{generate_with, parse_arg, Generated, Source};
 
 /// The decorator's arguments: the path, then `key = value` pairs.
 struct RouteArgs {
@@ -212,8 +212,11 @@ pub(crate) fn expand(
             }
         }
     }
+    // A dependency may read a path parameter the function does not take (FastAPI's
+    // `Depends(get_item)` on `/items/{item_id}`); without dependencies, each must be an argument.
+    let has_dependencies = params.iter().any(|p| p.source == Source::Depends);
     for name in &path_names {
-        if !params.iter().any(|p| p.ident == name) {
+        if !has_dependencies && !params.iter().any(|p| p.ident == name) {
             return Err(syn::Error::new(
                 args.path.span(),
                 format!(
@@ -291,7 +294,7 @@ pub(crate) fn expand(
     func.vis = syn::Visibility::Inherited;
     func.attrs.retain(|a| !a.path().is_ident("doc"));
 
-    let generated = generate(&params, false, quote!(__ferrapi_specs()));
+    let generated = generate_with(&params, false, true, quote!(__ferrapi_specs()));
     let Generated {
         specs_body,
         declare,
@@ -406,7 +409,6 @@ pub(crate) fn expand(
                     let __inputs = ::ferrapi::params::Inputs::from_request(__ws.request());
                     let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
                     let __g = async {
-                        __op.run_guards(__cx).await?;
                         #gather
                         ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
                     }
@@ -464,8 +466,7 @@ pub(crate) fn expand(
                     let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
                     let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async {
                         let __g = async {
-                            __op.run_guards(__cx).await?;
-                            #gather
+                                #gather
                             ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
                         }
                         .await;

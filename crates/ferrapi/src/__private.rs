@@ -326,11 +326,11 @@ impl<T> Default for Probe<T> {
 /// First choice: a response class names its media type.
 pub trait MediaViaClass {
     /// The media type and schema.
-    fn media(&self) -> Option<(&'static str, fn() -> Value)>;
+    fn media(&self) -> Option<crate::responses::ResponseMedia>;
 }
 
 impl<T: crate::responses::ResponseDoc> MediaViaClass for &Probe<T> {
-    fn media(&self) -> Option<(&'static str, fn() -> Value)> {
+    fn media(&self) -> Option<crate::responses::ResponseMedia> {
         Some((T::MEDIA_TYPE, T::schema))
     }
 }
@@ -338,11 +338,11 @@ impl<T: crate::responses::ResponseDoc> MediaViaClass for &Probe<T> {
 /// Otherwise: JSON.
 pub trait MediaDefault {
     /// None: JSON.
-    fn media(&self) -> Option<(&'static str, fn() -> Value)>;
+    fn media(&self) -> Option<crate::responses::ResponseMedia>;
 }
 
 impl<T> MediaDefault for Probe<T> {
-    fn media(&self) -> Option<(&'static str, fn() -> Value)> {
+    fn media(&self) -> Option<crate::responses::ResponseMedia> {
         None
     }
 }

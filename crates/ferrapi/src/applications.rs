@@ -507,24 +507,20 @@ impl ServerApp for App {
 
     /// Runs the startup hooks, then builds the app-scoped dependencies (in the order the
     /// operations reach them); a failure ends the startup.
-    fn startup(&self) -> impl Future<Output = Result<(), BoxError>> + Send {
-        async move {
-            self.app().startup().await?;
-            for dep in &self.app_scoped {
-                self.dependencies
-                    .build(&**dep)
-                    .await
-                    .map_err(|e| -> BoxError { e.to_string().into() })?;
-            }
-            Ok(())
+    async fn startup(&self) -> Result<(), BoxError> {
+        self.app().startup().await?;
+        for dep in &self.app_scoped {
+            self.dependencies
+                .build(&**dep)
+                .await
+                .map_err(|e| -> BoxError { e.to_string().into() })?;
         }
+        Ok(())
     }
 
     /// Tears down the app-scoped dependencies (last built first), then runs the shutdown hooks.
-    fn shutdown(&self) -> impl Future<Output = ()> + Send {
-        async move {
-            self.dependencies.shutdown().await;
-            self.app().shutdown().await
-        }
+    async fn shutdown(&self) {
+        self.dependencies.shutdown().await;
+        self.app().shutdown().await
     }
 }

@@ -37,7 +37,9 @@
 //! - **Concurrently.** The dependencies one operation or dependency asks for are independent,
 //!   so they are resolved concurrently (FastAPI resolves them one after the other,
 //!   fastapi#639): two async dependencies that each wait 100 ms cost 100 ms, not 200. Guards
-//!   declared on a router or the app run first, before the operation's own dependencies.
+//!   declared on a router or the app run first; one that fails ends the request before the
+//!   operation's own dependencies run. A dependency used twice with invalid parameters reports
+//!   its errors once (FastAPI repeats them once per use).
 //! - **Where code runs.** An async dependency runs on the runtime; a plain `fn` on the
 //!   toolkit's thread pool, as FastAPI runs `def` dependencies, unless it is marked
 //!   `#[dependency(non_blocking)]`: cheap sync code (reading a header, building a struct) then
@@ -530,6 +532,9 @@ impl DependencyOverrides {
 
 type Cell = Arc<OnceCell<Option<AnyValue>>>;
 
+/// A cached dependency: its key, the scopes it was resolved with, its value.
+type CacheEntry = (DepKey, Vec<Cow<'static, str>>, Cell);
+
 /// What an app's operations share about dependencies: the overrides, the app-wide guards
 /// (`FastAPI(dependencies=[…])`), and the app-scoped dependencies, built at startup (or on
 /// first use) and torn down at shutdown in reverse order.
@@ -627,7 +632,7 @@ impl AppDependencies {
 /// Per-request state of the resolution: the cache, the teardowns, the background tasks and
 /// the first error raised.
 pub struct Shared<'a> {
-    cache: Mutex<Vec<(DepKey, Vec<Cow<'static, str>>, Cell)>>,
+    cache: Mutex<Vec<CacheEntry>>,
     teardowns: Mutex<Vec<(Scope, TeardownFn)>>,
     background: OnceLock<BackgroundTasks>,
     raised: Mutex<Option<Error>>,
@@ -1156,7 +1161,7 @@ impl<T> Class<T> {
 
 impl<T> Clone for Class<T> {
     fn clone(&self) -> Self {
-        Class::new()
+        *self
     }
 }
 

@@ -33,7 +33,8 @@ use crate::validation::ErrorDetail;
 pub struct HTTPException {
     status: StatusCode,
     detail: Value,
-    headers: HeaderMap,
+    // Boxed: keeps the error small (clippy's `result_large_err` in users' code, and moves).
+    headers: Box<HeaderMap>,
 }
 
 impl HTTPException {
@@ -42,7 +43,7 @@ impl HTTPException {
         HTTPException {
             status,
             detail: detail.into(),
-            headers: HeaderMap::new(),
+            headers: Box::default(),
         }
     }
 
@@ -92,7 +93,7 @@ impl std::error::Error for HTTPException {}
 impl IntoResponse for HTTPException {
     fn into_response(self) -> Response {
         let mut response = detail_response(self.status, &self.detail);
-        response.headers_mut().extend(self.headers);
+        response.headers_mut().extend(*self.headers);
         response
     }
 }

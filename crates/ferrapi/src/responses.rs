@@ -25,6 +25,9 @@ impl<T: serde::Serialize> ResponseClass for Json<T> {}
 impl ResponseClass for Redirect {}
 impl ResponseClass for Streaming {}
 
+/// A response's media type and the function giving its schema, for the document.
+pub type ResponseMedia = (&'static str, fn() -> serde_json::Value);
+
 /// A response class with its own media type in the OpenAPI document (FastAPI's
 /// `response_class=HTMLResponse`); any other return value is documented as JSON.
 pub trait ResponseDoc {

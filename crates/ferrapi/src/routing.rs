@@ -119,7 +119,7 @@ pub struct Operation {
     operation_id: Option<String>,
     params: Vec<&'static str>,
     /// The response's media type and schema, from the return type (`Html`, `PlainText`).
-    response_media: Option<(&'static str, fn() -> serde_json::Value)>,
+    response_media: Option<crate::responses::ResponseMedia>,
     /// `response_model = M`: its schema.
     response_model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
 }
@@ -264,10 +264,7 @@ impl Operation {
     }
 
     /// The media type and schema of the response, when it is not JSON (`text/html`…).
-    pub fn response_media(
-        mut self,
-        media: Option<(&'static str, fn() -> serde_json::Value)>,
-    ) -> Operation {
+    pub fn response_media(mut self, media: Option<crate::responses::ResponseMedia>) -> Operation {
         self.response_media = media;
         self
     }
