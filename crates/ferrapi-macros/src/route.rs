@@ -21,6 +21,7 @@ struct RouteArgs {
     include_in_schema: Option<Expr>,
     operation_id: Option<Expr>,
     dependencies: Vec<Expr>,
+    responses: Vec<syn::ExprTuple>,
 }
 
 impl Parse for RouteArgs {
@@ -43,6 +44,7 @@ impl Parse for RouteArgs {
             include_in_schema: None,
             operation_id: None,
             dependencies: Vec::new(),
+            responses: Vec::new(),
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -68,13 +70,29 @@ impl Parse for RouteArgs {
                     let list: syn::ExprArray = input.parse()?;
                     args.dependencies = list.elems.into_iter().collect();
                 }
+                "responses" => {
+                    let list: syn::ExprArray = input.parse()?;
+                    for item in list.elems {
+                        match item {
+                            Expr::Tuple(t) if t.elems.len() == 2 || t.elems.len() == 3 => {
+                                args.responses.push(t)
+                            }
+                            other => {
+                                return Err(syn::Error::new(
+                                    other.span(),
+                                    "a response is (status, \"description\") or (status, \"description\", Model)",
+                                ))
+                            }
+                        }
+                    }
+                }
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
                         "unknown path operation option `{other}`; expected one of: status_code, \
                              response_model, tags, name, summary, description, deprecated, \
-                             include_in_schema, operation_id, dependencies"
+                             include_in_schema, operation_id, dependencies, responses"
                     ),
                     ))
                 }
@@ -368,6 +386,16 @@ pub(crate) fn expand(
     }
     if let Some(v) = &args.operation_id {
         options.extend(quote!(.operation_id(#v)));
+    }
+    for response in &args.responses {
+        let items: Vec<&Expr> = response.elems.iter().collect();
+        let (status, description) = (items[0], items[1]);
+        options.extend(match items.get(2) {
+            Some(model) => quote! {
+                .response(::ferrapi::ExtraResponse::with_model::<#model>(#status, #description))
+            },
+            None => quote!(.response(::ferrapi::ExtraResponse::new(#status, #description))),
+        });
     }
     if let Some(model) = &args.response_model {
         options.extend(

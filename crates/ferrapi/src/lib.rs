@@ -49,7 +49,7 @@ pub use ferrapi_macros::{
     Model,
 };
 pub use ferrapi_toolkit as toolkit;
-pub use routing::{Operation, PathOperation, Router};
+pub use routing::{ExtraResponse, Operation, PathOperation, Router};
 pub use validation::{ErrorDetail, LocItem, Validate, Validator};
 
 /// Serves `app` with the server's command line (`--host`, `--port`, `--workers`, limits,

@@ -294,6 +294,17 @@ fn operation_object(
     }
     let mut responses = Map::new();
     responses.insert(status.to_string(), Value::Object(success));
+    for extra in op.extra_responses() {
+        let mut response = Map::new();
+        response.insert("description".into(), json!(extra.description));
+        if let Some(model) = extra.model {
+            response.insert(
+                "content".into(),
+                json!({"application/json": {"schema": model(g)}}),
+            );
+        }
+        responses.insert(extra.status.to_string(), Value::Object(response));
+    }
     if has_inputs {
         let schema = match &info.validation_error_schema {
             Some(schema) => schema.clone(),

@@ -122,6 +122,42 @@ pub struct Operation {
     response_media: Option<crate::responses::ResponseMedia>,
     /// `response_model = M`: its schema.
     response_model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+    /// Extra documented responses (FastAPI's `responses=`), the routers' first.
+    responses: Vec<ExtraResponse>,
+}
+
+/// A documented response besides the success one (FastAPI's `responses={404: {...}}`).
+#[derive(Clone, Debug)]
+pub struct ExtraResponse {
+    /// The status code.
+    pub status: u16,
+    /// The description.
+    pub description: String,
+    /// The body's model schema, if it has one.
+    pub model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+}
+
+impl ExtraResponse {
+    /// A response with `status` and `description`, without a body model.
+    pub fn new(status: u16, description: impl Into<String>) -> ExtraResponse {
+        ExtraResponse {
+            status,
+            description: description.into(),
+            model: None,
+        }
+    }
+
+    /// A response whose body is a `M` (its schema in the document).
+    pub fn with_model<M: crate::validation::Validate>(
+        status: u16,
+        description: impl Into<String>,
+    ) -> ExtraResponse {
+        ExtraResponse {
+            status,
+            description: description.into(),
+            model: Some(M::json_schema),
+        }
+    }
 }
 
 impl std::fmt::Debug for Operation {
@@ -181,6 +217,7 @@ impl Operation {
             params: Vec::new(),
             response_media: None,
             response_model: None,
+            responses: Vec::new(),
         }
     }
 
@@ -293,6 +330,19 @@ impl Operation {
         }
     }
 
+    /// Documents another response (FastAPI's `responses=`); the same status declared again
+    /// replaces the earlier one.
+    pub fn response(mut self, response: ExtraResponse) -> Operation {
+        self.responses.retain(|r| r.status != response.status);
+        self.responses.push(response);
+        self
+    }
+
+    /// The extra documented responses.
+    pub fn extra_responses(&self) -> &[ExtraResponse] {
+        &self.responses
+    }
+
     /// The summary, if one was given.
     pub fn summary_text(&self) -> Option<&str> {
         self.summary.as_deref()
@@ -348,7 +398,16 @@ impl Operation {
         prefix: &str,
         tags: &[String],
         dependencies: &[Arc<dyn ErasedDependency>],
+        responses: &[ExtraResponse],
     ) -> Operation {
+        // The router's responses first; the operation's own win for the same status.
+        let own = std::mem::take(&mut self.responses);
+        self.responses = responses
+            .iter()
+            .filter(|r| !own.iter().any(|o| o.status == r.status))
+            .cloned()
+            .collect();
+        self.responses.extend(own);
         self.path = format!("{}{}", prefix.trim_end_matches('/'), self.path);
         let mut all = tags.to_vec();
         all.extend(std::mem::take(&mut self.tags));
@@ -452,6 +511,7 @@ pub struct Router {
     prefix: String,
     tags: Vec<String>,
     dependencies: Vec<Arc<dyn ErasedDependency>>,
+    responses: Vec<ExtraResponse>,
     operations: Vec<Operation>,
 }
 
@@ -491,6 +551,14 @@ impl Router {
         self
     }
 
+    /// Documents a response of every operation of the router (FastAPI's
+    /// `APIRouter(responses=…)`).
+    pub fn response(mut self, response: ExtraResponse) -> Router {
+        self.responses.retain(|r| r.status != response.status);
+        self.responses.push(response);
+        self
+    }
+
     /// Adds an operation.
     pub fn route(mut self, op: impl PathOperation) -> Router {
         self.operations.push(op.operation());
@@ -509,11 +577,12 @@ impl Router {
             prefix,
             tags,
             dependencies,
+            responses,
             operations,
         } = self;
         operations
             .into_iter()
-            .map(|op| op.with_prefix(&prefix, &tags, &dependencies))
+            .map(|op| op.with_prefix(&prefix, &tags, &dependencies, &responses))
             .collect()
     }
 }

@@ -234,3 +234,35 @@ async fn served_over_a_socket() {
         app().openapi()
     );
 }
+
+#[derive(Model, Serialize, Clone, Debug)]
+struct Message {
+    message: String,
+}
+
+#[get("/a", responses = [(418, "Teapot", Message), (409, "Conflict")])]
+async fn declared() -> Value {
+    json!(1)
+}
+
+/// Declared responses, on the operation and on its router, as FastAPI documents them
+/// (`responses={404: {"description": …}}`, with a model's schema when one is given); the
+/// router's come first.
+#[test]
+fn declared_responses_are_documented() {
+    let router = ferrapi::Router::new()
+        .prefix("/r")
+        .response(ferrapi::ExtraResponse::new(404, "Not found"))
+        .route(declared);
+    let doc = App::new().include_router(router).openapi();
+    assert_eq!(
+        doc["paths"]["/r/a"]["get"]["responses"],
+        json!({
+            "200": {"description": "Successful Response", "content": {"application/json": {"schema": {}}}},
+            "404": {"description": "Not found"},
+            "418": {"description": "Teapot", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}},
+            "409": {"description": "Conflict"}
+        })
+    );
+    assert!(doc["components"]["schemas"]["Message"].is_object());
+}
