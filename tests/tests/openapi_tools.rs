@@ -28,8 +28,11 @@ fn root() -> PathBuf {
 }
 
 fn run_python(args: &[&str]) -> std::process::Output {
+    // In the temporary directory: schemathesis and hypothesis leave their caches in the
+    // working directory.
     Command::new(python())
         .args(args)
+        .current_dir(std::env::temp_dir())
         .output()
         .expect("run python3")
 }
