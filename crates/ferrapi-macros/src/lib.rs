@@ -1,18 +1,25 @@
 //! Route macros for ferrapi: `#[get("/items/{id}")]` and friends, FastAPI's decorators.
 //!
-//! ```ignore
+//! ```
 //! #[ferrapi::get("/items/{item_id}", tags = ["items"])]
 //! async fn read_item(item_id: i64, q: Option<String>) -> serde_json::Value {
 //!     serde_json::json!({ "item_id": item_id, "q": q })
 //! }
 //!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! let app = ferrapi::App::new().route(read_item);
+//! let client = ferrapi::toolkit::testclient::TestClient::new(app);
+//! assert_eq!(client.get("/items/5?q=x").send().await.text(), r#"{"item_id":5,"q":"x"}"#);
+//! assert_eq!(client.get("/items/five").send().await.status(), 422);
+//! # }
 //! ```
 //!
 //! The macro turns the function into a function of the same name, without arguments, that
 //! returns its `ferrapi::routing::Operation` (so `App::route(read_item)` takes it, and the name
 //! stays free for arguments and locals); the original function is kept inside it and called
-//! with the validated arguments. `#[dependency]` does the same for a dependency. Where each argument comes from is inferred as FastAPI infers it:
+//! with the validated arguments. `#[dependency]` does the same for a dependency.
+//!
+//! Where each argument comes from is inferred as FastAPI infers it:
 //! a name in the path template is a path parameter; a model (`#[derive(Model)]`) is the body;
 //! anything else (scalars, `Option`, `Vec`, enums) is a query parameter. Attributes override
 //! it and add constraints: `#[path(ge = 1)]`, `#[query(max_length = 50, alias = "item-query")]`,

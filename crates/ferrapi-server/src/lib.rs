@@ -17,6 +17,38 @@
 //! }
 //! ```
 //!
+//! The same app on a free port, asked once over a real socket, then shut down gracefully:
+//!
+//! ```
+//! use ferrapi_server::{Body, Request, Response, Server};
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = |req: Request<Body>| async move {
+//!     Response::new(Body::from(format!("you asked for {}", req.uri().path())))
+//! };
+//! let server = Server::bind("127.0.0.1:0").await?;
+//! let addr = server.local_addr().expect("a TCP listener");
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let serving = server.serve_with_shutdown(app, async move {
+//!     let _ = stopped.await;
+//! });
+//! let client = async move {
+//!     let mut conn = tokio::net::TcpStream::connect(addr).await?;
+//!     conn.write_all(b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await?;
+//!     let mut answer = String::new();
+//!     conn.read_to_string(&mut answer).await?;
+//!     let _ = stop.send(()); // then the server drains and returns
+//!     Ok::<String, std::io::Error>(answer)
+//! };
+//! let (served, answer) = tokio::join!(serving, client);
+//! served?;
+//! let answer = answer?;
+//! assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"));
+//! assert!(answer.ends_with("you asked for /hello"));
+//! # Ok(()) }
+//! ```
+//!
 //! # What it reproduces from uvicorn, and what differs
 //!
 //! * The app contract ([`App`]) maps ASGI's `(scope, receive, send)` onto one async call:

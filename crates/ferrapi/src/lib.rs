@@ -61,4 +61,18 @@ pub fn run(app: App) -> std::process::ExitCode {
 /// The guide to this layer (`docs/framework.md`), FastAPI's tutorial chapters in ferrapi code.
 /// Its code blocks are compiled as doctests.
 #[doc = include_str!("../../../docs/framework.md")]
-pub mod guide {}
+pub mod guide {
+    /// "Coming from FastAPI" (`docs/coming-from-fastapi.md`): every FastAPI concept and its
+    /// ferrapi spelling. Its code blocks are compiled as doctests.
+    #[doc = include_str!("../../../docs/coming-from-fastapi.md")]
+    pub mod coming_from_fastapi {}
+
+    /// The README's example, compiled.
+    #[doc = include_str!("../../../README.md")]
+    pub mod readme {}
+
+    /// Deployment (`docs/deployment.md`): workers, nginx, containers, Kubernetes probes and
+    /// graceful shutdown. Its code blocks are compiled as doctests.
+    #[doc = include_str!("../../../docs/deployment.md")]
+    pub mod deployment {}
+}
