@@ -409,6 +409,11 @@ pub(crate) fn expand(
                 use ::ferrapi::__private::{MediaDefault as _, MediaViaClass as _};
                 (&&::ferrapi::__private::Probe::<#ret>::new()).media()
             })
+            .return_schema({
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{ReturnAnything as _, ReturnViaModel as _};
+                (&&::ferrapi::__private::Probe::<#ret>::new()).return_schema()
+            })
         });
     }
     let param_names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();

@@ -351,3 +351,31 @@ impl<T> MediaDefault for Probe<T> {
 pub fn enum_schema(title: &str, values: &[&str]) -> Value {
     serde_json::json!({"type": "string", "enum": values, "title": title})
 }
+
+/// A schema function, for the document.
+pub type SchemaFn = fn(&mut crate::openapi::SchemaGenerator) -> Value;
+
+/// First choice: a returned model documents the response (FastAPI uses the return annotation
+/// as the response model).
+pub trait ReturnViaModel {
+    /// The model's schema.
+    fn return_schema(&self) -> Option<SchemaFn>;
+}
+
+impl<T: Validate + ModelName> ReturnViaModel for &Probe<T> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        Some(T::json_schema)
+    }
+}
+
+/// Otherwise the response is any JSON.
+pub trait ReturnAnything {
+    /// None.
+    fn return_schema(&self) -> Option<SchemaFn>;
+}
+
+impl<T> ReturnAnything for Probe<T> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        None
+    }
+}

@@ -124,6 +124,8 @@ pub struct Operation {
     response_model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
     /// Extra documented responses (FastAPI's `responses=`), the routers' first.
     responses: Vec<ExtraResponse>,
+    /// The schema of a returned model (`-> Item`), when there is no `response_model`.
+    return_schema: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
 }
 
 /// A documented response besides the success one (FastAPI's `responses={404: {...}}`).
@@ -218,6 +220,7 @@ impl Operation {
             response_media: None,
             response_model: None,
             responses: Vec::new(),
+            return_schema: None,
         }
     }
 
@@ -306,6 +309,16 @@ impl Operation {
         self
     }
 
+    /// The schema of the returned model (`-> Item`): documents the response when there is no
+    /// `response_model` (FastAPI uses the return annotation so).
+    pub fn return_schema(
+        mut self,
+        schema: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+    ) -> Operation {
+        self.return_schema = schema;
+        self
+    }
+
     /// The response model's schema (`response_model = M`).
     pub fn response_model_schema(
         mut self,
@@ -324,9 +337,10 @@ impl Operation {
         if let Some(model) = self.response_model {
             return ("application/json", model(g));
         }
-        match self.response_media {
-            Some((media, schema)) => (media, schema()),
-            None => ("application/json", serde_json::json!({})),
+        match (self.response_media, self.return_schema) {
+            (Some((media, schema)), _) => (media, schema()),
+            (None, Some(model)) => ("application/json", model(g)),
+            (None, None) => ("application/json", serde_json::json!({})),
         }
     }
 

@@ -266,3 +266,34 @@ fn declared_responses_are_documented() {
     );
     assert!(doc["components"]["schemas"]["Message"].is_object());
 }
+
+#[get("/pets/latest")]
+async fn latest_pet() -> Pet {
+    Pet {
+        name: "Rex".into(),
+        age: None,
+        tags: Vec::new(),
+    }
+}
+
+#[get("/pets/count")]
+async fn pet_count() -> Vec<i64> {
+    vec![1]
+}
+
+/// A returned model documents the response, as FastAPI's return annotation does; other return
+/// types are documented as any JSON (FastAPI without an annotation).
+#[test]
+fn returned_models_document_the_response() {
+    let doc = App::new().route(latest_pet).route(pet_count).openapi();
+    assert_eq!(
+        doc["paths"]["/pets/latest"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"],
+        json!({"$ref": "#/components/schemas/Pet"})
+    );
+    assert_eq!(
+        doc["paths"]["/pets/count"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"],
+        json!({})
+    );
+}
