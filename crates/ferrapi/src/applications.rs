@@ -345,7 +345,8 @@ impl App {
     }
 
     /// Adds a toolkit route, mount or host as is (static files, a sub-application…); it is not
-    /// part of the OpenAPI document.
+    /// part of the OpenAPI document. As in Starlette, a mounted application's own startup and
+    /// shutdown hooks are not run: put them on this app.
     pub fn mount(mut self, route: impl Into<ferrapi_toolkit::routing::BaseRoute>) -> App {
         self.routes_mut().push(route.into());
         self
