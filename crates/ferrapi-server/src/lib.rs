@@ -106,6 +106,9 @@ pub mod guide {}
 
 /// Re-export of the `http` crate, whose types make up the app contract.
 pub use http;
+/// The command-line parser the server's [`Cli`] is built with: an app flattens `Cli` into its
+/// own `#[derive(clap::Parser)]` struct without depending on clap itself.
+pub use clap;
 pub use http::{Request, Response, StatusCode};
 
 /// Internals exposed to the cargo-fuzz targets in `fuzz/`. Not a stable API.

@@ -72,6 +72,7 @@ pub use datastructures::State;
 pub use endpoints::{blocking, Endpoint};
 pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException};
 pub use formparsers::{FormData, FormLimits, FormValue};
+pub use ferrapi_server::http;
 pub use http::{Method, StatusCode};
 pub use requests::Request;
 pub use responses::{
