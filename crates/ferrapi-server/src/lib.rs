@@ -104,11 +104,11 @@ pub use shutdown::ShutdownSignal;
 #[doc = include_str!("../../../docs/server.md")]
 pub mod guide {}
 
-/// Re-export of the `http` crate, whose types make up the app contract.
-pub use http;
 /// The command-line parser the server's [`Cli`] is built with: an app flattens `Cli` into its
 /// own `#[derive(clap::Parser)]` struct without depending on clap itself.
 pub use clap;
+/// Re-export of the `http` crate, whose types make up the app contract.
+pub use http;
 pub use http::{Request, Response, StatusCode};
 
 /// Internals exposed to the cargo-fuzz targets in `fuzz/`. Not a stable API.

@@ -71,8 +71,8 @@ pub use background::BackgroundTasks;
 pub use datastructures::State;
 pub use endpoints::{blocking, Endpoint};
 pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException};
-pub use formparsers::{FormData, FormLimits, FormValue};
 pub use ferrapi_server::http;
+pub use formparsers::{FormData, FormLimits, FormValue};
 pub use http::{Method, StatusCode};
 pub use requests::Request;
 pub use responses::{

@@ -101,23 +101,11 @@ pub fn path_format(path: &str) -> String {
     out
 }
 
-fn parameter_schema(spec: &ParamSpec, g: &mut SchemaGenerator) -> Value {
+/// A parameter's or body field's schema: the type's, its constraints (bounds as written for a
+/// parameter, as floats in a body), its title, default and format.
+fn field_schema(spec: &ParamSpec, g: &mut SchemaGenerator, context: Context) -> Value {
     let mut schema = spec.schema(g);
-    apply_constraints(&mut schema, spec.constraints(), Context::Parameter);
-    let title = spec
-        .title_text()
-        .map(str::to_string)
-        .unwrap_or_else(|| title_case(spec.wire_name()));
-    annotate(&mut schema, &title, spec.default_json());
-    if let (Some(format), Some(object)) = (spec.format_text(), schema.as_object_mut()) {
-        object.insert("format".into(), json!(format));
-    }
-    schema
-}
-
-fn body_field_schema(spec: &ParamSpec, g: &mut SchemaGenerator) -> Value {
-    let mut schema = spec.schema(g);
-    apply_constraints(&mut schema, spec.constraints(), Context::Body);
+    apply_constraints(&mut schema, spec.constraints(), context);
     let title = spec
         .title_text()
         .map(str::to_string)
@@ -198,7 +186,7 @@ fn operation_object(
         if let Some(description) = spec.description_text() {
             parameter.insert("description".into(), json!(description));
         }
-        parameter.insert("schema".into(), parameter_schema(spec, g));
+        parameter.insert("schema".into(), field_schema(spec, g, Context::Parameter));
         parameters.push(Value::Object(parameter));
     }
     // FastAPI lists path, then query, header and cookie parameters.
@@ -219,7 +207,10 @@ fn operation_object(
         let mut properties = Map::new();
         let mut required = Vec::new();
         for spec in &form {
-            properties.insert(spec.wire_name().to_string(), body_field_schema(spec, g));
+            properties.insert(
+                spec.wire_name().to_string(),
+                field_schema(spec, g, Context::Body),
+            );
             if spec.is_required() {
                 required.push(spec.wire_name().to_string());
             }
@@ -258,7 +249,10 @@ fn operation_object(
             let mut properties = Map::new();
             let mut required = Vec::new();
             for spec in &body {
-                properties.insert(spec.wire_name().to_string(), body_field_schema(spec, g));
+                properties.insert(
+                    spec.wire_name().to_string(),
+                    field_schema(spec, g, Context::Body),
+                );
                 if spec.is_required() {
                     required.push(spec.wire_name().to_string());
                 }

@@ -353,72 +353,62 @@ fn scheme_credentials(cx: &Context<'_>, wanted: &str) -> Option<HTTPAuthorizatio
     })
 }
 
-/// HTTP Bearer authentication: FastAPI's `HTTPBearer`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HTTPBearer {
-    scheme_name: Option<&'static str>,
+macro_rules! http_scheme {
+    ($(#[$doc:meta])* $name:ident, $scheme:literal, $challenge:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name {
+            scheme_name: Option<&'static str>,
+        }
+
+        impl $name {
+            /// The scheme.
+            pub const fn new() -> $name {
+                $name { scheme_name: None }
+            }
+
+            /// Its name in the OpenAPI document.
+            pub const fn with_scheme_name(mut self, name: &'static str) -> $name {
+                self.scheme_name = Some(name);
+                self
+            }
+        }
+
+        impl SecurityScheme for $name {
+            type Credentials = HTTPAuthorizationCredentials;
+
+            fn scheme_name(&self) -> &str {
+                self.scheme_name.unwrap_or(stringify!($name))
+            }
+
+            fn read(&self, cx: &Context<'_>) -> Result<Option<Self::Credentials>, HTTPException> {
+                Ok(scheme_credentials(cx, $scheme))
+            }
+
+            fn challenge(&self) -> HTTPException {
+                not_authenticated($challenge)
+            }
+
+            fn openapi(&self) -> serde_json::Value {
+                serde_json::json!({"type": "http", "scheme": $scheme})
+            }
+        }
+    };
 }
 
-impl HTTPBearer {
-    /// The scheme.
-    pub const fn new() -> HTTPBearer {
-        HTTPBearer { scheme_name: None }
-    }
-}
-
-impl SecurityScheme for HTTPBearer {
-    type Credentials = HTTPAuthorizationCredentials;
-
-    fn scheme_name(&self) -> &str {
-        self.scheme_name.unwrap_or("HTTPBearer")
-    }
-
-    fn read(&self, cx: &Context<'_>) -> Result<Option<Self::Credentials>, HTTPException> {
-        Ok(scheme_credentials(cx, "bearer"))
-    }
-
-    fn challenge(&self) -> HTTPException {
-        not_authenticated("Bearer")
-    }
-
-    fn openapi(&self) -> serde_json::Value {
-        serde_json::json!({"type": "http", "scheme": "bearer"})
-    }
-}
-
-/// HTTP Digest authentication (the header only; checking it is the app's): FastAPI's
-/// `HTTPDigest`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HTTPDigest {
-    scheme_name: Option<&'static str>,
-}
-
-impl HTTPDigest {
-    /// The scheme.
-    pub const fn new() -> HTTPDigest {
-        HTTPDigest { scheme_name: None }
-    }
-}
-
-impl SecurityScheme for HTTPDigest {
-    type Credentials = HTTPAuthorizationCredentials;
-
-    fn scheme_name(&self) -> &str {
-        self.scheme_name.unwrap_or("HTTPDigest")
-    }
-
-    fn read(&self, cx: &Context<'_>) -> Result<Option<Self::Credentials>, HTTPException> {
-        Ok(scheme_credentials(cx, "digest"))
-    }
-
-    fn challenge(&self) -> HTTPException {
-        not_authenticated("Digest")
-    }
-
-    fn openapi(&self) -> serde_json::Value {
-        serde_json::json!({"type": "http", "scheme": "digest"})
-    }
-}
+http_scheme!(
+    /// HTTP Bearer authentication: FastAPI's `HTTPBearer`.
+    HTTPBearer,
+    "bearer",
+    "Bearer"
+);
+http_scheme!(
+    /// HTTP Digest authentication (the header only; checking it is the app's): FastAPI's
+    /// `HTTPDigest`.
+    HTTPDigest,
+    "digest",
+    "Digest"
+);
 
 macro_rules! api_key {
     ($(#[$doc:meta])* $name:ident, $class:literal, $in:literal, |$cx:ident, $key:ident| $read:expr) => {
