@@ -6,7 +6,7 @@ async fn count() -> i64 {
 }
 
 #[get("/")]
-async fn root(#[depends(count)] count: String) -> String {
+async fn root(#[depends(count)] count: bool) -> bool {
     count
 }
 
