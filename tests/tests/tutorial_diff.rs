@@ -833,10 +833,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-#[test]
-fn tutorial_answers_as_fastapi_does() {
-    let python = check_python();
-    let uvicorn = Uvicorn::start();
+/// The tutorial on a real socket, with the runtime that serves it (keep both alive).
+fn start_tutorial() -> (tokio::runtime::Runtime, LiveServer) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -845,6 +843,14 @@ fn tutorial_answers_as_fastapi_does() {
     let ferrapi = rt
         .block_on(LiveServer::start(ferrapi_examples::tutorial::app()))
         .expect("start ferrapi");
+    (rt, ferrapi)
+}
+
+#[test]
+fn tutorial_answers_as_fastapi_does() {
+    let python = check_python();
+    let uvicorn = Uvicorn::start();
+    let (_rt, ferrapi) = start_tutorial();
     let ferrapi_base = ferrapi.url("").trim_end_matches('/').to_string();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -924,14 +930,7 @@ fn tutorial_answers_as_fastapi_does() {
 fn websockets_answer_as_fastapi_does() {
     check_python();
     let uvicorn = Uvicorn::start();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let ferrapi = rt
-        .block_on(LiveServer::start(ferrapi_examples::tutorial::app()))
-        .expect("start ferrapi");
+    let (_rt, ferrapi) = start_tutorial();
     let probe = |base: &str| -> String {
         let ws = base.replacen("http://", "ws://", 1);
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/ws_probe.py");
