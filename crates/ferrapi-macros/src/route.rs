@@ -432,51 +432,45 @@ pub(crate) fn expand(
 
     let handler = if websocket {
         quote! {
-            async fn __ferrapi_run(
-                __ws: ::ferrapi::toolkit::WebSocket,
-                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
-            ) -> ::core::result::Result<(), ::ferrapi::toolkit::Error> {
-                let mut __ws = __ws;
-                let __shared = __op.shared();
-                let __gathered = {
-                    let __inputs = ::ferrapi::params::Inputs::from_request(__ws.request());
-                    let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
-                    let __g = async {
-                        #gather
-                        ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
-                    }
-                    .await;
-                    __g.map_err(|f| ::ferrapi::__private::ws_failure(f, &__shared, &__inputs))
-                };
-                let __result = match __gathered {
-                    ::core::result::Result::Err(::core::option::Option::None) => {
-                        // FastAPI closes with 1008 (policy violation) when the handshake's
-                        // parameters are invalid; before `accept`, the client sees a 403.
-                        let _ = __ws.close(1008, "").await;
-                        ::core::result::Result::Ok(())
-                    }
-                    ::core::result::Result::Err(::core::option::Option::Some(err)) => {
-                        ::core::result::Result::Err(err)
-                    }
-                    ::core::result::Result::Ok((#(#gathered,)*)) => {
-                        let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async move {
-                            ::ferrapi::__private::ws_outcome(#inner(#(#call_args),*).await)
-                        });
-                        match __run.await {
-                            ::core::result::Result::Ok(r) => r,
-                            ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
-                        }
-                    }
-                };
-                __shared.finish_now(&__result).await;
-                __result
-            }
-
             fn __ferrapi_handler(
-                __ws: ::ferrapi::toolkit::WebSocket,
+                mut __ws: ::ferrapi::toolkit::WebSocket,
                 __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
             ) -> ::ferrapi::toolkit::endpoints::BoxFuture<::core::result::Result<(), ::ferrapi::toolkit::Error>> {
-                ::std::boxed::Box::pin(__ferrapi_run(__ws, __op))
+                ::std::boxed::Box::pin(async move {
+                    let __shared = __op.shared();
+                    let __gathered = {
+                        let __inputs = ::ferrapi::params::Inputs::from_request(__ws.request());
+                        let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
+                        let __g = async {
+                            #gather
+                            ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
+                        }
+                        .await;
+                        __g.map_err(|f| ::ferrapi::__private::ws_failure(f, &__shared, &__inputs))
+                    };
+                    let __result = match __gathered {
+                        ::core::result::Result::Err(::core::option::Option::None) => {
+                            // FastAPI closes with 1008 (policy violation) when the handshake's
+                            // parameters are invalid; before `accept`, the client sees a 403.
+                            let _ = __ws.close(1008, "").await;
+                            ::core::result::Result::Ok(())
+                        }
+                        ::core::result::Result::Err(::core::option::Option::Some(err)) => {
+                            ::core::result::Result::Err(err)
+                        }
+                        ::core::result::Result::Ok((#(#gathered,)*)) => {
+                            let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async move {
+                                ::ferrapi::__private::ws_outcome(#inner(#(#call_args),*).await)
+                            });
+                            match __run.await {
+                                ::core::result::Result::Ok(r) => r,
+                                ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
+                            }
+                        }
+                    };
+                    __shared.finish_now(&__result).await;
+                    __result
+                })
             }
 
             ::ferrapi::routing::Operation::websocket(
@@ -487,46 +481,43 @@ pub(crate) fn expand(
             )
         }
     } else {
+        // One `async move` block, boxed where it is made: an `async fn` would keep its
+        // arguments twice in the future (the argument and the local it is moved into), and the
+        // future is moved into its box once, so every byte of it costs (callgrind).
         quote! {
-            async fn __ferrapi_run(
-                __req: ::ferrapi::toolkit::Request,
-                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
-            ) -> ::core::result::Result<::ferrapi::toolkit::Response, ::ferrapi::toolkit::Error> {
-                let mut __req = __req;
-                let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __op.specs()).await?;
-                let __shared = __op.shared();
-                let __result = {
-                    let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
-                    let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async {
-                        let __g = async {
-                                #gather
-                            ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
-                        }
-                        .await;
-                        let (#(#gathered,)*) = match __g {
-                            ::core::result::Result::Ok(args) => args,
-                            ::core::result::Result::Err(f) => {
-                                return ::core::result::Result::Err(__shared.error(f, &__inputs));
-                            }
-                        };
-                        let __status = #status;
-                        let __out = #call;
-                        #unwrap_result
-                        #respond
-                    });
-                    match __run.await {
-                        ::core::result::Result::Ok(r) => r,
-                        ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
-                    }
-                };
-                __shared.finish(__result).await
-            }
-
             fn __ferrapi_handler(
-                __req: ::ferrapi::toolkit::Request,
+                mut __req: ::ferrapi::toolkit::Request,
                 __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
             ) -> ::ferrapi::toolkit::endpoints::BoxFuture<::core::result::Result<::ferrapi::toolkit::Response, ::ferrapi::toolkit::Error>> {
-                ::std::boxed::Box::pin(__ferrapi_run(__req, __op))
+                ::std::boxed::Box::pin(async move {
+                    let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __op.specs()).await?;
+                    let __shared = __op.shared();
+                    let __result = {
+                        let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
+                        let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async {
+                            let __g = async {
+                                    #gather
+                                ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
+                            }
+                            .await;
+                            let (#(#gathered,)*) = match __g {
+                                ::core::result::Result::Ok(args) => args,
+                                ::core::result::Result::Err(f) => {
+                                    return ::core::result::Result::Err(__shared.error(f, &__inputs));
+                                }
+                            };
+                            let __status = #status;
+                            let __out = #call;
+                            #unwrap_result
+                            #respond
+                        });
+                        match __run.await {
+                            ::core::result::Result::Ok(r) => r,
+                            ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
+                        }
+                    };
+                    __shared.finish(__result).await
+                })
             }
 
             ::ferrapi::routing::Operation::http(

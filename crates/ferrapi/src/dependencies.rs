@@ -713,12 +713,18 @@ impl<'a> Shared<'a> {
     /// Ends the request: runs the function-scoped teardowns, then puts the background tasks
     /// (on success) and the request-scoped teardowns (last set up first) after the response.
     pub async fn finish(&self, result: Result<Response, Error>) -> Result<Response, Error> {
-        // Most requests set up nothing: no lock, no outcome.
+        // Most requests set up nothing: no lock, no outcome, and no room for the rest in the
+        // operation's future (the rest is boxed).
         if self.background.get().is_none()
             && !self.deferred.load(std::sync::atomic::Ordering::Relaxed)
         {
             return result;
         }
+        Box::pin(self.finish_deferred(result)).await
+    }
+
+    /// [`Shared::finish`] when something was set up.
+    async fn finish_deferred(&self, result: Result<Response, Error>) -> Result<Response, Error> {
         let outcome = match &result {
             Ok(_) => Outcome::ok(),
             Err(err) => Outcome::failed(err),

@@ -373,16 +373,27 @@ fn header_name(name: &str, convert: bool) -> Cow<'static, str> {
 /// The request, with its body read and parsed when an argument needs it. It borrows the
 /// request rather than owning it: moving a request into it cost a copy of the whole request
 /// per call (callgrind).
+///
+/// It is kept small (the form's parts are boxed, and only forms have them) because it lives in
+/// every operation's future across its awaits.
 #[derive(Debug)]
 pub struct Inputs<'a> {
     req: &'a Request,
-    body: BodyInput,
+    /// The body, when an argument read it (boxed: most operations have none).
+    body: Option<Box<BodyInput>>,
     /// Arguments read from the body: with more than one, the body is keyed by their names.
     body_args: usize,
     /// A JSON decode error is reported once, whatever the number of body arguments.
     body_error_reported: std::sync::atomic::AtomicBool,
-    /// The text fields of a form body, in order.
-    form_fields: Vec<(String, String)>,
+    /// What a form body holds, when an argument is a form field or a file.
+    form: Option<Box<FormInputs>>,
+}
+
+/// The parts of a form body the arguments read.
+#[derive(Debug, Default)]
+struct FormInputs {
+    /// The text fields, in order.
+    fields: Vec<(String, String)>,
     /// The uploads of a multipart body, taken by the arguments that want them.
     uploads: std::sync::Mutex<Vec<(String, Option<ferrapi_toolkit::UploadFile>)>>,
     /// The content of the uploads that `Bytes` arguments want.
@@ -405,46 +416,54 @@ impl<'a> Inputs<'a> {
         let body_args = specs.iter().filter(|s| s.source == Source::Body).count();
         let form_args = specs
             .iter()
-            .filter(|s| matches!(s.source, Source::Form | Source::File))
-            .count();
-        let mut form_fields = Vec::new();
-        let mut uploads = Vec::new();
-        let mut contents = Vec::new();
-        let body = if form_args > 0 {
-            // FastAPI reads a form when any argument is a form field or a file; a body that is
-            // not a form gives an empty one (every such argument then reports `missing`).
-            let form = req.form().await?;
-            for (name, value) in form {
-                match value {
-                    ferrapi_toolkit::FormValue::Text(text) => form_fields.push((name, text)),
-                    ferrapi_toolkit::FormValue::File(file) => {
-                        let wanted = specs
-                            .iter()
-                            .any(|s| s.source == Source::File && s.read_content && s.name == name);
-                        if wanted {
-                            let content = file.read().await.map_err(Error::new)?;
-                            contents.push((name.clone(), content));
-                        }
-                        uploads.push((name, Some(*file)));
-                    }
-                }
-            }
-            BodyInput::NotRead
-        } else if body_args == 0 {
-            BodyInput::NotRead
-        } else {
-            let bytes = req.body().await?;
-            parse_body(req, &bytes)?
-        };
+            .any(|s| matches!(s.source, Source::Form | Source::File));
+        if form_args {
+            // Boxed: reading a form is a large future (multipart parsing, spooling uploads),
+            // and inline it would be carried by every operation's future, form or not.
+            return Box::pin(Self::read_form(req, specs)).await;
+        }
+        if body_args == 0 {
+            return Ok(Inputs::from_request(req));
+        }
+        // Boxed for the same reason: reading a body is a future most operations never await.
+        Box::pin(Self::read_body(req, body_args)).await
+    }
+
+    async fn read_body(req: &'a mut Request, body_args: usize) -> Result<Inputs<'a>, Error> {
+        let bytes = req.body().await?;
+        let body = parse_body(req, &bytes)?;
         let req: &'a Request = req;
         Ok(Inputs {
-            req,
-            body,
+            body: Some(Box::new(body)),
             body_args,
-            body_error_reported: std::sync::atomic::AtomicBool::new(false),
-            form_fields,
-            uploads: std::sync::Mutex::new(uploads),
-            contents,
+            ..Inputs::from_request(req)
+        })
+    }
+
+    /// FastAPI reads a form when any argument is a form field or a file; a body that is not a
+    /// form gives an empty one (every such argument then reports `missing`).
+    async fn read_form(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
+        let mut form = FormInputs::default();
+        let uploads = form.uploads.get_mut().unwrap_or_else(|e| e.into_inner());
+        for (name, value) in req.form().await? {
+            match value {
+                ferrapi_toolkit::FormValue::Text(text) => form.fields.push((name, text)),
+                ferrapi_toolkit::FormValue::File(file) => {
+                    let wanted = specs
+                        .iter()
+                        .any(|s| s.source == Source::File && s.read_content && s.name == name);
+                    if wanted {
+                        let content = file.read().await.map_err(Error::new)?;
+                        form.contents.push((name.clone(), content));
+                    }
+                    uploads.push((name, Some(*file)));
+                }
+            }
+        }
+        let req: &'a Request = req;
+        Ok(Inputs {
+            form: Some(Box::new(form)),
+            ..Inputs::from_request(req)
         })
     }
 
@@ -452,18 +471,19 @@ impl<'a> Inputs<'a> {
     pub fn from_request(req: &'a Request) -> Inputs<'a> {
         Inputs {
             req,
-            body: BodyInput::NotRead,
+            body: None,
             body_args: 0,
             body_error_reported: std::sync::atomic::AtomicBool::new(false),
-            form_fields: Vec::new(),
-            uploads: std::sync::Mutex::new(Vec::new()),
-            contents: Vec::new(),
+            form: None,
         }
     }
 
     /// The values of a form field, in order.
     fn form_values(&self, name: &str) -> Vec<&str> {
-        self.form_fields
+        let Some(form) = &self.form else {
+            return Vec::new();
+        };
+        form.fields
             .iter()
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -472,16 +492,29 @@ impl<'a> Inputs<'a> {
 
     /// Takes the first upload named `name` not yet taken.
     pub fn take_upload(&self, name: &str) -> Option<ferrapi_toolkit::UploadFile> {
-        let mut uploads = self.uploads.lock().ok()?;
+        let mut uploads = self.form.as_ref()?.uploads.lock().ok()?;
         uploads
             .iter_mut()
             .find(|(k, f)| k == name && f.is_some())
             .and_then(|(_, f)| f.take())
     }
 
+    /// Whether an upload named `name` is there: its content was read, or it is not taken yet.
+    fn has_upload(&self, name: &str) -> bool {
+        self.form.as_ref().is_some_and(|form| {
+            form.contents.iter().any(|(k, _)| k == name)
+                || form
+                    .uploads
+                    .lock()
+                    .is_ok_and(|u| u.iter().any(|(k, f)| k == name && f.is_some()))
+        })
+    }
+
     /// The content of the upload named `name`, when an argument asked for it.
     pub fn upload_content(&self, name: &str) -> Option<bytes::Bytes> {
-        self.contents
+        self.form
+            .as_ref()?
+            .contents
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, c)| c.clone())
@@ -492,9 +525,13 @@ impl<'a> Inputs<'a> {
         self.req
     }
 
+    fn body(&self) -> &BodyInput {
+        self.body.as_deref().unwrap_or(&BodyInput::NotRead)
+    }
+
     /// The parsed body, when it was JSON.
     pub fn body_json(&self) -> Option<&Value> {
-        match &self.body {
+        match self.body() {
             BodyInput::Json(v) => Some(v),
             _ => None,
         }
@@ -585,14 +622,8 @@ pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
         Source::Header => req.headers().contains_key(spec.wire()),
         Source::Cookie => req.cookie(spec.wire()).is_some(),
         Source::Form => !inputs.form_values(spec.wire()).is_empty(),
-        Source::File => {
-            inputs.contents.iter().any(|(k, _)| k == spec.wire())
-                || inputs
-                    .uploads
-                    .lock()
-                    .is_ok_and(|u| u.iter().any(|(k, f)| k == spec.wire() && f.is_some()))
-        }
-        Source::Body => match &inputs.body {
+        Source::File => inputs.has_upload(spec.wire()),
+        Source::Body => match inputs.body() {
             BodyInput::NotRead | BodyInput::Missing => false,
             BodyInput::Json(Value::Object(map)) if embedded(inputs, spec) => {
                 map.contains_key(spec.wire())
@@ -668,7 +699,7 @@ pub fn extract<T: Validate + Constrained>(
             })
         }),
         Source::Body => v.at(Source::Body.loc(), |v| {
-            if let BodyInput::Invalid(err) = &inputs.body {
+            if let BodyInput::Invalid(err) = inputs.body() {
                 if !inputs
                     .body_error_reported
                     .swap(true, std::sync::atomic::Ordering::Relaxed)
@@ -678,7 +709,7 @@ pub fn extract<T: Validate + Constrained>(
                 return None;
             }
             if embedded(inputs, spec) {
-                v.at_key(wire, |v| match &inputs.body {
+                v.at_key(wire, |v| match inputs.body() {
                     BodyInput::Json(Value::Object(map)) => match map.get(wire) {
                         Some(value) => checked_json::<T>(value, spec, v),
                         None => T::missing(v),
@@ -686,7 +717,7 @@ pub fn extract<T: Validate + Constrained>(
                     _ => T::missing(v),
                 })
             } else {
-                match &inputs.body {
+                match inputs.body() {
                     BodyInput::Json(value) | BodyInput::Text(value) => {
                         checked_json::<T>(value, spec, v)
                     }
@@ -784,12 +815,7 @@ impl<T: FromFile> FromFile for Option<T> {
     const OPTIONAL: bool = true;
 
     fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
-        let present = inputs.upload_content(name).is_some()
-            || inputs
-                .uploads
-                .lock()
-                .is_ok_and(|u| u.iter().any(|(k, f)| k == name && f.is_some()));
-        if present {
+        if inputs.has_upload(name) {
             T::take(inputs, name, v).map(Some)
         } else {
             Some(None)

@@ -68,17 +68,20 @@ impl OpContext {
     }
 
     /// Runs the app's guards and the operation's (routers' and its own) together.
+    ///
+    /// Running guards is a large future, boxed: inline, every operation's future would carry
+    /// it, with guards or without.
     pub async fn run_guards(&self, cx: &Context<'_>) -> Result<(), Failure> {
         let app = self.app.guards();
         if app.is_empty() {
             if self.guards.is_empty() {
                 return Ok(());
             }
-            return cx.run_guards(&self.guards).await;
+            return Box::pin(cx.run_guards(&self.guards)).await;
         }
         let mut all = app;
         all.extend(self.guards.iter().cloned());
-        cx.run_guards(&all).await
+        Box::pin(cx.run_guards(&all)).await
     }
 }
 

@@ -68,7 +68,7 @@ fn walk(node: &Node, rest: Option<&str>, visit: &mut impl FnMut(&[usize])) {
     let Some(rest) = rest else {
         return;
     };
-    let (segment, next) = match rest.split_once('/') {
+    let (segment, next) = match crate::datastructures::split_once_ascii(rest, b'/') {
         Some((segment, next)) => (segment, Some(next)),
         None => (rest, None),
     };
