@@ -61,6 +61,24 @@ async fn panic_with_a_non_string_payload() {
     c.expect_closed().await;
 }
 
+/// An app may work in `call` before it returns its future (the toolkit routes there): a panic
+/// there is a 500 too, and the connection task survives to say so.
+async fn panic_before_the_future_is_returned() {
+    let app = |req: Request<Body>| {
+        if req.uri().path() == "/panic" {
+            panic!("boom before the future");
+        }
+        async { Response::new(Body::from("fine")) }
+    };
+    let srv = serve(builder(), app).await;
+    let (r, mut c) = one_shot(srv.addr, b"GET /panic HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    r.assert_error(500);
+    assert_eq!(r.text(), "Internal Server Error");
+    c.expect_closed().await;
+    let (r, _) = one_shot(srv.addr, GET).await;
+    assert_eq!(r.text(), "fine");
+}
+
 async fn panic_after_reading_part_of_the_body() {
     let app = |req: Request<Body>| async move {
         let mut body = req.into_body();
@@ -217,6 +235,7 @@ flavors!(
     app_panic_is_500_and_close,
     panic_in_a_pipeline,
     panic_with_a_non_string_payload,
+    panic_before_the_future_is_returned,
     panic_after_reading_part_of_the_body,
     panic_after_an_await,
     many_panics_leave_the_server_healthy,

@@ -26,6 +26,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -292,10 +293,12 @@ struct Core {
 struct CoreApp(Arc<Core>);
 
 impl App for CoreApp {
-    fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
+    fn call(&self, mut req: http::Request<Body>) -> impl Future<Output = Response> + Send {
         let core = &*self.0;
-        async move {
-            let mut req = req;
+        // Building the request and routing it are synchronous: done here, before the future,
+        // so that neither request is carried in (and copied with) the future (callgrind). A
+        // panic while routing still reaches the exception handlers.
+        let routed = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mounted = req.extensions_mut().remove::<MountedParams>();
             let mut request = Request::from_http(req);
             if let Some(MountedParams(params)) = mounted {
@@ -306,10 +309,15 @@ impl App for CoreApp {
                 }
             }
             request.set_app(core.ctx.clone());
-            let fut = core.ctx.router.handle(request);
-            let outcome = match CatchUnwind::new(fut).await {
-                Ok(result) => result,
-                Err(panic) => Err(panic.into()),
+            core.ctx.router.handle(request)
+        }));
+        async move {
+            let outcome = match routed {
+                Ok(fut) => match CatchUnwind::new(fut).await {
+                    Ok(result) => result,
+                    Err(panic) => Err(panic.into()),
+                },
+                Err(payload) => Err(crate::exceptions::Panic::from_payload(&*payload).into()),
             };
             match outcome {
                 Ok(response) => response,
@@ -319,11 +327,37 @@ impl App for CoreApp {
     }
 }
 
+pin_project_lite::pin_project! {
+    /// The future of [`Application::call`]: the core's or the middleware stack's. Choosing
+    /// the stack happens in `call` itself; an `async fn` would carry (and copy) the request in
+    /// its future until its first poll.
+    #[project = CallProj]
+    enum Call<'a, C> {
+        Core { #[pin] fut: C },
+        Layers { fut: crate::middleware::Fut<'a, Response> },
+    }
+}
+
+impl<C: Future<Output = Response>> Future for Call<'_, C> {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Response> {
+        match self.project() {
+            CallProj::Core { fut } => fut.poll(cx),
+            CallProj::Layers { fut } => fut.as_mut().poll(cx),
+        }
+    }
+}
+
 impl App for Application {
-    async fn call(&self, req: http::Request<Body>) -> Response {
+    fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
         match &self.built().stack {
-            Stack::Core(core) => core.call(req).await,
-            Stack::Layers(stack) => stack.call(req).await,
+            Stack::Core(core) => Call::Core {
+                fut: core.call(req),
+            },
+            Stack::Layers(stack) => Call::Layers {
+                fut: stack.call_boxed(req),
+            },
         }
     }
 

@@ -87,7 +87,8 @@ impl BoxApp {
     }
 }
 
-type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed future.
+pub(crate) type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 trait DynApp: Send + Sync + 'static {
     fn call_dyn(&self, req: Request<Body>) -> Fut<'_, Response<Body>>;
@@ -106,6 +107,13 @@ impl<A: App> DynApp for A {
 
     fn shutdown_dyn(&self) -> Fut<'_, ()> {
         Box::pin(self.shutdown())
+    }
+}
+
+impl BoxApp {
+    /// [`App::call`], with the future's type named.
+    pub(crate) fn call_boxed(&self, req: Request<Body>) -> Fut<'_, Response<Body>> {
+        self.inner.call_dyn(req)
     }
 }
 

@@ -28,8 +28,17 @@ use crate::formparsers::{self, FormData, FormLimits};
 use crate::routing::NoMatchFound;
 
 /// An HTTP request (or the handshake of a WebSocket), as endpoints see it.
+///
+/// One pointer wide: a request is handed down the layers by value (application, router,
+/// endpoint, the operation's future), and with its ~550 bytes inline each hand-over was a
+/// copy of all of them; one allocation costs less than those copies (callgrind).
 #[derive(Debug)]
 pub struct Request {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     head: http::request::Parts,
     body: BodyState,
     /// The percent-decoded path, when it differs from the raw one.
@@ -65,76 +74,81 @@ impl Request {
             None
         };
         Request {
-            head,
-            body: BodyState::Unread(body),
-            decoded,
-            route_offset: 0,
-            path_params: PathParams::new(),
-            app: None,
-            query: OnceLock::new(),
-            cookies: OnceLock::new(),
+            inner: Box::new(Inner {
+                head,
+                body: BodyState::Unread(body),
+                decoded,
+                route_offset: 0,
+                path_params: PathParams::new(),
+                app: None,
+                query: OnceLock::new(),
+                cookies: OnceLock::new(),
+            }),
         }
     }
 
     /// Gives the request back in the server's terms; a body already read is put back.
     pub fn into_http(self) -> http::Request<Body> {
-        let body = match self.body {
+        let body = match self.inner.body {
             BodyState::Unread(body) => body,
             BodyState::Read(bytes) => Body::from(bytes),
             BodyState::Streamed => Body::empty(),
         };
-        http::Request::from_parts(self.head, body)
+        http::Request::from_parts(self.inner.head, body)
     }
 
     pub(crate) fn set_app(&mut self, app: Arc<AppContext>) {
-        self.app = Some(app);
+        self.inner.app = Some(app);
     }
 
     pub(crate) fn app_context(&self) -> Option<&Arc<AppContext>> {
-        self.app.as_ref()
+        self.inner.app.as_ref()
     }
 
     /// The method.
     pub fn method(&self) -> &Method {
-        &self.head.method
+        &self.inner.head.method
     }
 
     /// The request target as sent (path and query, percent-encoded).
     pub fn uri(&self) -> &Uri {
-        &self.head.uri
+        &self.inner.head.uri
     }
 
     /// The HTTP version.
     pub fn version(&self) -> Version {
-        self.head.version
+        self.inner.head.version
     }
 
     /// The headers (case-insensitive multi-map).
     pub fn headers(&self) -> &HeaderMap {
-        &self.head.headers
+        &self.inner.head.headers
     }
 
     /// A header as text, if present and visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.head.headers.get(name)?.to_str().ok()
+        self.inner.head.headers.get(name)?.to_str().ok()
     }
 
     /// The percent-decoded path (Starlette's `scope["path"]`, without the root path).
     pub fn path(&self) -> &str {
-        self.decoded.as_deref().unwrap_or(self.head.uri.path())
+        self.inner
+            .decoded
+            .as_deref()
+            .unwrap_or(self.inner.head.uri.path())
     }
 
     /// The part of the path the current router matches against (after any mounts).
     pub fn route_path(&self) -> &str {
-        &self.path()[self.route_offset..]
+        &self.path()[self.inner.route_offset..]
     }
 
     pub(crate) fn route_offset(&self) -> usize {
-        self.route_offset
+        self.inner.route_offset
     }
 
     pub(crate) fn set_route_offset(&mut self, offset: usize) {
-        self.route_offset = offset;
+        self.inner.route_offset = offset;
     }
 
     /// The mount prefix of the current router: the server's root path plus the mounts that
@@ -144,13 +158,13 @@ impl Request {
             .scope()
             .map(|s| s.root_path().to_string())
             .unwrap_or_default();
-        root.push_str(&self.path()[..self.route_offset]);
+        root.push_str(&self.path()[..self.inner.route_offset]);
         root
     }
 
     /// The connection scope from the server.
     pub fn scope(&self) -> Option<&Scope> {
-        self.head.extensions.get::<Scope>()
+        self.inner.head.extensions.get::<Scope>()
     }
 
     /// The client's address (Starlette's `request.client`).
@@ -159,7 +173,8 @@ impl Request {
     }
 
     fn is_websocket(&self) -> bool {
-        self.head
+        self.inner
+            .head
             .extensions
             .get::<ferrapi_server::websocket::WebSocketUpgrade>()
             .is_some()
@@ -182,7 +197,7 @@ impl Request {
         if let Some(host) = self.header("host") {
             return host.to_string();
         }
-        if let Some(authority) = self.head.uri.authority() {
+        if let Some(authority) = self.inner.head.uri.authority() {
             return authority.to_string();
         }
         self.scope()
@@ -194,12 +209,12 @@ impl Request {
     /// The full URL: scheme, host (from `Host`), root path, path and query.
     pub fn url(&self) -> Url {
         let root = self.scope().map(Scope::root_path).unwrap_or("");
-        let path = format!("{root}{}", self.head.uri.path());
+        let path = format!("{root}{}", self.inner.head.uri.path());
         Url::new(
             self.scheme(),
             &self.authority(),
             &path,
-            self.head.uri.query(),
+            self.inner.head.uri.query(),
         )
     }
 
@@ -213,29 +228,30 @@ impl Request {
 
     /// The query parameters (parsed on first use).
     pub fn query_params(&self) -> &QueryParams {
-        self.query
-            .get_or_init(|| QueryParams::from_uri(&self.head.uri))
+        self.inner
+            .query
+            .get_or_init(|| QueryParams::from_uri(&self.inner.head.uri))
     }
 
     /// The path parameters captured by the matching routes.
     pub fn path_params(&self) -> &PathParams {
-        &self.path_params
+        &self.inner.path_params
     }
 
     /// One path parameter.
     pub fn path_param(&self, name: &str) -> Option<&str> {
-        self.path_params.get(name)
+        self.inner.path_params.get(name)
     }
 
     pub(crate) fn path_params_mut(&mut self) -> &mut PathParams {
-        &mut self.path_params
+        &mut self.inner.path_params
     }
 
     /// The cookies (parsed leniently on first use; the last of a repeated name wins).
     pub fn cookies(&self) -> &HashMap<String, String> {
-        self.cookies.get_or_init(|| {
+        self.inner.cookies.get_or_init(|| {
             let mut cookies = HashMap::new();
-            for value in self.head.headers.get_all(header::COOKIE) {
+            for value in self.inner.head.headers.get_all(header::COOKIE) {
                 if let Ok(value) = value.to_str() {
                     parse_cookies(value, &mut cookies);
                 } else {
@@ -254,7 +270,8 @@ impl Request {
     /// The application state (filled while building the app and by its startup hooks). Empty
     /// for a request that did not come through an [`Application`](crate::Application).
     pub fn state(&self) -> State {
-        self.app
+        self.inner
+            .app
             .as_ref()
             .map(|a| a.state.clone())
             .unwrap_or_default()
@@ -262,17 +279,17 @@ impl Request {
 
     /// A value of the application state by type.
     pub fn state_get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
-        self.app.as_ref()?.state.get::<T>()
+        self.inner.app.as_ref()?.state.get::<T>()
     }
 
     /// Per-request values (Starlette's `request.state`), typed.
     pub fn extensions(&self) -> &Extensions {
-        &self.head.extensions
+        &self.inner.head.extensions
     }
 
     /// Per-request values, mutable.
     pub fn extensions_mut(&mut self) -> &mut Extensions {
-        &mut self.head.extensions
+        &mut self.inner.head.extensions
     }
 
     /// The whole body, read once and kept (Starlette's `await request.body()`). Errors carry
@@ -280,14 +297,14 @@ impl Request {
     ///
     /// Cancel safety: not cancel safe; a body partly read when the future is dropped is lost.
     pub async fn body(&mut self) -> Result<Bytes, Error> {
-        match &mut self.body {
+        match &mut self.inner.body {
             BodyState::Read(bytes) => Ok(bytes.clone()),
             BodyState::Streamed => Err(stream_consumed()),
             BodyState::Unread(body) => {
                 let body = std::mem::take(body);
-                self.body = BodyState::Streamed;
+                self.inner.body = BodyState::Streamed;
                 let bytes = body.collect().await.map_err(body_error)?;
-                self.body = BodyState::Read(bytes.clone());
+                self.inner.body = BodyState::Read(bytes.clone());
                 Ok(bytes)
             }
         }
@@ -317,7 +334,7 @@ impl Request {
     /// [thread pool](crate::concurrency) (a plain `fn` endpoint); on a runtime worker it would
     /// stall the worker.
     pub fn body_blocking(&mut self) -> Result<Bytes, Error> {
-        if let BodyState::Read(bytes) = &self.body {
+        if let BodyState::Read(bytes) = &self.inner.body {
             return Ok(bytes.clone());
         }
         let handle = tokio::runtime::Handle::try_current()
@@ -328,10 +345,10 @@ impl Request {
     /// The body as a stream of chunks, read as the app polls it (with backpressure). A second
     /// call is an error (`Stream consumed`), unless the body was read whole before.
     pub fn stream(&mut self) -> Result<Body, Error> {
-        match std::mem::replace(&mut self.body, BodyState::Streamed) {
+        match std::mem::replace(&mut self.inner.body, BodyState::Streamed) {
             BodyState::Unread(body) => Ok(body),
             BodyState::Read(bytes) => {
-                self.body = BodyState::Read(bytes.clone());
+                self.inner.body = BodyState::Read(bytes.clone());
                 Ok(Body::from(bytes))
             }
             BodyState::Streamed => Err(stream_consumed()),
@@ -364,7 +381,7 @@ impl Request {
         name: &str,
         params: &[(&str, &str)],
     ) -> Result<String, NoMatchFound> {
-        match &self.app {
+        match &self.inner.app {
             Some(app) => app.router.url_path_for(name, params),
             None => Err(NoMatchFound::new(name, params)),
         }

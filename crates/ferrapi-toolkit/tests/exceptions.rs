@@ -465,3 +465,38 @@ fn error_values() {
     let response = exc.into_response();
     assert_eq!(response.status(), 418);
 }
+
+/// An endpoint that panics in `call` itself, before it returns its future.
+struct PanicsWhenCalled;
+
+impl ferrapi_toolkit::endpoints::Endpoint for PanicsWhenCalled {
+    fn call(
+        &self,
+        _req: Request,
+    ) -> ferrapi_toolkit::endpoints::BoxFuture<Result<ferrapi_toolkit::Response, Error>> {
+        panic!("before the future")
+    }
+}
+
+#[tokio::test]
+async fn a_panic_while_routing_reaches_the_server_error_handler() {
+    // The application routes in `call`, before its future exists: a panic there still goes
+    // through the exception handlers, as one in the endpoint's future does.
+    let app = Application::new()
+        .route(Route::new("/sync-panic", PanicsWhenCalled))
+        .route(Route::new("/ok", |_req: Request| async { "ok" }))
+        .server_error_handler(|err: Error| {
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({ "server_error": err.to_string() })),
+            )
+        });
+    let client = TestClient::new(app);
+    let r = client.get("/sync-panic").send().await;
+    assert_eq!(r.status(), 500);
+    assert_eq!(
+        r.json::<Value>().unwrap()["server_error"],
+        json!("endpoint panicked: before the future")
+    );
+    assert_eq!(client.get("/ok").send().await.text(), "ok");
+}

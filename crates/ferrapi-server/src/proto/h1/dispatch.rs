@@ -397,7 +397,17 @@ impl<T: Transport> Conn<T> {
         }
 
         // Phase 1: run the app until it returns a response, feeding the body it reads.
-        let mut fut = pin!(CatchUnwind::new(app.call(req)));
+        // `call` may work before it returns its future (an app that builds its request and
+        // routes it there, so that its future stays small): a panic there is the app's too.
+        let fut = match catch_unwind(AssertUnwindSafe(|| app.call(req))) {
+            Ok(fut) => fut,
+            Err(panic) => {
+                log_panic(&target, &*panic);
+                self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+                return After::Close;
+            }
+        };
+        let mut fut = pin!(CatchUnwind::new(fut));
         // Most apps answer in their first poll: try that before building the select below.
         let mut first = match poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
             Poll::Ready(r) => Some(Step::Done(r)),
