@@ -366,6 +366,12 @@ pub(crate) struct TimedOut;
 pub(crate) struct Timer {
     sleep: Pin<Box<Sleep>>,
     armed: Instant,
+    /// Whether the sleep holds this connection task's waker for its current deadline. Polling
+    /// a `Sleep` only registers the waker (and spends coop budget); once registered, a wait
+    /// need not poll it again until the deadline may have passed, which a clock read tells
+    /// (callgrind: ~115 instructions per request for the poll, ~25 for the clock read). The
+    /// connection is one task, so the registered waker stays the right one.
+    registered: bool,
 }
 
 impl Timer {
@@ -373,6 +379,7 @@ impl Timer {
         Timer {
             sleep: Box::pin(tokio::time::sleep_until(deadline)),
             armed: deadline,
+            registered: false,
         }
     }
 
@@ -384,20 +391,29 @@ impl Timer {
         if self.armed > deadline {
             self.sleep.as_mut().reset(deadline);
             self.armed = deadline;
+            self.registered = false;
         }
         poll_fn(|cx| {
             if let Poll::Ready(r) = ready(cx) {
                 return Poll::Ready(r.map_err(ReadError::Io));
             }
+            if self.registered && Instant::now() < self.armed {
+                return Poll::Pending;
+            }
             loop {
                 match self.sleep.as_mut().poll(cx) {
-                    Poll::Pending => return Poll::Pending,
+                    Poll::Pending => {
+                        self.registered = true;
+                        return Poll::Pending;
+                    }
                     Poll::Ready(()) if Instant::now() >= deadline => {
-                        return Poll::Ready(Err(ReadError::Timeout))
+                        self.registered = false;
+                        return Poll::Ready(Err(ReadError::Timeout));
                     }
                     Poll::Ready(()) => {
                         self.sleep.as_mut().reset(deadline);
                         self.armed = deadline;
+                        self.registered = false;
                     }
                 }
             }
