@@ -9,6 +9,12 @@ points to, and RESULTS_DIR/idle.jsonl (written by idle_conns.py) if present. Pri
 * the throughput table: per (endpoint, server) the *median over rounds* of requests/s,
   requests per server CPU-second, server and client CPU utilisation, p99 latency and peak RSS,
   plus the ratios of the two throughput medians to hyper's on the same endpoint;
+* paired ratios: for the comparisons the issues set targets on (ferrapi against hyper and
+  actix, each layer against the one below, the framework against axum), the ratio of requests
+  per server CPU-second *within each round*, then the median and range of those. Servers of
+  one round run minutes apart, so the machine's slow drifts (this VM switches between a fast
+  and a slow mode for minutes at a time) cancel in a round's ratio but not in a ratio of
+  medians;
 * the idle-connection memory table;
 * footnotes for anything suspicious (non-2xx responses, socket errors, failed runs, other
   work on the server's CPU).
@@ -217,7 +223,32 @@ def throughput_table(runs):
                 f"{fmt_ratio(rps_ratio)} | {fmt_int(m['req_per_cpu'])} | {fmt_ratio(cpu_ratio)} | "
                 f"{fmt_pct(m['server_util'])} | {fmt_pct(m['client_util'])} | "
                 f"{fmt_us(m['p99_us'])} | {fmt_mib(m['vmhwm_kb'])} | {m['n']}/{m['total']} |")
-    return lines, notes, layer_rows(runs, endpoints)
+    return lines, notes, layer_rows(runs, endpoints), paired_rows(runs, endpoints)
+
+
+PAIRS = [("ferrapi", "hyper"), ("ferrapi", "actix"), ("toolkit", "ferrapi"),
+         ("framework", "ferrapi"), ("framework", "axum")]
+
+
+def paired_rows(runs, endpoints):
+    """Per-round ratios of req per server CPU-second, summarised by their median and range."""
+    lines = ["| endpoint | comparison | median of per-round ratios | range | rounds |",
+             "|---|---|---:|---:|---:|"]
+    any_row = False
+    for ep in endpoints:
+        per_round = {}
+        for r in runs:
+            if r["endpoint"] == ep and r["status"] == "ok" and r.get("req_per_cpu"):
+                per_round.setdefault(r["round"], {})[r["server"]] = r["req_per_cpu"]
+        for a, b in PAIRS:
+            ratios = [v[a] / v[b] for v in per_round.values() if a in v and b in v]
+            if not ratios:
+                continue
+            any_row = True
+            lines.append(f"| {ENDPOINT_LABELS.get(ep, ep)} | {a} / {b} | "
+                         f"{fmt_ratio(statistics.median(ratios))} | "
+                         f"{fmt_ratio(min(ratios))}–{fmt_ratio(max(ratios))} | {len(ratios)} |")
+    return lines if any_row else []
 
 
 def layer_rows(runs, endpoints):
@@ -316,10 +347,13 @@ def main(argv):
     out = []
     notes = []
     if runs:
-        table, n, layers = throughput_table(runs)
+        table, n, layers, paired = throughput_table(runs)
         out += ["### Throughput (medians over rounds)", ""] + table + [""]
         if layers:
             out += ["### Layer overhead (per server CPU-second)", ""] + layers + [""]
+        if paired:
+            out += ["### Paired ratios (req per server CPU-second, within each round)", ""]
+            out += paired + [""]
         notes += n
     table, n = idle_table(results)
     if table:
