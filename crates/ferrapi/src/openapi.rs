@@ -103,6 +103,38 @@ pub fn path_format(path: &str) -> String {
 
 /// A parameter's or body field's schema: the type's, its constraints (bounds as written for a
 /// parameter, as floats in a body), its title, default and format.
+/// The `Body_<operation>` component holding `specs` as fields (an embedded or multi-argument
+/// body, or a form): a reference to it, and whether any field is required.
+fn body_object(component: &str, specs: &[&ParamSpec], g: &mut SchemaGenerator) -> (Value, bool) {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for spec in specs {
+        properties.insert(
+            spec.wire_name().to_string(),
+            field_schema(spec, g, Context::Body),
+        );
+        if spec.is_required() {
+            required.push(spec.wire_name().to_string());
+        }
+    }
+    let any_required = !required.is_empty();
+    g.insert(component, object(component, properties, required));
+    (
+        json!({ "$ref": format!("#/components/schemas/{component}") }),
+        any_required,
+    )
+}
+
+/// An operation's `requestBody`: one media type, `required` only when it is.
+fn request_body(media: &str, schema: Value, required: bool) -> Value {
+    let mut out = Map::new();
+    out.insert("content".into(), json!({ media: { "schema": schema } }));
+    if required {
+        out.insert("required".into(), json!(true));
+    }
+    Value::Object(out)
+}
+
 fn field_schema(spec: &ParamSpec, g: &mut SchemaGenerator, context: Context) -> Value {
     let mut schema = spec.schema(g);
     apply_constraints(&mut schema, spec.constraints(), context);
@@ -204,36 +236,13 @@ fn operation_object(
 
     let body_component = format!("Body_{id}");
     if !form.is_empty() {
-        let mut properties = Map::new();
-        let mut required = Vec::new();
-        for spec in &form {
-            properties.insert(
-                spec.wire_name().to_string(),
-                field_schema(spec, g, Context::Body),
-            );
-            if spec.is_required() {
-                required.push(spec.wire_name().to_string());
-            }
-        }
-        let any_required = !required.is_empty();
-        g.insert(
-            &body_component,
-            object(&body_component, properties, required),
-        );
+        let (schema, required) = body_object(&body_component, &form, g);
         let media = if form.iter().any(|s| s.source() == Source::File) {
             "multipart/form-data"
         } else {
             "application/x-www-form-urlencoded"
         };
-        let mut request_body = Map::new();
-        request_body.insert(
-            "content".into(),
-            json!({ media: { "schema": { "$ref": format!("#/components/schemas/{body_component}") } } }),
-        );
-        if any_required {
-            request_body.insert("required".into(), json!(true));
-        }
-        out.insert("requestBody".into(), Value::Object(request_body));
+        out.insert("requestBody".into(), request_body(media, schema, required));
     } else if !body.is_empty() {
         let (schema, required) = if body.len() == 1 && !body[0].is_embedded() {
             let spec = body[0];
@@ -246,36 +255,12 @@ fn operation_object(
             );
             (schema, spec.is_required())
         } else {
-            let mut properties = Map::new();
-            let mut required = Vec::new();
-            for spec in &body {
-                properties.insert(
-                    spec.wire_name().to_string(),
-                    field_schema(spec, g, Context::Body),
-                );
-                if spec.is_required() {
-                    required.push(spec.wire_name().to_string());
-                }
-            }
-            let any_required = !required.is_empty();
-            g.insert(
-                &body_component,
-                object(&body_component, properties, required),
-            );
-            (
-                json!({ "$ref": format!("#/components/schemas/{body_component}") }),
-                any_required,
-            )
+            body_object(&body_component, &body, g)
         };
-        let mut request_body = Map::new();
-        request_body.insert(
-            "content".into(),
-            json!({ "application/json": { "schema": schema } }),
+        out.insert(
+            "requestBody".into(),
+            request_body("application/json", schema, required),
         );
-        if required {
-            request_body.insert("required".into(), json!(true));
-        }
-        out.insert("requestBody".into(), Value::Object(request_body));
     }
 
     // Responses.
