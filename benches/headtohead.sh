@@ -56,9 +56,9 @@ trap cleanup EXIT
 start() {
     local name=$1 port=$2 cmd
     case $name in
-        ferrapi) cmd=("$BIN/hello_server" --port "$port" --no-access-log) ;;
-        toolkit) cmd=("$BIN/hello_toolkit" --port "$port" --no-access-log) ;;
-        framework) cmd=("$BIN/hello" --port "$port" --no-access-log) ;;
+        ferrapi) cmd=("$BIN/hello_server" --port "$port" --no-access-log --no-server-header) ;;
+        toolkit) cmd=("$BIN/hello_toolkit" --port "$port" --no-access-log --no-server-header) ;;
+        framework) cmd=("$BIN/hello" --port "$port" --no-access-log --no-server-header) ;;
         hyper | actix | axum) cmd=("$BIN/${name}_hello" --port "$port") ;;
         bin=*) cmd=("${name#bin=}" --port "$port" $BIN_ARGS) ;;
         *) echo "unknown server $name" >&2; exit 2 ;;

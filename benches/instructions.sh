@@ -16,9 +16,9 @@ servers=${2:-"ferrapi hyper"}
 port=18990
 for server in $servers; do
   case $server in
-    ferrapi) cmd=(target/bench/release/hello_server --port $port --no-access-log) ;;
-    toolkit) cmd=(target/bench/release/hello_toolkit --port $port --no-access-log) ;;
-    framework) cmd=(target/bench/release/hello --port $port --no-access-log) ;;
+    ferrapi) cmd=(target/bench/release/hello_server --port $port --no-access-log --no-server-header) ;;
+    toolkit) cmd=(target/bench/release/hello_toolkit --port $port --no-access-log --no-server-header) ;;
+    framework) cmd=(target/bench/release/hello --port $port --no-access-log --no-server-header) ;;
     hyper|actix|axum) cmd=(target/bench/release/${server}_hello --port $port) ;;
     *) echo "unknown server $server" >&2; exit 2 ;;
   esac

@@ -34,7 +34,7 @@
 #                     or wrk's CPU went to other work is marked "disturbed" (left out of the
 #                     medians) and redone, up to RETRIES times
 #   FERRAPI_BIN [target/bench/release/hello_server]  TOOLKIT_BIN [target/bench/release/hello_toolkit]
-#   FERRAPI_ARGS ["--host 127.0.0.1 --port {port} --no-access-log"] (peers log nothing either)  ({port} is substituted)
+#   FERRAPI_ARGS ["--host 127.0.0.1 --port {port} --no-access-log --no-server-header"] (the peers log nothing and send no Server header either, so every server sends the same bytes)  ({port} is substituted)
 #   OUT [target/bench/results/<timestamp>]
 #
 # Only ever talks to 127.0.0.1; every step is bounded by a timeout; every server it starts is
@@ -63,7 +63,7 @@ BIN_DIR=$ROOT/$TARGET_DIR/release
 FERRAPI_BIN=${FERRAPI_BIN:-$BIN_DIR/hello_server}
 TOOLKIT_BIN=${TOOLKIT_BIN:-$BIN_DIR/hello_toolkit}
 FRAMEWORK_BIN=${FRAMEWORK_BIN:-$BIN_DIR/hello}
-FERRAPI_ARGS=${FERRAPI_ARGS:-"--host 127.0.0.1 --port {port} --no-access-log"}
+FERRAPI_ARGS=${FERRAPI_ARGS:-"--host 127.0.0.1 --port {port} --no-access-log --no-server-header"}
 OUT=${OUT:-$ROOT/$TARGET_DIR/results/$(date +%Y%m%d-%H%M%S)}
 QUIET_WAIT=${QUIET_WAIT:-600}
 QUIET_MAX_PCT=${QUIET_MAX_PCT:-10}
