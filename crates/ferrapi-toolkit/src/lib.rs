@@ -84,7 +84,7 @@ pub use sessions::{Session, SessionMiddleware};
 pub use sse::{EventSourceResponse, ServerSentEvent};
 pub use staticfiles::StaticFiles;
 pub use uploads::UploadFile;
-pub use websockets::WebSocket;
+pub use websockets::{WebSocket, WebSocketSender};
 
 /// The guide to this layer (`docs/toolkit.md`): each Starlette concept with its toolkit
 /// spelling, and how the toolkit wraps the server. Its code blocks are compiled as doctests.

@@ -33,7 +33,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use ferrapi_server::websocket::{
-    CloseFrame, Closed, Message, WebSocket as ServerSocket, WebSocketUpgrade,
+    CloseFrame, Closed, Message, WebSocket as ServerSocket, WebSocketSender as ServerSender,
+    WebSocketUpgrade,
 };
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
@@ -311,6 +312,59 @@ impl WebSocket {
         let text = serde_json::to_string(value)?;
         self.send_text(text).await?;
         Ok(())
+    }
+
+    /// A cloneable handle for sending from other tasks while this one waits in
+    /// [`receive`](Self::receive): a broadcaster, a ticker, a second producer. `None` until the
+    /// socket is accepted.
+    ///
+    /// In Starlette any task may `await websocket.send_text(...)` on the shared object; in
+    /// Rust `receive` and `send` both borrow the socket mutably, so concurrent sending goes
+    /// through this handle instead. Messages from all handles and from the socket itself go
+    /// out in the order they are sent. Messages sent after the close frame are discarded, and
+    /// once the connection has ended every send fails with [`Closed`].
+    pub fn sender(&self) -> Option<WebSocketSender> {
+        match &self.socket {
+            Some(socket) if self.state == WebSocketState::Connected => Some(WebSocketSender {
+                inner: socket.sender(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A cloneable sending handle of an accepted [`WebSocket`], from [`WebSocket::sender`].
+#[derive(Clone, Debug)]
+pub struct WebSocketSender {
+    inner: ServerSender,
+}
+
+impl WebSocketSender {
+    /// Sends a message.
+    pub async fn send(&self, message: impl Into<Message>) -> Result<(), Closed> {
+        self.inner.send(message).await
+    }
+
+    /// Sends a text message.
+    pub async fn send_text(&self, text: impl Into<String>) -> Result<(), Closed> {
+        self.send(Message::Text(text.into())).await
+    }
+
+    /// Sends a binary message.
+    pub async fn send_bytes(&self, data: impl Into<Bytes>) -> Result<(), Closed> {
+        self.send(Message::Binary(data.into())).await
+    }
+
+    /// Sends a value as a JSON text message.
+    pub async fn send_json<T: Serialize>(&self, value: &T) -> Result<(), Error> {
+        let text = serde_json::to_string(value)?;
+        self.send_text(text).await?;
+        Ok(())
+    }
+
+    /// Starts the closing handshake with `code` and `reason`.
+    pub async fn close(&self, code: u16, reason: &str) -> Result<(), Closed> {
+        self.inner.close(code, reason).await
     }
 }
 

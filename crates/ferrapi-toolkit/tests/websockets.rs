@@ -190,6 +190,50 @@ fn app() -> (Application, Reports) {
         Ok::<(), Error>(())
     };
 
+    // Sends from a spawned task through `sender()` while the endpoint waits in `receive`.
+    let t = tx.clone();
+    let ticker = move |mut ws: WebSocket| {
+        let t = t.clone();
+        async move {
+            report(
+                &t,
+                format!("sender before accept: {}", ws.sender().is_some()),
+            );
+            ws.accept().await?;
+            let sender = ws.sender().expect("an accepted socket has a sender");
+            let (ended_tx, ended_rx) = tokio::sync::oneshot::channel::<()>();
+            let t2 = t.clone();
+            tokio::spawn(async move {
+                let first = sender.send_text("tick 1").await.is_ok();
+                let second = sender
+                    .clone()
+                    .send_json(&json!({ "tick": 2 }))
+                    .await
+                    .is_ok();
+                report(&t2, format!("ticks sent: {first} {second}"));
+                // After the endpoint has returned and the connection has ended, sends fail.
+                let _ = ended_rx.await;
+                for _ in 0..500 {
+                    if sender.send_text("late").await.is_err() {
+                        report(&t2, "late send: closed".to_string());
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                report(&t2, "late send: still open".to_string());
+            });
+            let result = loop {
+                match ws.receive_text().await {
+                    Ok(text) => ws.send_text(format!("echo:{text}")).await?,
+                    Err(e) if e.is_disconnect() => break Ok(()),
+                    Err(e) => break Err(Error::new(e)),
+                }
+            };
+            let _ = ended_tx.send(());
+            result
+        }
+    };
+
     async fn http(_req: Request) -> Json<Value> {
         Json(json!({ "http": true }))
     }
@@ -216,6 +260,7 @@ fn app() -> (Application, Reports) {
         .route(WebSocketRoute::new("/rooms/{room:int}", params))
         .route(WebSocketRoute::new("/typed", typed))
         .route(WebSocketRoute::new("/not-accepted", not_accepted))
+        .route(WebSocketRoute::new("/ticker", ticker))
         .route(Route::new("/echo", http));
     (app, rx)
 }
@@ -513,6 +558,32 @@ async fn echo_text_bytes_and_json_over_a_socket() {
         ws.close(None).await.unwrap();
         assert_eq!(expect_close(&mut ws).await.0, 1005);
         finish(ws).await;
+        server.stop().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_handle_sends_from_another_task_over_a_socket() {
+    within(async {
+        let (server, mut reports) = serve().await;
+        let (mut ws, _) = ws_connect(&ws_url(&server, "/ticker"), &[]).await.unwrap();
+        assert_eq!(
+            next_report(&mut reports).await,
+            "sender before accept: false"
+        );
+        // The spawned task's messages arrive while the endpoint is blocked in `receive`.
+        assert_eq!(next_text(&mut ws).await, "tick 1");
+        let tick: Value = serde_json::from_str(&next_text(&mut ws).await).unwrap();
+        assert_eq!(tick, json!({ "tick": 2 }));
+        assert_eq!(next_report(&mut reports).await, "ticks sent: true true");
+        // The endpoint itself still receives and answers.
+        ws.send(WsMessage::text("hi")).await.unwrap();
+        assert_eq!(next_text(&mut ws).await, "echo:hi");
+        ws.close(None).await.unwrap();
+        assert_eq!(expect_close(&mut ws).await.0, 1005);
+        finish(ws).await;
+        assert_eq!(next_report(&mut reports).await, "late send: closed");
         server.stop().await.unwrap();
     })
     .await;
