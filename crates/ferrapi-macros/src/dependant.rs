@@ -8,13 +8,11 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, LitStr, Pat, Token, Type};
 
+/// Where an argument is read from, as its attributes (or its name, for a path parameter)
+/// say. `Infer`: by its type, through the framework's `Argument` trait.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source {
     Infer,
-    /// `&Request`: the request itself (FastAPI's `request: Request`).
-    Request,
-    /// `BackgroundTasks`: the request's background tasks.
-    Background,
     Path,
     Query,
     Header,
@@ -24,11 +22,23 @@ pub(crate) enum Source {
     File,
     /// `#[depends(dep)]`: another dependency's value.
     Depends,
-    /// `State<T>`: a value of the application state.
+}
+
+/// What the spelling of an argument's type suggests it is. Only for error messages: the
+/// source of an argument without attributes is decided by its type (`Argument`), so an alias
+/// or a re-export is read the same way; these names let a mistake be reported at the argument,
+/// in words, before the compiler reports it in trait bounds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Named {
+    /// `&Request`.
+    Request,
+    /// `BackgroundTasks`.
+    Background,
+    /// `State<T>`.
     State,
-    /// `SecurityScopes`: the scopes asked for by the dependants.
+    /// `SecurityScopes`.
     Scopes,
-    /// `WebSocket`: the socket of a WebSocket operation.
+    /// `WebSocket`.
     Socket,
 }
 
@@ -37,6 +47,8 @@ pub(crate) struct Param {
     pub(crate) ident: syn::Ident,
     pub(crate) ty: Type,
     pub(crate) source: Source,
+    /// What the type's spelling suggests (error messages only).
+    pub(crate) named: Option<Named>,
     pub(crate) embed: bool,
     pub(crate) alias: Option<Expr>,
     pub(crate) default: Option<Expr>,
@@ -92,6 +104,7 @@ pub(crate) fn parse_param(
 ) -> syn::Result<Param> {
     let mut param = Param {
         ident: ident.clone(),
+        named: named(&ty),
         ty,
         source: Source::Infer,
         embed: false,
@@ -200,43 +213,20 @@ pub(crate) fn parse_param(
     if param.source == Source::Depends {
         return Ok(param);
     }
-    for (name, source) in [
-        ("State", Source::State),
-        ("SecurityScopes", Source::Scopes),
-        ("WebSocket", Source::Socket),
-    ] {
-        if is_named(&param.ty, name) {
-            if seen_source {
-                return Err(syn::Error::new(
-                    ident.span(),
-                    format!("argument `{ident}` is a `{name}` and takes no source attribute"),
-                ));
-            }
-            param.source = source;
-            return Ok(param);
-        }
-    }
-    if param.source == Source::Infer && is_upload(&param.ty) {
-        param.source = Source::File;
-    }
-    if is_named(&param.ty, "BackgroundTasks") {
+    if let Some(named) = param.named {
         if seen_source {
+            let what = match named {
+                Named::Request => "the request itself",
+                Named::Background => "the request's background tasks",
+                Named::State => "a value of the application state (`State`)",
+                Named::Scopes => "the security scopes (`SecurityScopes`)",
+                Named::Socket => "the WebSocket",
+            };
             return Err(syn::Error::new(
                 ident.span(),
-                format!("argument `{ident}` is the request's background tasks and takes no source attribute"),
+                format!("argument `{ident}` is {what} and takes no source attribute"),
             ));
         }
-        param.source = Source::Background;
-        return Ok(param);
-    }
-    if is_request_ref(&param.ty) {
-        if seen_source {
-            return Err(syn::Error::new(
-                ident.span(),
-                format!("argument `{ident}` is the request itself and takes no source attribute"),
-            ));
-        }
-        param.source = Source::Request;
         return Ok(param);
     }
     let Some(path_params) = path_params else {
@@ -287,26 +277,20 @@ pub(crate) fn parse_param(
     Ok(param)
 }
 
-/// `UploadFile` or `Option<UploadFile>`: a file argument even without `#[file]`, as FastAPI
-/// takes `file: UploadFile`.
-fn is_upload(ty: &Type) -> bool {
-    let Type::Path(p) = ty else {
-        return false;
-    };
-    let Some(last) = p.path.segments.last() else {
-        return false;
-    };
-    if last.ident == "UploadFile" {
-        return true;
+/// What the spelling of `ty` suggests it is (for error messages).
+fn named(ty: &Type) -> Option<Named> {
+    if is_request_ref(ty) {
+        return Some(Named::Request);
     }
-    if last.ident == "Option" {
-        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                return is_upload(inner);
-            }
-        }
-    }
-    false
+    [
+        ("State", Named::State),
+        ("SecurityScopes", Named::Scopes),
+        ("WebSocket", Named::Socket),
+        ("BackgroundTasks", Named::Background),
+    ]
+    .into_iter()
+    .find(|(name, _)| is_named(ty, name))
+    .map(|(_, named)| named)
 }
 
 /// A type path whose last segment is `name`.
@@ -317,7 +301,7 @@ pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
     }
 }
 
-/// `&Request` (any path ending in `Request`): the argument is the request itself.
+/// `&Request` (any path ending in `Request`).
 fn is_request_ref(ty: &Type) -> bool {
     let Type::Reference(reference) = ty else {
         return false;
@@ -381,98 +365,80 @@ fn parse_depends(attr: &Attribute, param: &mut Param) -> syn::Result<()> {
 
 /// The code resolving a dependant's arguments.
 pub(crate) struct Generated {
-    /// The body of a function returning `&'static [ParamSpec]`: the extractable arguments.
+    /// The body of a function returning `&'static [Option<ParamSpec>]`: one slot per argument
+    /// that is not another dependency's value (`None`: the framework provides it).
     pub specs_body: TokenStream,
     /// Statements declaring the parameters and sub-dependencies into `__d`.
     pub declare: TokenStream,
-    /// Statements, inside an async block returning `Result<_, Failure>` with `__cx` in scope,
-    /// that bind every argument but the socket to its value.
+    /// Statements, inside an async block returning `Result<_, Failure>` with `__cx` (the
+    /// `Context`) and `mut __f` (the `Failures` so far) in scope, that bind every argument to
+    /// its value.
     pub gather: TokenStream,
-    /// The bound arguments (the socket excluded), in order.
-    pub gathered: Vec<syn::Ident>,
-    /// The arguments of the call, in order (the socket is `__ws`).
-    pub call_args: Vec<TokenStream>,
+    /// The arguments of the call, in order.
+    pub call_args: Vec<syn::Ident>,
 }
 
 /// Generates the resolution of `params`; `specs` calls the function built from `specs_body`.
-/// In a dependency, a parameter whose source was inferred may be a path parameter.
-pub(crate) fn generate(params: &[Param], in_dependency: bool, specs: TokenStream) -> Generated {
-    generate_with(params, in_dependency, false, specs)
-}
-
-/// As [`generate`]; with `guards`, the operation's guards (`__op.run_guards`) run first and
-/// their validation errors join the rest, as FastAPI's router dependencies do.
-pub(crate) fn generate_with(
+/// In a dependency, a parameter whose source is inferred may be a path parameter.
+/// `websocket`: the dependant is a `#[websocket]` operation (its `WebSocket` argument takes the
+/// socket).
+pub(crate) fn generate(
     params: &[Param],
     in_dependency: bool,
-    guards: bool,
+    websocket: bool,
     specs: TokenStream,
 ) -> Generated {
+    let dependant = if websocket {
+        quote!(::ferrapi::__private::InWebSocket)
+    } else {
+        quote!(::ferrapi::__private::InRequest)
+    };
     let mut spec_builders = Vec::new();
     let mut extracts = Vec::new();
+    let mut completes = Vec::new();
     let mut declare = Vec::new();
     let mut dep_results = Vec::new();
     let mut dep_futures = Vec::new();
     let mut dep_prelude = Vec::new();
     let mut scoped_prelude = Vec::new();
     let mut dep_takes = Vec::new();
-    let mut gathered = Vec::new();
     let mut call_args = Vec::new();
     for (i, p) in params.iter().enumerate() {
         let ty = &p.ty;
         let arg = format_ident!("__a{i}");
-        if p.source == Source::Socket {
-            call_args.push(quote!(__ws));
+        call_args.push(arg.clone());
+        if p.source == Source::Depends {
+            let dep = match &p.dep {
+                Some(expr) => quote!(&::ferrapi::__private::into_dependency(#expr)),
+                None => quote!(&::ferrapi::__private::Class::<#ty>::new()),
+            };
+            let use_cache = p.use_cache;
+            let result = format_ident!("__r{i}");
+            let dep_var = format_ident!("__dep{i}");
+            dep_prelude.push(quote!(let #dep_var = #dep;));
+            declare.push(quote!(__d.dependency(#dep_var);));
+            if p.scopes.is_empty() {
+                dep_futures.push(quote!(__cx.resolve(#dep_var, #use_cache)));
+            } else {
+                let scoped = format_ident!("__cx{i}");
+                let scopes = &p.scopes;
+                scoped_prelude.push(quote!(let #scoped = __cx.with_scopes(&[#(#scopes),*]);));
+                dep_futures.push(quote!(#scoped.resolve(#dep_var, #use_cache)));
+            }
+            dep_results.push(result.clone());
+            // A dependency giving another type than the argument's is one `mismatched types`
+            // error at the dependency, naming both types.
+            let value = match &p.dep {
+                Some(expr) => quote_spanned!(expr.span()=> __value),
+                None => quote_spanned!(ty.span()=> __value),
+            };
+            dep_takes.push(quote! {
+                let #arg: ::core::option::Option<#ty> = __f.take(#result).map(|__value| {
+                    let __value: #ty = #value;
+                    __value
+                });
+            });
             continue;
-        }
-        call_args.push(quote!(#arg));
-        gathered.push(arg.clone());
-        match p.source {
-            Source::Depends => {
-                let dep = match &p.dep {
-                    Some(expr) => quote!(&::ferrapi::dependencies::into_dependency(#expr)),
-                    None => quote!(&::ferrapi::dependencies::Class::<#ty>::new()),
-                };
-                let use_cache = p.use_cache;
-                let result = format_ident!("__r{i}");
-                let dep_var = format_ident!("__dep{i}");
-                dep_prelude.push(quote!(let #dep_var = #dep;));
-                declare.push(quote!(__d.dependency(#dep_var);));
-                if p.scopes.is_empty() {
-                    dep_futures.push(quote!(__cx.resolve(#dep_var, #use_cache)));
-                } else {
-                    let scoped = format_ident!("__cx{i}");
-                    let scopes = &p.scopes;
-                    scoped_prelude.push(quote!(let #scoped = __cx.with_scopes(&[#(#scopes),*]);));
-                    dep_futures.push(quote!(#scoped.resolve(#dep_var, #use_cache)));
-                }
-                dep_results.push(result.clone());
-                // Spanned at the type: a dependency giving another type points at it.
-                dep_takes.push(quote_spanned! {ty.span()=>
-                    let #arg: ::core::option::Option<#ty> = __f.take::<#ty>(#result);
-                });
-                continue;
-            }
-            Source::State => {
-                dep_takes.push(quote! {
-                    let #arg: ::core::option::Option<#ty> =
-                        __f.take(<#ty>::from_context(__cx));
-                });
-                continue;
-            }
-            Source::Scopes => {
-                extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(::ferrapi::dependencies::SecurityScopes::from_context(__cx));));
-                continue;
-            }
-            Source::Request => {
-                extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__cx.request());));
-                continue;
-            }
-            Source::Background => {
-                extracts.push(quote!(let #arg: ::core::option::Option<#ty> = ::core::option::Option::Some(__cx.background());));
-                continue;
-            }
-            _ => {}
         }
         let index = spec_builders.len();
         let wire = match &p.alias {
@@ -483,28 +449,17 @@ pub(crate) fn generate_with(
             }
         };
         let source = match p.source {
-            Source::Path => quote!(::ferrapi::params::Source::Path),
-            Source::Header => quote!(::ferrapi::params::Source::Header),
-            Source::Cookie => quote!(::ferrapi::params::Source::Cookie),
-            Source::Body => quote!(::ferrapi::params::Source::Body),
-            Source::Form => quote!(::ferrapi::params::Source::Form),
-            Source::File => quote!(::ferrapi::params::Source::File),
-            _ => quote!(::ferrapi::params::Source::Query),
+            Source::Path => quote!(Path),
+            Source::Header => quote!(Header),
+            Source::Cookie => quote!(Cookie),
+            Source::Body => quote!(Body),
+            Source::Form => quote!(Form),
+            Source::File => quote!(File),
+            _ => quote!(Query),
         };
-        let mut builder = quote!(::ferrapi::params::ParamSpec::new(#source, #wire));
-        if p.source == Source::Infer {
-            builder = quote!(#builder.infer_from::<#ty>());
-            if in_dependency {
-                builder = quote!(#builder.maybe_path());
-            }
-        }
+        let mut builder = quote!(::ferrapi::__private::ParamSpec::new(::ferrapi::__private::Source::#source, #wire));
         if p.embed {
             builder = quote!(#builder.embed());
-        }
-        if p.source == Source::File {
-            builder = quote!(#builder.file::<#ty>());
-        } else {
-            builder = quote!(#builder.typed::<#ty>());
         }
         if let Some(default) = &p.default {
             builder = quote! {
@@ -521,26 +476,58 @@ pub(crate) fn generate_with(
         for (key, value) in p.constraints.iter().chain(&p.metadata) {
             builder = quote!(#builder.#key(#value));
         }
-        spec_builders.push(builder);
-        let extract = if p.source == Source::File {
-            quote!(::ferrapi::params::extract_file::<#ty>(__inputs, &__specs[#index], &mut __v))
-        } else {
-            quote!(::ferrapi::params::extract::<#ty>(__inputs, &__specs[#index], &mut __v))
-        };
-        extracts.push(match &p.default {
-            Some(default) => quote! {
-                let #arg: ::core::option::Option<#ty> = if ::ferrapi::params::is_present(__inputs, &__specs[#index]) {
-                    #extract
-                } else {
-                    ::core::option::Option::Some(#default)
+        let slot = quote!(__specs[#index]);
+        let extract = match (p.source, &p.default) {
+            (Source::Infer, default) => {
+                // By type: the `Argument` impl of `#ty` declares and reads it.
+                builder = quote! {{
+                    #[allow(unused_imports)]
+                    use ::ferrapi::__private::{DeclareArgument as _, DeclareNothing as _};
+                    (&&::ferrapi::__private::Declare::<#ty>::new()).declare(#builder, #in_dependency)
+                }};
+                // Not naming the type: it follows from `extract`, where a type that is not an
+                // `Argument` was reported already.
+                completes.push(quote! {
+                    let #arg = ::ferrapi::__private::Complete::<#dependant>::complete(#arg, __cx)?;
+                });
+                let read = match default {
+                    Some(default) => quote! {
+                        ::ferrapi::__private::extract_or::<#ty>(__cx, #slot.as_ref(), &mut __v, || #default)
+                    },
+                    None => quote_spanned! {ty.span()=>
+                        <#ty as ::ferrapi::__private::Argument>::extract(__cx, #slot.as_ref(), &mut __v)
+                    },
                 };
-            },
-            None => quote!(let #arg: ::core::option::Option<#ty> = #extract;),
-        });
+                quote!(let #arg = __f.take(#read).flatten();)
+            }
+            (Source::File, _) => {
+                builder = quote!(::core::option::Option::Some(#builder.file::<#ty>()));
+                quote! {
+                    let #arg: ::core::option::Option<#ty> = ::ferrapi::__private::extract_file::<#ty>(
+                        __cx.inputs(), ::ferrapi::__private::spec(__specs, #index), &mut __v);
+                }
+            }
+            (_, default) => {
+                builder = quote!(::core::option::Option::Some(#builder.typed::<#ty>()));
+                let spec = quote!(::ferrapi::__private::spec(__specs, #index));
+                match default {
+                    Some(default) => quote! {
+                        let #arg: ::core::option::Option<#ty> =
+                            ::ferrapi::__private::param_or::<#ty>(__cx, #spec, &mut __v, || #default);
+                    },
+                    None => quote! {
+                        let #arg: ::core::option::Option<#ty> =
+                            ::ferrapi::__private::extract::<#ty>(__cx.inputs(), #spec, &mut __v);
+                    },
+                }
+            }
+        };
+        spec_builders.push(builder);
+        extracts.push(extract);
     }
     let n = spec_builders.len();
     let specs_body = quote! {
-        static __SPECS: ::std::sync::OnceLock<[::ferrapi::params::ParamSpec; #n]> =
+        static __SPECS: ::std::sync::OnceLock<[::core::option::Option<::ferrapi::__private::ParamSpec>; #n]> =
             ::std::sync::OnceLock::new();
         __SPECS.get_or_init(|| [#(#spec_builders),*])
     };
@@ -556,48 +543,36 @@ pub(crate) fn generate_with(
         },
     };
     // Every argument is `Some` when nothing failed; the `else` is never taken.
-    let unpack = if gathered.is_empty() {
+    let unpack = if call_args.is_empty() {
         quote!()
     } else {
         quote! {
             #[allow(unused_parens)]
-            let (#(::core::option::Option::Some(#gathered)),*) = (#(#gathered),*) else {
-                return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Invalid(::std::vec::Vec::new()));
+            let (#(::core::option::Option::Some(#call_args)),*) = (#(#call_args),*) else {
+                return ::core::result::Result::Err(::ferrapi::__private::Failure::Invalid(::std::vec::Vec::new()));
             };
         }
     };
     let dep_prelude2 = dep_prelude.clone();
-    let run_guards = if guards {
-        quote! {
-            __f.take(__op.run_guards(__cx).await);
-            if __f.raised() {
-                return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Raised);
-            }
-        }
-    } else {
-        quote!()
-    };
     let gather = quote! {
-        let __specs: &[::ferrapi::params::ParamSpec] = #specs;
-        #[allow(unused_mut)]
-        let mut __f = ::ferrapi::dependencies::Failures::default();
-        #run_guards
+        #[allow(unused_variables)]
+        let __specs: &[::core::option::Option<::ferrapi::__private::ParamSpec>] = #specs;
         #(#dep_prelude)*
         #(#scoped_prelude)*
         #resolve_deps
         #(#dep_takes)*
         if __f.raised() {
-            return ::core::result::Result::Err(::ferrapi::dependencies::Failure::Raised);
+            return ::core::result::Result::Err(::ferrapi::__private::Failure::Raised);
         }
-        let __inputs = __cx.inputs();
         #[allow(unused_mut)]
-        let mut __v = ::ferrapi::validation::Validator::new();
+        let mut __v = ::ferrapi::__private::Validator::new();
         #(#extracts)*
         __f.finish(__v)?;
         #unpack
+        #(#completes)*
     };
     let declare = quote! {
-        __d.params(#specs);
+        __d.params(#specs.iter().flatten());
         #(#dep_prelude2)*
         #(#declare)*
     };
@@ -605,7 +580,6 @@ pub(crate) fn generate_with(
         specs_body,
         declare,
         gather,
-        gathered,
         call_args,
     }
 }

@@ -6,7 +6,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemFn, LitStr, ReturnType, Token, Type};
 
-use crate::dependant::{generate, parse_arg, parse_param, Generated, Source};
+use crate::dependant::{generate, parse_arg, parse_param, Generated, Named, Source};
 
 /// `#[dependency(scope = "function", non_blocking)]`.
 struct DependencyArgs {
@@ -91,14 +91,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         }
     }
     let is_async = func.sig.asyncness.is_some();
-    if let Some(p) = params.iter().find(|p| p.source == Source::Socket) {
+    if let Some(p) = params.iter().find(|p| p.named == Some(Named::Socket)) {
         return Err(syn::Error::new(
             p.ident.span(),
             "a dependency cannot take the WebSocket; it reads the handshake's parameters",
         ));
     }
     if !is_async {
-        if let Some(p) = params.iter().find(|p| p.source == Source::Request) {
+        if let Some(p) = params.iter().find(|p| p.named == Some(Named::Request)) {
             return Err(syn::Error::new(
                 p.ident.span(),
                 format!(
@@ -167,8 +167,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         declare,
         gather,
         call_args,
-        ..
-    } = generate(&params, true, quote!(Self::__ferrapi_specs()));
+    } = generate(&params, true, false, quote!(Self::__ferrapi_specs()));
+
     let call = if is_async {
         quote!(#inner(#(#call_args),*).await)
     } else if args.non_blocking {
@@ -223,7 +223,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
 
         impl #marker {
             #[doc(hidden)]
-            fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
+            fn __ferrapi_specs() -> &'static [::core::option::Option<::ferrapi::__private::ParamSpec>] {
                 #specs_body
             }
         }
@@ -247,6 +247,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 #func
 
                 ::std::boxed::Box::pin(async move {
+                    let mut __f = ::ferrapi::__private::Failures::default();
                     #gather
                     let __out = #call;
                     #unwrap_result
@@ -283,7 +284,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
         let ident = field.ident.clone().expect("named field");
         let mut attrs = field.attrs.clone();
         let param = parse_param(ident, field.ty.clone(), &mut attrs, None)?;
-        if matches!(param.source, Source::Request | Source::Socket) {
+        if matches!(param.named, Some(Named::Request | Named::Socket)) {
             return Err(syn::Error::new(
                 param.ident.span(),
                 "a class dependency's field cannot borrow the request or the socket",
@@ -295,14 +296,14 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
         specs_body,
         declare,
         gather,
-        gathered,
-        ..
-    } = generate(&params, true, quote!(<#name>::__ferrapi_specs()));
+        call_args,
+    } = generate(&params, true, false, quote!(<#name>::__ferrapi_specs()));
+
     let fields: Vec<&syn::Ident> = params.iter().map(|p| &p.ident).collect();
     Ok(quote! {
         impl #name {
             #[doc(hidden)]
-            fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
+            fn __ferrapi_specs() -> &'static [::core::option::Option<::ferrapi::__private::ParamSpec>] {
                 #specs_body
             }
         }
@@ -316,8 +317,9 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
                 __cx: &'__a ::ferrapi::dependencies::Context<'__a>,
             ) -> ::ferrapi::dependencies::BoxFuture<'__a, ::core::result::Result<Self, ::ferrapi::dependencies::Failure>> {
                 ::std::boxed::Box::pin(async move {
+                    let mut __f = ::ferrapi::__private::Failures::default();
                     #gather
-                    ::core::result::Result::Ok(#name { #(#fields: #gathered),* })
+                    ::core::result::Result::Ok(#name { #(#fields: #call_args),* })
                 })
             }
         }

@@ -1,12 +1,12 @@
 //! `#[get]`, `#[post]`…: turns a function into a path operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, FnArg, ItemFn, LitStr, ReturnType, Token, Type};
 
-use crate::dependant::{generate_with, parse_arg, Generated, Source};
+use crate::dependant::{generate, parse_arg, Generated, Named, Param, Source};
 
 /// The decorator's arguments: the path, then `key = value` pairs.
 struct RouteArgs {
@@ -102,21 +102,6 @@ impl Parse for RouteArgs {
     }
 }
 
-/// The `{name}` / `{name:convertor}` parameters of a path template.
-pub(crate) fn path_param_names(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let inner = &rest[open + 1..open + close];
-        names.push(inner.split(':').next().unwrap_or("").to_string());
-        rest = &rest[open + close + 1..];
-    }
-    names
-}
-
 pub(crate) fn doc_text(attrs: &[Attribute]) -> Option<String> {
     let mut lines = Vec::new();
     for attr in attrs {
@@ -141,17 +126,6 @@ pub(crate) fn doc_text(attrs: &[Attribute]) -> Option<String> {
         .map(|l| l.strip_prefix(' ').unwrap_or(l).to_string())
         .collect();
     Some(text.join("\n").trim().to_string())
-}
-
-/// Whether the return type is spelled `Result<…>`.
-pub(crate) fn returns_result(ret: &ReturnType) -> bool {
-    match ret {
-        ReturnType::Type(_, ty) => match &**ty {
-            Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Result"),
-            _ => false,
-        },
-        ReturnType::Default => false,
-    }
 }
 
 /// The returned type to document: `T` of `-> T` or `-> Result<T, E>`; none for `impl Trait`.
@@ -193,13 +167,21 @@ fn contains_impl_trait(ty: &Type) -> bool {
     }
 }
 
-pub(crate) fn expand(
-    methods: &[&str],
-    args: TokenStream,
-    item: TokenStream,
-) -> syn::Result<TokenStream> {
+/// A path operation that passed the checks: what the generators need.
+struct Checked {
+    args: RouteArgs,
+    path: String,
+    websocket: bool,
+    is_async: bool,
+    params: Vec<Param>,
+    /// Where the return type is written (or the name, for `()`).
+    output_span: proc_macro2::Span,
+}
+
+/// Parses the decorator and the function and checks everything that can be checked from
+/// their text; each mistake is one error, spanned at what to fix.
+fn check(methods: &[&str], args: TokenStream, func: &mut ItemFn) -> syn::Result<Checked> {
     let args: RouteArgs = syn::parse2(args)?;
-    let mut func: ItemFn = syn::parse2(item)?;
     let path = args.path.value();
     if !path.starts_with('/') {
         return Err(syn::Error::new(
@@ -207,6 +189,11 @@ pub(crate) fn expand(
             "the path must start with `/`",
         ));
     }
+    let path_names: Vec<String> = ferrapi_path_template::param_names(&path)
+        .map_err(|err| syn::Error::new(args.path.span(), format!("{err} in the path")))?
+        .into_iter()
+        .map(String::from)
+        .collect();
     if let Some(generics) = func.sig.generics.params.first() {
         return Err(syn::Error::new(
             generics.span(),
@@ -214,14 +201,10 @@ pub(crate) fn expand(
         ));
     }
     let websocket = methods.is_empty();
-    let path_names = path_param_names(&path);
     let mut params = Vec::new();
     for input in func.sig.inputs.iter_mut() {
         match input {
-            FnArg::Typed(arg) => {
-                let param = parse_arg(arg, Some(&path_names))?;
-                params.push(param);
-            }
+            FnArg::Typed(arg) => params.push(parse_arg(arg, Some(&path_names))?),
             FnArg::Receiver(r) => {
                 return Err(syn::Error::new(
                     r.span(),
@@ -244,10 +227,9 @@ pub(crate) fn expand(
             ));
         }
     }
-
     let is_async = func.sig.asyncness.is_some();
     if !is_async {
-        if let Some(p) = params.iter().find(|p| p.source == Source::Request) {
+        if let Some(p) = params.iter().find(|p| p.named == Some(Named::Request)) {
             return Err(syn::Error::new(
                 p.ident.span(),
                 format!(
@@ -259,7 +241,10 @@ pub(crate) fn expand(
             ));
         }
     }
-    let sockets = params.iter().filter(|p| p.source == Source::Socket).count();
+    let sockets = params
+        .iter()
+        .filter(|p| p.named == Some(Named::Socket))
+        .count();
     if websocket {
         if !is_async {
             return Err(syn::Error::new(
@@ -274,10 +259,8 @@ pub(crate) fn expand(
             ));
         }
         if let Some(p) = params.iter().find(|p| {
-            matches!(
-                p.source,
-                Source::Request | Source::Body | Source::Form | Source::File
-            )
+            p.named == Some(Named::Request)
+                || matches!(p.source, Source::Body | Source::Form | Source::File)
         }) {
             return Err(syn::Error::new(
                 p.ident.span(),
@@ -288,7 +271,7 @@ pub(crate) fn expand(
                 ),
             ));
         }
-    } else if let Some(p) = params.iter().find(|p| p.source == Source::Socket) {
+    } else if let Some(p) = params.iter().find(|p| p.named == Some(Named::Socket)) {
         return Err(syn::Error::new(
             p.ident.span(),
             format!(
@@ -297,66 +280,126 @@ pub(crate) fn expand(
             ),
         ));
     }
-    let vis = func.vis.clone();
-    let name = func.sig.ident.clone();
-    let name_str = name.to_string();
-    let docs: Vec<Attribute> = func
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .cloned()
-        .collect();
-    let description = doc_text(&func.attrs);
-    let inner = format_ident!("__ferrapi_endpoint");
-    func.sig.ident = inner.clone();
-    func.vis = syn::Visibility::Inherited;
-    func.attrs.retain(|a| !a.path().is_ident("doc"));
+    if let Some(code) = &args.status_code {
+        check_status(code)?;
+    }
+    let output_span = match &func.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => func.sig.ident.span(),
+    };
+    Ok(Checked {
+        args,
+        path,
+        websocket,
+        is_async,
+        params,
+        output_span,
+    })
+}
 
-    let generated = generate_with(&params, false, true, quote!(__ferrapi_specs()));
+/// A literal status code must be one `http::StatusCode` accepts (100 to 999): a compile
+/// error, not a 500 at run time.
+fn check_status(code: &Expr) -> syn::Result<()> {
+    if let Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(lit),
+        ..
+    }) = code
+    {
+        let value: u64 = lit.base10_parse()?;
+        if !(100..=999).contains(&value) {
+            return Err(syn::Error::new(
+                lit.span(),
+                format!("status code {value} is out of range: a status code is 100 to 999"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The type implementing `Run`: gathers the arguments, calls the function, responds.
+fn generate_run(
+    op: &Checked,
+    generated: &Generated,
+    inner: &syn::Ident,
+    name_str: &str,
+) -> TokenStream {
     let Generated {
-        specs_body,
-        declare,
-        gather,
-        gathered,
-        call_args,
+        gather, call_args, ..
     } = generated;
-
-    let call = if is_async {
+    let call = if op.is_async {
         quote!(::ferrapi::__private::watch(#name_str, #inner(#(#call_args),*)).await)
     } else {
         quote!(::ferrapi::toolkit::concurrency::run_in_threadpool(move || #inner(#(#call_args),*)).await)
     };
-    let unwrap_result = if returns_result(&func.sig.output) {
-        quote! {
+    let (output, respond) = if op.websocket {
+        (
+            quote!(()),
+            quote!(::core::result::Result::Ok(
+                ::ferrapi::__private::ws_outcome(__out)
+            )),
+        )
+    } else {
+        let status = match &op.args.status_code {
+            Some(code) => quote!(::ferrapi::__private::status(#code)),
+            None => quote!(::ferrapi::__private::status(200u16)),
+        };
+        let respond = match &op.args.response_model {
+            Some(model) => quote!(::ferrapi::__private::respond_model::<#model, _>(__out, #status)),
+            // Spanned at the return type: an output that cannot be a response is reported
+            // there.
+            None => quote_spanned! {op.output_span=> {
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{ViaClass as _, ViaSerialize as _};
+                (&&::ferrapi::__private::Wrap::new(__out)).respond(#status)
+            }},
+        };
+        // A `Result` (or an alias of one) is its value or the error to answer with.
+        let respond = quote! {
+            let __out = {
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{ViaResult as _, ViaValue as _};
+                (&&::ferrapi::__private::Wrap::new(__out)).output()
+            };
             let __out = match __out {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(err) => {
-                    return ::core::result::Result::Err(::ferrapi::__private::into_error(err));
+                    return ::core::result::Result::Ok(::core::result::Result::Err(err));
                 }
             };
+            ::core::result::Result::Ok(#respond)
+        };
+        (quote!(::ferrapi::__private::Response), respond)
+    };
+    quote! {
+        #[allow(non_camel_case_types)]
+        struct __ferrapi_run;
+
+        impl ::ferrapi::__private::Run for __ferrapi_run {
+            type Output = #output;
+
+            fn run<'__a>(
+                __cx: &'__a ::ferrapi::__private::Context<'__a>,
+                #[allow(unused_mut)]
+                mut __f: ::ferrapi::__private::Failures,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::core::result::Result<#output, ::ferrapi::__private::Error>,
+                    ::ferrapi::__private::Failure,
+                >,
+            > + ::core::marker::Send + '__a {
+                async move {
+                    #gather
+                    let __out = #call;
+                    #respond
+                }
+            }
         }
-    } else {
-        quote!()
-    };
-    let status = match &args.status_code {
-        Some(code) => quote!(::ferrapi::__private::status(#code)),
-        None => quote!(::ferrapi::__private::status(200u16)),
-    };
-    let respond = match &args.response_model {
-        Some(model) => quote!(::ferrapi::__private::respond_model::<#model, _>(__out, __status)),
-        None => quote! {{
-            #[allow(unused_imports)]
-            use ::ferrapi::__private::{ViaClass as _, ViaSerialize as _};
-            (&&::ferrapi::__private::Wrap::new(__out)).respond(__status)
-        }},
-    };
-    let method_exprs: Vec<TokenStream> = methods
-        .iter()
-        .map(|m| {
-            let ident = format_ident!("{}", m);
-            quote!(::ferrapi::__private::Method::#ident)
-        })
-        .collect();
+    }
+}
+
+/// The builder calls of the operation's metadata (status code, tags, documentation…).
+fn generate_options(op: &Checked, description: Option<String>, ret: &ReturnType) -> TokenStream {
+    let args = &op.args;
     let mut options = TokenStream::new();
     if let Some(code) = &args.status_code {
         options.extend(quote!(.status_code(::ferrapi::__private::status(#code))));
@@ -402,7 +445,7 @@ pub(crate) fn expand(
             quote!(.response_model_schema(<#model as ::ferrapi::validation::Validate>::json_schema)),
         );
     }
-    if let Some(ret) = documented_return(&func.sig.output) {
+    if let Some(ret) = documented_return(ret) {
         options.extend(quote! {
             .response_media({
                 #[allow(unused_imports)]
@@ -416,138 +459,89 @@ pub(crate) fn expand(
             })
         });
     }
-    let param_names: Vec<String> = params.iter().map(|p| p.ident.to_string()).collect();
-    let path_lit = &args.path;
+    let param_names: Vec<String> = op.params.iter().map(|p| p.ident.to_string()).collect();
+    options.extend(quote!(.params(&[#(#param_names),*])));
+    options
+}
+
+pub(crate) fn expand(
+    methods: &[&str],
+    args: TokenStream,
+    item: TokenStream,
+) -> syn::Result<TokenStream> {
+    let mut func: ItemFn = syn::parse2(item)?;
+    let op = check(methods, args, &mut func)?;
+
+    let vis = func.vis.clone();
+    let name = func.sig.ident.clone();
+    let name_str = name.to_string();
+    let docs: Vec<Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .cloned()
+        .collect();
+    let description = doc_text(&func.attrs);
+    let inner = format_ident!("__ferrapi_endpoint");
+    func.sig.ident = inner.clone();
+    func.vis = syn::Visibility::Inherited;
+    func.attrs.retain(|a| !a.path().is_ident("doc"));
+
+    let generated = generate(&op.params, false, op.websocket, quote!(__ferrapi_specs()));
+    let run = generate_run(&op, &generated, &inner, &name_str);
+    let Generated {
+        specs_body,
+        declare,
+        ..
+    } = generated;
+    let options = generate_options(&op, description, &func.sig.output);
+    let path_lit = &op.args.path;
+    let constructor = if op.websocket {
+        quote! {
+            ::ferrapi::routing::Operation::websocket::<__ferrapi_run>(
+                #path_lit, #name_str, __ferrapi_declare,
+            )
+        }
+    } else {
+        let method_exprs = methods.iter().map(|m| {
+            let ident = format_ident!("{}", m);
+            quote!(::ferrapi::__private::Method::#ident)
+        });
+        quote! {
+            ::ferrapi::routing::Operation::http::<__ferrapi_run>(
+                &[#(#method_exprs),*], #path_lit, #name_str, __ferrapi_declare,
+            )
+        }
+    };
     let unit_struct_doc = if docs.is_empty() {
-        let kind = if websocket {
+        let kind = if op.websocket {
             "WebSocket".to_string()
         } else {
             methods.join(", ")
         };
-        let text = format!(" The `{} {}` path operation.", kind, path);
+        let text = format!(" The `{} {}` path operation.", kind, op.path);
         quote!(#[doc = #text])
     } else {
         quote!(#(#docs)*)
     };
 
-    let handler = if websocket {
-        quote! {
-            fn __ferrapi_handler(
-                mut __ws: ::ferrapi::toolkit::WebSocket,
-                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
-            ) -> ::ferrapi::toolkit::endpoints::BoxFuture<::core::result::Result<(), ::ferrapi::toolkit::Error>> {
-                ::std::boxed::Box::pin(async move {
-                    let __shared = __op.shared();
-                    let __gathered = {
-                        let __inputs = ::ferrapi::params::Inputs::from_request(__ws.request());
-                        let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
-                        let __g = async {
-                            #gather
-                            ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
-                        }
-                        .await;
-                        __g.map_err(|f| ::ferrapi::__private::ws_failure(f, &__shared, &__inputs))
-                    };
-                    let __result = match __gathered {
-                        ::core::result::Result::Err(::core::option::Option::None) => {
-                            // FastAPI closes with 1008 (policy violation) when the handshake's
-                            // parameters are invalid; before `accept`, the client sees a 403.
-                            let _ = __ws.close(1008, "").await;
-                            ::core::result::Result::Ok(())
-                        }
-                        ::core::result::Result::Err(::core::option::Option::Some(err)) => {
-                            ::core::result::Result::Err(err)
-                        }
-                        ::core::result::Result::Ok((#(#gathered,)*)) => {
-                            let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async move {
-                                ::ferrapi::__private::ws_outcome(#inner(#(#call_args),*).await)
-                            });
-                            match __run.await {
-                                ::core::result::Result::Ok(r) => r,
-                                ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
-                            }
-                        }
-                    };
-                    __shared.finish_now(&__result).await;
-                    __result
-                })
-            }
-
-            ::ferrapi::routing::Operation::websocket(
-                #path_lit,
-                #name_str,
-                __ferrapi_handler,
-                __ferrapi_declare,
-            )
-        }
-    } else {
-        // One `async move` block, boxed where it is made: an `async fn` would keep its
-        // arguments twice in the future (the argument and the local it is moved into), and the
-        // future is moved into its box once, so every byte of it costs (callgrind).
-        quote! {
-            fn __ferrapi_handler(
-                mut __req: ::ferrapi::toolkit::Request,
-                __op: ::std::sync::Arc<::ferrapi::routing::OpContext>,
-            ) -> ::ferrapi::toolkit::endpoints::BoxFuture<::core::result::Result<::ferrapi::toolkit::Response, ::ferrapi::toolkit::Error>> {
-                ::std::boxed::Box::pin(async move {
-                    let __inputs = ::ferrapi::params::Inputs::read(&mut __req, __op.specs()).await?;
-                    let __shared = __op.shared();
-                    let __result = {
-                        let __cx = &::ferrapi::dependencies::Context::new(&__inputs, &__shared);
-                        let __run = ::ferrapi::toolkit::exceptions::CatchUnwind::new(async {
-                            let __g = async {
-                                    #gather
-                                ::core::result::Result::Ok::<_, ::ferrapi::dependencies::Failure>((#(#gathered,)*))
-                            }
-                            .await;
-                            let (#(#gathered,)*) = match __g {
-                                ::core::result::Result::Ok(args) => args,
-                                ::core::result::Result::Err(f) => {
-                                    return ::core::result::Result::Err(__shared.error(f, &__inputs));
-                                }
-                            };
-                            let __status = #status;
-                            let __out = #call;
-                            #unwrap_result
-                            #respond
-                        });
-                        match __run.await {
-                            ::core::result::Result::Ok(r) => r,
-                            ::core::result::Result::Err(panic) => ::core::result::Result::Err(panic.into()),
-                        }
-                    };
-                    __shared.finish(__result).await
-                })
-            }
-
-            ::ferrapi::routing::Operation::http(
-                &[#(#method_exprs),*],
-                #path_lit,
-                #name_str,
-                __ferrapi_handler,
-                __ferrapi_declare,
-            )
-        }
-    };
-
-    let expanded = quote! {
+    Ok(quote! {
         #unit_struct_doc
         #vis fn #name() -> ::ferrapi::routing::Operation {
             #func
 
-            fn __ferrapi_specs() -> &'static [::ferrapi::params::ParamSpec] {
+            fn __ferrapi_specs() -> &'static [::core::option::Option<::ferrapi::__private::ParamSpec>] {
                 #specs_body
             }
 
-            fn __ferrapi_declare(__d: &mut ::ferrapi::dependencies::Declaration) {
+            fn __ferrapi_declare(__d: &mut ::ferrapi::__private::Declaration) {
                 #declare
             }
 
-            #handler
-            .params(&[#(#param_names),*])
+            #run
+
+            #constructor
             #options
         }
-    };
-    let _ = ToTokens::to_token_stream(&expanded);
-    Ok(expanded)
+    })
 }

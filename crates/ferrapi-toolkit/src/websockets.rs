@@ -127,7 +127,9 @@ enum Decision {
 
 /// A WebSocket connection, as an endpoint sees it.
 pub struct WebSocket {
-    request: Request,
+    /// Shared, so that code reading the handshake (the framework's argument gathering) can
+    /// hold it while the socket itself moves on.
+    request: Arc<Request>,
     protocols: Vec<String>,
     state: WebSocketState,
     decision: Option<oneshot::Sender<Decision>>,
@@ -148,6 +150,13 @@ impl WebSocket {
     /// The handshake request: headers, query and path parameters, cookies, state, `url_for`.
     pub fn request(&self) -> &Request {
         &self.request
+    }
+
+    /// The handshake request, shared: for code that keeps reading it after the socket has
+    /// moved elsewhere (the framework reads an operation's parameters from it, then hands the
+    /// socket to the operation).
+    pub fn shared_request(&self) -> Arc<Request> {
+        self.request.clone()
     }
 
     /// The handshake's headers.
@@ -384,7 +393,7 @@ pub(crate) fn serve(
     let (decision_tx, decision_rx) = oneshot::channel();
     let (socket_tx, socket_rx) = oneshot::channel();
     let ws = WebSocket {
-        request,
+        request: Arc::new(request),
         protocols: upgrade.protocols().to_vec(),
         state: WebSocketState::Connecting,
         decision: Some(decision_tx),

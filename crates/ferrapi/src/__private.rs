@@ -1,21 +1,26 @@
 //! Support for the code the route macros generate. Not a stable API.
 
 use std::cell::Cell;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
 
 pub use ferrapi_toolkit::Method;
-use ferrapi_toolkit::{Error, Response, StatusCode};
+use ferrapi_toolkit::StatusCode;
+pub use ferrapi_toolkit::{Error, Request, Response, WebSocket};
 use serde::Serialize;
 pub use serde_json::{Map, Value};
 pub use tokio;
 
+pub use crate::dependencies::{
+    into_dependency, Argument, Class, Complete, Context, Declaration, Failure, Failures, InRequest,
+    InWebSocket, Ready,
+};
+pub use crate::operation::{watch, Run};
+pub use crate::params::{extract, extract_file, is_present, ParamSpec, Source};
+pub use crate::validation::Validator;
+
 use crate::exceptions::{detail_response, json_response, RequestValidationError};
 use crate::params::Inputs;
 use crate::responses::ResponseClass;
-use crate::validation::{Validate, Validator};
+use crate::validation::Validate;
 
 /// A status code from a number or a `StatusCode`.
 pub trait IntoStatus {
@@ -52,6 +57,119 @@ pub fn status(code: impl IntoStatus) -> StatusCode {
 /// The error of an endpoint returning `Err`.
 pub fn into_error<E: Into<Error>>(err: E) -> Error {
     err.into()
+}
+
+/// The spec of argument `index`, declared by the macro (always `Some` for a parameter read
+/// by its source attribute).
+pub fn spec(specs: &[Option<ParamSpec>], index: usize) -> &ParamSpec {
+    match specs.get(index) {
+        Some(Some(spec)) => spec,
+        // The macro declares a spec for every argument it reads this way.
+        _ => unreachable!("argument {index} was declared without a parameter spec"),
+    }
+}
+
+/// Reads an argument without a source attribute, by its type; `default` when its parameter
+/// is absent from the request.
+pub fn extract_or<'r, T>(
+    cx: &'r Context<'r>,
+    spec: Option<&ParamSpec>,
+    v: &mut Validator,
+    default: impl FnOnce() -> T,
+) -> Result<Option<Ready<T>>, Failure>
+where
+    T: Argument<'r, Gathered = Ready<T>>,
+{
+    match spec {
+        Some(spec) if !is_present(cx.inputs(), spec) => Ok(Some(Ready(default()))),
+        _ => T::extract(cx, spec, v),
+    }
+}
+
+/// An argument's type, probed for its parameter declaration: only where it is read is a type
+/// that is not an [`Argument`] reported (once), not here too.
+pub struct Declare<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Declare<T> {
+    /// A probe.
+    pub fn new() -> Declare<T> {
+        Declare(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Declare<T> {
+    fn default() -> Self {
+        Declare::new()
+    }
+}
+
+/// First choice: the argument's own declaration.
+pub trait DeclareArgument {
+    /// The parameter it reads, if any.
+    fn declare(&self, spec: ParamSpec, in_dependency: bool) -> Option<ParamSpec>;
+}
+
+impl<T: Argument<'static>> DeclareArgument for &Declare<T> {
+    fn declare(&self, spec: ParamSpec, in_dependency: bool) -> Option<ParamSpec> {
+        T::declare(spec, in_dependency)
+    }
+}
+
+/// Otherwise nothing (the type is reported where it is read).
+pub trait DeclareNothing {
+    /// None.
+    fn declare(&self, spec: ParamSpec, in_dependency: bool) -> Option<ParamSpec>;
+}
+
+impl<T> DeclareNothing for Declare<T> {
+    fn declare(&self, _spec: ParamSpec, _in_dependency: bool) -> Option<ParamSpec> {
+        None
+    }
+}
+
+/// Reads a parameter with a source attribute; `default` when it is absent.
+pub fn param_or<T: crate::validation::Validate + crate::validation::Constrained>(
+    cx: &Context<'_>,
+    spec: &ParamSpec,
+    v: &mut Validator,
+    default: impl FnOnce() -> T,
+) -> Option<T> {
+    if is_present(cx.inputs(), spec) {
+        extract::<T>(cx.inputs(), spec, v)
+    } else {
+        Some(default())
+    }
+}
+
+/// First choice for an operation's output: a `Result` is its value or its error (any
+/// `Result<T, E>` with `E: Into<Error>`, type aliases included).
+pub trait ViaResult {
+    /// The success value.
+    type Value;
+    /// The value, or the error to answer with.
+    fn output(&self) -> Result<Self::Value, Error>;
+}
+
+impl<T, E: Into<Error>> ViaResult for &Wrap<Result<T, E>> {
+    type Value = T;
+    fn output(&self) -> Result<T, Error> {
+        self.take().map_err(Into::into)
+    }
+}
+
+/// Otherwise the output is the value.
+pub trait ViaValue {
+    /// The value.
+    type Value;
+    /// The value.
+    fn output(&self) -> Result<Self::Value, Error>;
+}
+
+impl<T> ViaValue for Wrap<T> {
+    type Value = T;
+    fn output(&self) -> Result<T, Error> {
+        Ok(self.take())
+    }
 }
 
 /// The 422 for the errors collected while reading the arguments, in FastAPI's order: path,
@@ -105,16 +223,39 @@ impl<T: ResponseClass> ViaClass for &Wrap<T> {
 }
 
 /// Second choice: any `Serialize` value is JSON.
+///
+/// Implemented for every output, with the bound on the method: an output that is neither a
+/// response class nor `Serialize` is one error naming its type ([`ResponseValue`]), not a
+/// list of this module's traits.
 pub trait ViaSerialize {
+    /// The output.
+    type Value;
     /// The response.
-    fn respond(&self, status: StatusCode) -> Result<Response, Error>;
+    fn respond(&self, status: StatusCode) -> Result<Response, Error>
+    where
+        Self::Value: ResponseValue;
 }
 
-impl<T: Serialize> ViaSerialize for Wrap<T> {
-    fn respond(&self, status: StatusCode) -> Result<Response, Error> {
+impl<T> ViaSerialize for Wrap<T> {
+    type Value = T;
+    fn respond(&self, status: StatusCode) -> Result<Response, Error>
+    where
+        T: ResponseValue,
+    {
         serialize(&self.take(), status)
     }
 }
+
+/// What a path operation can return when it is not a response class: any `Serialize` value,
+/// sent as JSON.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the response of a path operation",
+    note = "return a `serde::Serialize` type (sent as JSON), a response class (`Html`, \
+            `PlainText`, `Response`…), or a `Result` of one"
+)]
+pub trait ResponseValue: Serialize {}
+
+impl<T: Serialize> ResponseValue for T {}
 
 fn serialize<T: Serialize + ?Sized>(value: &T, status: StatusCode) -> Result<Response, Error> {
     if matches!(status.as_u16(), 100..=199 | 204 | 304) {
@@ -144,50 +285,6 @@ where
             "ResponseValidationError: {}",
             RequestValidationError::new(v.into_errors(), None)
         ))),
-    }
-}
-
-/// How long one poll of an async endpoint may hold its worker before it is reported in debug
-/// builds (asyncio's debug mode uses the same 100 ms for slow callbacks).
-pub const SLOW_POLL: Duration = Duration::from_millis(100);
-
-pin_project_lite::pin_project! {
-    /// Reports polls of an async endpoint that block the worker (debug builds only).
-    pub struct WatchPolls<F> {
-        #[pin]
-        inner: F,
-        operation: &'static str,
-    }
-}
-
-/// Wraps an async endpoint's future; in debug builds a poll longer than [`SLOW_POLL`] (a
-/// blocking call inside `async fn`, the classic mistake) is logged with the operation and the
-/// time it held the thread.
-pub fn watch<F: Future>(operation: &'static str, inner: F) -> WatchPolls<F> {
-    WatchPolls { inner, operation }
-}
-
-impl<F: Future> Future for WatchPolls<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        if cfg!(debug_assertions) {
-            let started = Instant::now();
-            let out = this.inner.poll(cx);
-            let held = started.elapsed();
-            if held >= SLOW_POLL {
-                tracing::warn!(
-                    operation = *this.operation,
-                    held_ms = held.as_millis() as u64,
-                    "async endpoint blocked its runtime thread for {held:?} in one poll; \
-                     make it a plain `fn` (it then runs on the thread pool) or use async I/O"
-                );
-            }
-            out
-        } else {
-            this.inner.poll(cx)
-        }
     }
 }
 
@@ -235,19 +332,6 @@ pub fn field<T: Validate + crate::validation::Constrained>(
     v: &mut Validator,
 ) -> Option<T> {
     constraints.validate::<T>(input, v)
-}
-
-/// How a WebSocket operation's arguments failed: `None` for invalid parameters (closed with
-/// 1008), the error otherwise.
-pub fn ws_failure(
-    failure: crate::dependencies::Failure,
-    shared: &crate::dependencies::Shared<'_>,
-    inputs: &Inputs<'_>,
-) -> Option<Error> {
-    match failure {
-        crate::dependencies::Failure::Invalid(_) => None,
-        other => Some(shared.error(other, inputs)),
-    }
 }
 
 /// What a WebSocket operation returns: `()` or a `Result`.

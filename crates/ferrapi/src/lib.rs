@@ -31,6 +31,7 @@ pub mod background;
 pub mod dependencies;
 pub mod exceptions;
 pub mod openapi;
+mod operation;
 pub mod params;
 pub mod responses;
 pub mod routing;

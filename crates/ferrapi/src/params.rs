@@ -68,7 +68,7 @@ impl Source {
     message = "`{Self}` cannot be a path operation argument",
     note = "derive `ferrapi::Model` for a struct read from the body, `ferrapi::Enum` for a string enum; scalars, `String`, `Option`, `Vec` and maps work as they are"
 )]
-pub trait ParamKind {
+pub trait ParamKind: Validate + Constrained {
     /// `true` for models, maps and JSON values (and lists or options of them).
     const IS_MODEL: bool = false;
 }
@@ -87,15 +87,24 @@ impl<T: ParamKind> ParamKind for Vec<T> {
     const IS_MODEL: bool = T::IS_MODEL;
 }
 
-impl<K, T, S> ParamKind for HashMap<K, T, S> {
+impl<K, T, S> ParamKind for HashMap<K, T, S>
+where
+    HashMap<K, T, S>: Validate + Constrained,
+{
     const IS_MODEL: bool = true;
 }
 
-impl<K, T> ParamKind for BTreeMap<K, T> {
+impl<K, T> ParamKind for BTreeMap<K, T>
+where
+    BTreeMap<K, T>: Validate + Constrained,
+{
     const IS_MODEL: bool = true;
 }
 
-impl<K, T, S> ParamKind for indexmap::IndexMap<K, T, S> {
+impl<K, T, S> ParamKind for indexmap::IndexMap<K, T, S>
+where
+    indexmap::IndexMap<K, T, S>: Validate + Constrained,
+{
     const IS_MODEL: bool = true;
 }
 

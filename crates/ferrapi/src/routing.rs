@@ -16,16 +16,8 @@ use ferrapi_toolkit::{
     Error, Method, Request, Response, Route, StatusCode, WebSocket, WebSocketRoute,
 };
 
-use crate::dependencies::{
-    erase, AppDependencies, Context, Declaration, ErasedDependency, Failure, IntoDependency, Shared,
-};
-use crate::params::{Inputs, ParamSpec};
-
-/// The handler a route macro generates for an HTTP operation.
-pub type HttpHandler = fn(Request, Arc<OpContext>) -> BoxFuture<Result<Response, Error>>;
-
-/// The handler a route macro generates for a WebSocket operation.
-pub type WebSocketHandler = fn(WebSocket, Arc<OpContext>) -> BoxFuture<Result<(), Error>>;
+use crate::dependencies::{erase, AppDependencies, Declaration, ErasedDependency, IntoDependency};
+use crate::operation::{self, HttpHandler, OpContext, Run, WebSocketHandler};
 
 /// What an operation runs.
 #[derive(Clone)]
@@ -36,53 +28,6 @@ enum Handler {
     Http(HttpHandler, fn(&mut Declaration)),
     /// A macro-generated WebSocket handler.
     WebSocket(WebSocketHandler, fn(&mut Declaration)),
-}
-
-/// What one operation's handler needs at request time: its guards (dependencies of the
-/// operation, its routers and the app), every parameter it and its dependencies read, and the
-/// app's shared dependency state.
-pub struct OpContext {
-    guards: Vec<Arc<dyn ErasedDependency>>,
-    specs: Vec<ParamSpec>,
-    app: Arc<AppDependencies>,
-}
-
-impl std::fmt::Debug for OpContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpContext")
-            .field("guards", &self.guards.len())
-            .field("specs", &self.specs)
-            .finish_non_exhaustive()
-    }
-}
-
-impl OpContext {
-    /// Every parameter of the operation and its dependencies (each dependency once).
-    pub fn specs(&self) -> &[ParamSpec] {
-        &self.specs
-    }
-
-    /// Fresh per-request dependency state.
-    pub fn shared(&self) -> Shared<'_> {
-        Shared::new(&self.app)
-    }
-
-    /// Runs the app's guards and the operation's (routers' and its own) together.
-    ///
-    /// Running guards is a large future, boxed: inline, every operation's future would carry
-    /// it, with guards or without.
-    pub async fn run_guards(&self, cx: &Context<'_>) -> Result<(), Failure> {
-        let app = self.app.guards();
-        if app.is_empty() {
-            if self.guards.is_empty() {
-                return Ok(());
-            }
-            return Box::pin(cx.run_guards(&self.guards)).await;
-        }
-        let mut all = app;
-        all.extend(self.guards.iter().cloned());
-        Box::pin(cx.run_guards(&all)).await
-    }
 }
 
 /// A path operation made by a route macro: `App::route(read_item)`.
@@ -182,25 +127,27 @@ impl Operation {
         Operation::with_handler(methods, path, name, Handler::Endpoint(Arc::new(endpoint)))
     }
 
-    /// An operation with a handler made by a route macro, reading the parameters `declare`
-    /// declares.
-    pub fn http(
+    /// An operation made by a route macro: `R` gathers the arguments and calls the function,
+    /// `declare` declares the parameters it and its dependencies read.
+    #[doc(hidden)]
+    pub fn http<R: Run<Output = Response>>(
         methods: &[Method],
         path: &str,
         name: &str,
-        handler: HttpHandler,
         declare: fn(&mut Declaration),
     ) -> Operation {
+        let handler: HttpHandler = operation::serve_http::<R>;
         Operation::with_handler(methods, path, name, Handler::Http(handler, declare))
     }
 
     /// A WebSocket operation made by `#[websocket]`.
-    pub fn websocket(
+    #[doc(hidden)]
+    pub fn websocket<R: Run<Output = ()>>(
         path: &str,
         name: &str,
-        handler: WebSocketHandler,
         declare: fn(&mut Declaration),
     ) -> Operation {
+        let handler: WebSocketHandler = operation::serve_websocket::<R>;
         Operation::with_handler(&[], path, name, Handler::WebSocket(handler, declare))
             .include_in_schema(false)
     }
@@ -488,25 +435,10 @@ struct SharedEndpoint(Arc<dyn Endpoint>, Option<Arc<OpContext>>);
 
 impl Endpoint for SharedEndpoint {
     fn call(&self, req: Request) -> BoxFuture<Result<Response, Error>> {
-        let Some(op) = self.1.clone() else {
-            return self.0.call(req);
-        };
-        let endpoint = self.0.clone();
-        Box::pin(async move {
-            let mut req = req;
-            let shared = op.shared();
-            let guarded = {
-                let inputs = Inputs::read(&mut req, op.specs()).await?;
-                let cx = Context::new(&inputs, &shared);
-                let guarded = op.run_guards(&cx).await;
-                guarded.map_err(|f| shared.error(f, &inputs))
-            };
-            let result = match guarded {
-                Ok(()) => endpoint.call(req).await,
-                Err(err) => Err(err),
-            };
-            shared.finish(result).await
-        })
+        match &self.1 {
+            None => self.0.call(req),
+            Some(op) => operation::guarded(self.0.clone(), op.clone(), req),
+        }
     }
 }
 

@@ -212,52 +212,27 @@ impl PathPattern {
     /// Compiles a template. Unknown convertors, unclosed braces, bad parameter names and
     /// duplicate names are errors (Starlette raises `ValueError` / `AssertionError`).
     pub fn parse(template: &str) -> Result<PathPattern, PatternError> {
-        let mut pieces = Vec::new();
-        let mut literal = String::new();
-        let mut rest = template;
-        let mut names: Vec<Arc<str>> = Vec::new();
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                return Err(PatternError(format!("unclosed '{{' in path {template:?}")));
-            };
-            let inner = &rest[open + 1..close];
-            let (name, convertor) = match inner.split_once(':') {
-                Some((n, c)) => (n, c),
-                None => (inner, "str"),
-            };
-            let valid_name = name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid_name {
-                return Err(PatternError(format!(
-                    "invalid parameter name {name:?} in path {template:?}"
-                )));
-            }
-            let Some(convertor) = Convertor::parse(convertor) else {
-                return Err(PatternError(format!(
-                    "Unknown path convertor '{convertor}'"
-                )));
-            };
-            if names.iter().any(|n| &**n == name) {
-                return Err(PatternError(format!(
-                    "Duplicated param name {name} at path {template}"
-                )));
-            }
-            literal.push_str(&rest[..open]);
-            if !literal.is_empty() {
-                pieces.push(Piece::Literal(std::mem::take(&mut literal).into()));
-            }
-            let name: Arc<str> = name.into();
-            names.push(name.clone());
-            pieces.push(Piece::Param { name, convertor });
-            rest = &rest[close + 1..];
-        }
-        literal.push_str(rest);
-        if !literal.is_empty() {
-            pieces.push(Piece::Literal(literal.into()));
-        }
+        // The syntax is `ferrapi-path-template`'s, shared with the route macros (which check
+        // a template at compile time).
+        let parsed =
+            ferrapi_path_template::parse(template).map_err(|e| PatternError(e.to_string()))?;
+        let pieces = parsed
+            .into_iter()
+            .map(|piece| match piece {
+                ferrapi_path_template::Piece::Literal(text) => Ok(Piece::Literal(text.into())),
+                ferrapi_path_template::Piece::Param { name, convertor } => {
+                    match Convertor::parse(convertor) {
+                        Some(convertor) => Ok(Piece::Param {
+                            name: name.into(),
+                            convertor,
+                        }),
+                        None => Err(PatternError(format!(
+                            "Unknown path convertor '{convertor}'"
+                        ))),
+                    }
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(PathPattern {
             template: template.into(),
             pieces,

@@ -72,6 +72,10 @@ use crate::exceptions::RequestValidationError;
 use crate::params::{Inputs, ParamSpec};
 use crate::validation::{ErrorDetail, LocItem, Validator};
 
+mod argument;
+
+pub use argument::{Argument, Complete, Dependant, InRequest, InWebSocket, Ready, SocketToken};
+
 /// A boxed future borrowing the request.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -280,8 +284,8 @@ impl Declaration {
     }
 
     /// Adds parameters.
-    pub fn params(&mut self, specs: &[ParamSpec]) {
-        self.specs.extend_from_slice(specs);
+    pub fn params<'s>(&mut self, specs: impl IntoIterator<Item = &'s ParamSpec>) {
+        self.specs.extend(specs.into_iter().cloned());
     }
 
     /// Adds a sub-dependency (once, however often it is used).
@@ -803,6 +807,8 @@ pub struct Context<'a> {
     inputs: &'a Inputs<'a>,
     shared: &'a Shared<'a>,
     scopes: Cow<'a, [Cow<'static, str>]>,
+    /// A WebSocket operation's socket, until its `WebSocket` argument takes it.
+    socket: Option<&'a Mutex<Option<ferrapi_toolkit::WebSocket>>>,
 }
 
 impl fmt::Debug for Context<'_> {
@@ -820,7 +826,29 @@ impl<'a> Context<'a> {
             inputs,
             shared,
             scopes: Cow::Borrowed(&[]),
+            socket: None,
         }
+    }
+
+    /// The root context of a WebSocket operation's handshake, whose `WebSocket` argument
+    /// takes the socket from `socket`.
+    pub(crate) fn with_socket(
+        inputs: &'a Inputs<'a>,
+        shared: &'a Shared<'a>,
+        socket: &'a Mutex<Option<ferrapi_toolkit::WebSocket>>,
+    ) -> Context<'a> {
+        Context {
+            socket: Some(socket),
+            ..Context::new(inputs, shared)
+        }
+    }
+
+    /// Takes the socket of a WebSocket operation (once).
+    pub(crate) fn take_socket(&self) -> Option<ferrapi_toolkit::WebSocket> {
+        self.socket?
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// A context whose dependencies see `scopes` added (FastAPI's `Security(dep, scopes=…)`).
@@ -835,6 +863,7 @@ impl<'a> Context<'a> {
             inputs: self.inputs,
             shared: self.shared,
             scopes: Cow::Owned(all),
+            socket: self.socket,
         }
     }
 
