@@ -268,6 +268,8 @@ impl std::error::Error for Panic {}
 pin_project_lite::pin_project! {
     /// Runs a future, turning a panic while polling it into a [`Panic`] error (what the router
     /// does around every endpoint; a framework uses it to see the panic before the router does).
+    /// Plumbing for the layer above, not part of the toolkit's documented API.
+    #[doc(hidden)]
     pub struct CatchUnwind<F> {
         #[pin]
         inner: F,

@@ -203,7 +203,7 @@ pin_project_lite::pin_project! {
     }
 }
 
-/// Wraps an async endpoint's future; in debug builds a poll longer than [`SLOW_POLL`] (a
+/// Wraps an async endpoint's future; in debug builds a poll longer than `SLOW_POLL` (100 ms; a
 /// blocking call inside `async fn`, the classic mistake) is logged with the operation and the
 /// time it held the thread.
 pub fn watch<F: Future>(operation: &'static str, inner: F) -> WatchPolls<F> {

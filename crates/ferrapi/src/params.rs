@@ -379,6 +379,7 @@ fn header_name(name: &str, convert: bool) -> Cow<'static, str> {
     Cow::Owned(name.to_ascii_lowercase())
 }
 
+#[doc(hidden)]
 /// The request, with its body read and parsed when an argument needs it. It borrows the
 /// request rather than owning it: moving a request into it cost a copy of the whole request
 /// per call (callgrind).
@@ -622,6 +623,7 @@ fn serde_offset(text: &str, err: &serde_json::Error) -> usize {
     offset
 }
 
+#[doc(hidden)]
 /// Whether the argument's input is present (to decide whether its default applies).
 pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
     let req = inputs.req;
@@ -647,6 +649,7 @@ fn embedded(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
     spec.embed || inputs.body_args > 1
 }
 
+#[doc(hidden)]
 /// Reads and validates one argument; problems go to `v` at `[source, name, …]`.
 pub fn extract<T: Validate + Constrained>(
     inputs: &Inputs<'_>,
@@ -832,6 +835,7 @@ impl<T: FromFile> FromFile for Option<T> {
     }
 }
 
+#[doc(hidden)]
 /// Reads one file argument; problems go to `v` at `["body", name]`.
 pub fn extract_file<T: FromFile>(
     inputs: &Inputs<'_>,

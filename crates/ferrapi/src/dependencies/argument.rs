@@ -25,7 +25,7 @@ use crate::validation::Validator;
 
 /// A type an operation or dependency can take as an argument without a source attribute.
 ///
-/// The framework implements it for every parameter type (anything [`Validate`] with a
+/// The framework implements it for every parameter type (anything [`Validate`](crate::Validate) with a
 /// [`ParamKind`]: scalars, `String`, `Option`, `Vec`, maps, models and enums), and for the
 /// values it provides. The macros call it; an application does not.
 #[diagnostic::on_unimplemented(

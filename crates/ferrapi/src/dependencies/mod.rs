@@ -74,7 +74,9 @@ use crate::validation::{ErrorDetail, LocItem, Validator};
 
 mod argument;
 
-pub use argument::{Argument, Complete, Dependant, InRequest, InWebSocket, Ready, SocketToken};
+pub use argument::Argument;
+#[doc(hidden)]
+pub use argument::{Complete, Dependant, InRequest, InWebSocket, Ready, SocketToken};
 
 /// A boxed future borrowing the request.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -205,6 +207,7 @@ where
     }
 }
 
+#[doc(hidden)]
 /// The dependency of `value` (what `#[depends(value)]` resolves).
 pub fn into_dependency<T: IntoDependency>(value: T) -> T::Dep {
     value.into_dependency()
@@ -253,6 +256,7 @@ impl<D: Dependency> ErasedDependency for Erased<D> {
     }
 }
 
+#[doc(hidden)]
 /// Erases a dependency's output type.
 pub fn erase<D: IntoDependency>(dep: D) -> Arc<dyn ErasedDependency> {
     Arc::new(Erased(dep.into_dependency()))
@@ -539,6 +543,7 @@ type Cell = Arc<OnceCell<Option<AnyValue>>>;
 /// A cached dependency: its key, the scopes it was resolved with, its value.
 type CacheEntry = (DepKey, Vec<Cow<'static, str>>, Cell);
 
+#[doc(hidden)]
 /// What an app's operations share about dependencies: the overrides, the app-wide guards
 /// (`FastAPI(dependencies=[…])`), and the app-scoped dependencies, built at startup (or on
 /// first use) and torn down at shutdown in reverse order.
@@ -633,6 +638,7 @@ impl AppDependencies {
     }
 }
 
+#[doc(hidden)]
 /// Per-request state of the resolution: the cache, the teardowns, the background tasks and
 /// the first error raised.
 pub struct Shared<'a> {
@@ -1094,6 +1100,7 @@ async fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Out
     outputs.into_iter().flatten().collect()
 }
 
+#[doc(hidden)]
 /// Collects the outcomes of a dependant's dependencies, then its own parameters' errors.
 #[derive(Debug, Default)]
 pub struct Failures {
@@ -1138,6 +1145,7 @@ impl Failures {
     }
 }
 
+#[doc(hidden)]
 /// Errors in FastAPI's order: path, query, header, cookie, then body, whatever the order of
 /// the arguments.
 pub fn sort_by_source(mut errors: Vec<ErrorDetail>) -> Vec<ErrorDetail> {
@@ -1184,6 +1192,7 @@ pub trait ClassDependency: Clone + Send + Sync + Sized + 'static {
     fn build<'a>(cx: &'a Context<'a>) -> BoxFuture<'a, Result<Self, Failure>>;
 }
 
+#[doc(hidden)]
 /// The dependency that builds a [`ClassDependency`].
 pub struct Class<T>(std::marker::PhantomData<fn() -> T>);
 
