@@ -87,7 +87,7 @@ impl Files {
     }
 
     /// A request with exact bytes on a fresh connection.
-    fn raw(&self, method: &str, target: &str, extra: &[&str]) -> Response {
+    fn raw(&self, method: &str, target: &str, extra: &[&str]) -> RawResponse {
         let mut req = format!("{method} {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
         for line in extra {
             req.push_str(line);

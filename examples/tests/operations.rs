@@ -317,7 +317,7 @@ fn access_log_env_turns_it_off_and_the_flag_back_on() {
 }
 
 /// The response to `GET /` from a server started with `args` and `envs`.
-fn response_from(args: &[&str], envs: &[(&str, &str)]) -> Response {
+fn response_from(args: &[&str], envs: &[(&str, &str)]) -> RawResponse {
     let mut server = Server::start(args, envs);
     let res = fetch(server.addr(), "/", &[]);
     assert_eq!(code(server.terminate(IO_TIMEOUT)), Some(0));
@@ -1253,7 +1253,7 @@ fn ipv6_only_host() {
 // 8. Unix domain sockets
 // ---------------------------------------------------------------------------------------------
 
-fn unix_get(path: &PathBuf, target: &str, extra: &[&str]) -> Response {
+fn unix_get(path: &PathBuf, target: &str, extra: &[&str]) -> RawResponse {
     let stream = UnixStream::connect(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
     let mut client = Client::new(stream);

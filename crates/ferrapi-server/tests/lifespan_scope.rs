@@ -138,7 +138,7 @@ async fn from_listener_works() {
     task.abort();
 }
 
-fn scope_lines(r: &Resp) -> Vec<String> {
+fn scope_lines(r: &RawResponse) -> Vec<String> {
     r.text().lines().map(str::to_owned).collect()
 }
 

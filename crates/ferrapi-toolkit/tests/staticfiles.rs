@@ -147,13 +147,13 @@ async fn hostile_paths_are_404() {
         for path in hostile {
             let r = send(server.addr(), "GET", path, "").await;
             let shown = String::from_utf8_lossy(path);
-            assert_eq!(r.status, 404, "{shown}: {}", r.head);
+            assert_eq!(r.status, 404, "{shown}: {}", r.raw_head);
             assert_eq!(r.body, b"Not Found", "{shown}");
         }
         // A few the server itself refuses before any app sees them: never served either.
         for path in [&b"/static/hello.txt\x00"[..], b"/static/..%00/secret.txt"] {
             let r = send(server.addr(), "GET", path, "").await;
-            assert!(r.status == 404 || r.status == 400, "{}", r.head);
+            assert!(r.status == 404 || r.status == 400, "{}", r.raw_head);
             assert!(!String::from_utf8_lossy(&r.body).contains(SECRET));
         }
         server.stop().await.unwrap();

@@ -1,14 +1,15 @@
 //! Helpers for tests that run the real `hello_server` binary: spawning it with a clean
-//! environment, collecting its stdout (access log) and stderr (everything else), signals, and
-//! a small raw HTTP/1.1 client whose reads tell "closed before any byte" from "truncated".
+//! environment, collecting its stdout (access log) and stderr (everything else), and signals.
+//! The raw HTTP/1.1 client (whose reads tell "closed before any byte" from "truncated") is
+//! `ferrapi-test-support`'s blocking one, re-exported here.
 //!
 //! Every wait is bounded, and a [`Server`] kills its process when dropped, so a failing test
 //! never leaves a server behind.
 
 #![allow(dead_code)]
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
@@ -17,9 +18,16 @@ use std::time::{Duration, Instant};
 /// The server binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_hello_server");
 
-/// How long a server may take to start, or a request to be answered, before a test fails.
+/// How long a server may take to start before a test fails.
 pub const STARTUP: Duration = Duration::from_secs(20);
-pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+// Each test binary uses its own part of the shared client. `IO_TIMEOUT` bounds a request.
+#[allow(unused_imports)]
+pub use ferrapi_test_support::blocking::{
+    connect, fetch, get, refused, tcp_client, Client, IO_TIMEOUT,
+};
+#[allow(unused_imports)]
+pub use ferrapi_test_support::RawResponse;
 
 /// Held while spawning a child: the `--fd` test makes one descriptor inheritable for a moment,
 /// and no other child may inherit it meanwhile.
@@ -326,285 +334,6 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// A parsed response.
-#[derive(Debug, Clone)]
-pub struct Response {
-    pub status: u16,
-    pub reason: String,
-    /// Names lower-cased, in order.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// The response says the connection closes after it.
-    pub fn closes(&self) -> bool {
-        self.header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"))
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// A response head.
-#[derive(Debug, Clone)]
-pub struct Head {
-    pub status: u16,
-    pub reason: String,
-    pub headers: Vec<(String, String)>,
-}
-
-/// A raw HTTP/1.1 client over any stream, counting the bytes it received so a caller can tell
-/// a connection closed before any response byte from a truncated response.
-pub struct Client<S> {
-    pub stream: S,
-    buf: Vec<u8>,
-    pos: usize,
-    /// Bytes received so far on this connection.
-    pub received: u64,
-}
-
-/// A TCP client with read and write timeouts.
-pub fn connect(addr: SocketAddr) -> Client<TcpStream> {
-    let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)
-        .unwrap_or_else(|e| panic!("connect {addr}: {e}"));
-    tcp_client(stream)
-}
-
-pub fn tcp_client(stream: TcpStream) -> Client<TcpStream> {
-    stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
-    stream.set_nodelay(true).unwrap();
-    Client::new(stream)
-}
-
-/// `GET path` with a Host header and `extra` header lines (`"name: value"`).
-pub fn get(path: &str, extra: &[&str]) -> Vec<u8> {
-    let mut req = format!("GET {path} HTTP/1.1\r\nHost: test\r\n");
-    for line in extra {
-        req.push_str(line);
-        req.push_str("\r\n");
-    }
-    req.push_str("\r\n");
-    req.into_bytes()
-}
-
-/// One request on a fresh connection that asks to close afterwards.
-pub fn fetch(addr: SocketAddr, path: &str, extra: &[&str]) -> Response {
-    let mut headers = extra.to_vec();
-    headers.push("Connection: close");
-    let mut client = connect(addr);
-    client.send(&get(path, &headers)).unwrap();
-    client
-        .read_response()
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"))
-}
-
-fn eof() -> io::Error {
-    io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed")
-}
-
-impl<S: Read + Write> Client<S> {
-    pub fn new(stream: S) -> Client<S> {
-        Client {
-            stream,
-            buf: Vec::new(),
-            pos: 0,
-            received: 0,
-        }
-    }
-
-    pub fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.stream.write_all(bytes)?;
-        self.stream.flush()
-    }
-
-    /// Reads more bytes; `Ok(0)` at EOF.
-    fn fill(&mut self) -> io::Result<usize> {
-        if self.pos > 0 && self.pos == self.buf.len() {
-            self.buf.clear();
-            self.pos = 0;
-        }
-        let mut chunk = [0u8; 8192];
-        let n = loop {
-            match self.stream.read(&mut chunk) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other?,
-            }
-        };
-        self.buf.extend_from_slice(&chunk[..n]);
-        self.received += n as u64;
-        Ok(n)
-    }
-
-    fn line(&mut self) -> io::Result<String> {
-        loop {
-            if let Some(i) = self.buf[self.pos..].windows(2).position(|w| w == b"\r\n") {
-                let line = String::from_utf8_lossy(&self.buf[self.pos..self.pos + i]).into_owned();
-                self.pos += i + 2;
-                return Ok(line);
-            }
-            if self.fill()? == 0 {
-                return Err(eof());
-            }
-        }
-    }
-
-    fn exact(&mut self, n: usize) -> io::Result<Vec<u8>> {
-        while self.buf.len() - self.pos < n {
-            if self.fill()? == 0 {
-                return Err(eof());
-            }
-        }
-        let out = self.buf[self.pos..self.pos + n].to_vec();
-        self.pos += n;
-        Ok(out)
-    }
-
-    /// Reads a response head, skipping `1xx` interim responses.
-    pub fn read_head(&mut self) -> io::Result<Head> {
-        loop {
-            let status_line = self.line()?;
-            let mut parts = status_line.splitn(3, ' ');
-            let version = parts.next().unwrap_or("");
-            if !version.starts_with("HTTP/1.") {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("bad status line {status_line:?}"),
-                ));
-            }
-            let status: u16 = parts
-                .next()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad status"))?;
-            let reason = parts.next().unwrap_or("").to_string();
-            let mut headers = Vec::new();
-            loop {
-                let line = self.line()?;
-                if line.is_empty() {
-                    break;
-                }
-                let (name, value) = line
-                    .split_once(':')
-                    .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, line.clone()))?;
-                headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
-            }
-            if (100..200).contains(&status) {
-                continue;
-            }
-            return Ok(Head {
-                status,
-                reason,
-                headers,
-            });
-        }
-    }
-
-    /// Reads one chunk of a chunked body: `Some(data)`, or `None` after the last chunk (and
-    /// its trailers).
-    pub fn read_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
-        let size_line = self.line()?;
-        let size = usize::from_str_radix(size_line.split(';').next().unwrap().trim(), 16)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, size_line.clone()))?;
-        if size == 0 {
-            while !self.line()?.is_empty() {}
-            return Ok(None);
-        }
-        let data = self.exact(size)?;
-        if self.exact(2)? != b"\r\n" {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "chunk without CRLF",
-            ));
-        }
-        Ok(Some(data))
-    }
-
-    /// Reads a whole response (not to a HEAD request). A connection closed before the
-    /// response is complete is an `UnexpectedEof` error.
-    pub fn read_response(&mut self) -> io::Result<Response> {
-        let head = self.read_head()?;
-        let header = |name: &str| {
-            head.headers
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-        };
-        let body = if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-            let mut body = Vec::new();
-            while let Some(chunk) = self.read_chunk()? {
-                body.extend_from_slice(&chunk);
-            }
-            body
-        } else if let Some(len) = header("content-length") {
-            let len: usize = len
-                .parse()
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad length"))?;
-            self.exact(len)?
-        } else if head.status == 204 || head.status == 304 {
-            Vec::new()
-        } else {
-            // Delimited by close.
-            while self.fill()? > 0 {}
-            let body = self.buf[self.pos..].to_vec();
-            self.pos = self.buf.len();
-            body
-        };
-        Ok(Response {
-            status: head.status,
-            reason: head.reason,
-            headers: head.headers,
-            body,
-        })
-    }
-
-    /// Whether the server closed the connection: `Ok(true)` on EOF (or a reset) with nothing
-    /// more to read, `Ok(false)` if bytes arrived, `Err` on a timeout.
-    pub fn closed(&mut self) -> io::Result<bool> {
-        if self.pos < self.buf.len() {
-            return Ok(false);
-        }
-        match self.fill() {
-            Ok(0) => Ok(true),
-            Ok(_) => Ok(false),
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => Ok(true),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-impl Client<TcpStream> {
-    /// Sets the read timeout (for checks that something happens promptly).
-    pub fn read_timeout(&self, timeout: Duration) {
-        self.stream.set_read_timeout(Some(timeout)).unwrap();
-    }
-}
-
-/// Whether connecting to `addr` is refused (nothing listens any more).
-pub fn refused(addr: SocketAddr) -> bool {
-    match TcpStream::connect_timeout(&addr, Duration::from_secs(2)) {
-        Err(e) => e.kind() == io::ErrorKind::ConnectionRefused,
-        Ok(_) => false,
-    }
 }
 
 /// Whether the command `name` is on the PATH.

@@ -13,11 +13,11 @@ use ferrapi_server::http::{HeaderName, HeaderValue};
 use ferrapi_server::websocket::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use ferrapi_server::{App, Body, Request, Response, StatusCode};
 use sha1::{Digest, Sha1};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::{find, IO_TIMEOUT};
+use tokio::net::tcp::OwnedWriteHalf;
+
+use super::{Conn, RawResponse, IO_TIMEOUT};
 
 /// The key of RFC 6455 §1.3 and its expected `Sec-WebSocket-Accept`.
 pub const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -137,51 +137,23 @@ impl Frame {
 // Raw WebSocket client
 // ---------------------------------------------------------------------------------------------
 
-/// An HTTP response head (and its body, when it has a `content-length`) read off a socket.
-#[derive(Debug, Clone)]
-pub struct Head {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Head {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A raw client over a TCP socket.
+/// A raw WebSocket client: the shared raw HTTP connection, with frames parsed from its buffer.
 pub struct RawWs {
-    stream: TcpStream,
-    buf: Vec<u8>,
-    eof: bool,
+    conn: Conn,
 }
 
 impl RawWs {
     /// Connects and sends `request` (a whole HTTP request); returns the client and the
-    /// response head. Bytes after the head stay buffered for [`RawWs::read_frame`].
-    pub async fn handshake(addr: SocketAddr, request: impl AsRef<[u8]>) -> (RawWs, Head) {
-        let stream = tokio::time::timeout(IO_TIMEOUT, TcpStream::connect(addr))
-            .await
-            .expect("connect timed out")
-            .expect("connect");
-        stream.set_nodelay(true).unwrap();
-        let mut ws = RawWs {
-            stream,
-            buf: Vec::new(),
-            eof: false,
-        };
-        ws.send(request).await;
-        let head = ws.read_head().await;
-        (ws, head)
+    /// response. Bytes after the response stay buffered for [`RawWs::read_frame`].
+    pub async fn handshake(addr: SocketAddr, request: impl AsRef<[u8]>) -> (RawWs, RawResponse) {
+        let mut conn = Conn::connect(addr).await;
+        conn.send(request).await;
+        let head = conn.response().await;
+        (RawWs { conn }, head)
     }
 
     /// Upgrades on `path` (asserting a proper `101`), with `extra` header lines.
-    pub async fn open_with(addr: SocketAddr, path: &str, extra: &str) -> (RawWs, Head) {
+    pub async fn open_with(addr: SocketAddr, path: &str, extra: &str) -> (RawWs, RawResponse) {
         let (ws, head) = RawWs::handshake(addr, upgrade_request(path, extra)).await;
         assert_eq!(head.status, 101, "expected 101, got {head:?}");
         assert_eq!(head.header("sec-websocket-accept"), Some(SAMPLE_ACCEPT));
@@ -193,59 +165,14 @@ impl RawWs {
         RawWs::open_with(addr, path, "").await.0
     }
 
-    async fn read_head(&mut self) -> Head {
-        let end = loop {
-            if let Some(pos) = find(&self.buf, b"\r\n\r\n") {
-                break pos;
-            }
-            assert!(
-                self.fill(IO_TIMEOUT).await > 0,
-                "connection closed before a response head; got {:?}",
-                String::from_utf8_lossy(&self.buf)
-            );
-        };
-        let raw: Vec<u8> = self.buf.drain(..end + 4).collect();
-        let raw = String::from_utf8(raw).expect("response head is not UTF-8");
-        let mut lines = raw[..raw.len() - 4].split("\r\n");
-        let status_line = lines.next().unwrap();
-        let status: u16 = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
-        let headers: Vec<(String, String)> = lines
-            .map(|l| {
-                let (k, v) = l.split_once(':').expect("header line");
-                (k.to_ascii_lowercase(), v.trim().to_owned())
-            })
-            .collect();
-        let mut head = Head {
-            status,
-            headers,
-            body: Vec::new(),
-        };
-        if status != 101 {
-            if let Some(n) = head.header("content-length") {
-                let n: usize = n.parse().unwrap();
-                while self.buf.len() < n {
-                    assert!(self.fill(IO_TIMEOUT).await > 0, "truncated body");
-                }
-                head.body = self.buf.drain(..n).collect();
-            }
-        }
-        head
-    }
-
     /// Writes bytes; panics on error or timeout.
     pub async fn send(&mut self, data: impl AsRef<[u8]>) {
-        self.try_send(data).await.expect("write failed");
+        self.conn.send(data).await;
     }
 
     /// Writes bytes, reporting I/O errors (the server may have closed).
     pub async fn try_send(&mut self, data: impl AsRef<[u8]>) -> std::io::Result<()> {
-        tokio::time::timeout(IO_TIMEOUT, self.stream.write_all(data.as_ref()))
-            .await
-            .expect("write timed out")
+        self.conn.try_send(data).await
     }
 
     /// Sends one masked frame.
@@ -260,45 +187,12 @@ impl RawWs {
     }
 
     /// The write half, for tests that write while they read (or never read).
-    pub fn stream_mut(&mut self) -> &mut TcpStream {
-        &mut self.stream
-    }
-
-    async fn fill(&mut self, wait: Duration) -> usize {
-        match self.fill_within(wait).await {
-            Ok(n) => n,
-            Err(_) => panic!(
-                "no data from the server within {wait:?}; buffered {} bytes",
-                self.buf.len()
-            ),
-        }
-    }
-
-    async fn fill_within(&mut self, wait: Duration) -> Result<usize, tokio::time::error::Elapsed> {
-        if self.eof {
-            return Ok(0);
-        }
-        let mut tmp = vec![0u8; 256 * 1024];
-        match tokio::time::timeout(wait, self.stream.read(&mut tmp)).await? {
-            Ok(0) => {
-                self.eof = true;
-                Ok(0)
-            }
-            Ok(n) => {
-                self.buf.extend_from_slice(&tmp[..n]);
-                Ok(n)
-            }
-            Err(e) => {
-                // A reset counts as the end of the stream.
-                let _ = e;
-                self.eof = true;
-                Ok(0)
-            }
-        }
+    pub fn stream_mut(&mut self) -> &mut OwnedWriteHalf {
+        self.conn.writer()
     }
 
     fn parse_frame(&mut self) -> Option<Frame> {
-        let b = &self.buf;
+        let b = self.conn.buffer_mut();
         if b.len() < 2 {
             return None;
         }
@@ -343,7 +237,7 @@ impl RawWs {
                 *byte ^= k[i % 4];
             }
         }
-        self.buf.drain(..at + len);
+        b.drain(..at + len);
         Some(Frame {
             fin,
             rsv,
@@ -362,12 +256,13 @@ impl RawWs {
                 return Ok(Some(f));
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.fill_within(left).await {
+            match self.conn.fill_within(left).await {
                 Ok(0) => {
+                    let b = self.conn.buffer_mut();
                     assert!(
-                        self.buf.is_empty(),
+                        b.is_empty(),
                         "connection closed in the middle of a frame: {} bytes",
-                        self.buf.len()
+                        b.len()
                     );
                     return Ok(None);
                 }

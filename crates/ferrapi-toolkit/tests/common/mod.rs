@@ -1,23 +1,24 @@
 //! Helpers shared by the toolkit's integration tests: a deadline for every test, a blocking
-//! HTTP client (`ureq`) driven from async tests, raw request bytes over TCP, and a WebSocket
-//! client (`tokio-tungstenite`) for real sockets.
+//! HTTP client (`ureq`) driven from async tests, and a WebSocket client (`tokio-tungstenite`)
+//! for real sockets. Raw request bytes over TCP and their parsing are `ferrapi-test-support`'s,
+//! re-exported here.
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+// Each test binary uses its own part of the shared client.
+#[allow(unused_imports)]
+pub use ferrapi_test_support::conn::raw;
+#[allow(unused_imports)]
+pub use ferrapi_test_support::{dechunk, parse_raw, RawResponse};
 
 /// The deadline of every test.
 pub const LIMIT: Duration = Duration::from_secs(30);
 
 /// Runs `fut`, failing the test if it takes longer than [`LIMIT`].
 pub async fn within<F: Future>(fut: F) -> F::Output {
-    tokio::time::timeout(LIMIT, fut)
-        .await
-        .expect("test did not finish within 30 s")
+    ferrapi_test_support::within(LIMIT, fut).await
 }
 
 /// A response read whole over a real socket.
@@ -122,85 +123,6 @@ pub fn request_blocking(
 /// `GET url`.
 pub async fn get(url: &str) -> HttpResponse {
     request("GET", url, &[], None).await
-}
-
-/// Writes `request` as is and reads until the server closes (send `connection: close`).
-pub async fn raw(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(request).await.expect("write request");
-    let mut out = Vec::new();
-    stream.read_to_end(&mut out).await.expect("read response");
-    out
-}
-
-/// A response parsed from raw bytes: status, headers (lowercased names) and the rest.
-#[derive(Clone, Debug)]
-pub struct RawResponse {
-    pub status: u16,
-    pub head: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Splits the first response in `bytes` into its head and everything after it.
-pub fn parse_raw(bytes: &[u8]) -> RawResponse {
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(bytes)));
-    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    RawResponse {
-        status,
-        head,
-        headers,
-        body: bytes[end + 4..].to_vec(),
-    }
-}
-
-/// Decodes a chunked body (the bytes after the head). Returns the data and whether the
-/// terminating zero-length chunk was there.
-pub fn dechunk(mut bytes: &[u8]) -> (Vec<u8>, bool) {
-    let mut out = Vec::new();
-    loop {
-        let Some(line_end) = bytes.windows(2).position(|w| w == b"\r\n") else {
-            return (out, false);
-        };
-        let size_text = String::from_utf8_lossy(&bytes[..line_end]);
-        let size_text = size_text.split(';').next().unwrap_or("").trim().to_string();
-        let Ok(size) = usize::from_str_radix(&size_text, 16) else {
-            return (out, false);
-        };
-        bytes = &bytes[line_end + 2..];
-        if size == 0 {
-            return (out, true);
-        }
-        if bytes.len() < size + 2 {
-            out.extend_from_slice(&bytes[..size.min(bytes.len())]);
-            return (out, false);
-        }
-        out.extend_from_slice(&bytes[..size]);
-        bytes = &bytes[size + 2..];
-    }
 }
 
 /// A WebSocket client over a real socket.

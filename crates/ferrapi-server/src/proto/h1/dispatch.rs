@@ -6,6 +6,11 @@
 //! flushed before every wait on the socket and whenever it passes
 //! [`MAX_PENDING_WRITE`](super::io::MAX_PENDING_WRITE): a pipelining client that does not read
 //! cannot make the server parse or buffer ahead without bound.
+//!
+//! The decisions it applies (the request built from the head, the upgrade offer, the response
+//! framing, `100 Continue`, why the connection closes) are plain functions in
+//! [`exchange`](super::exchange); feeding the request body to the app is [`feed`](super::feed).
+//! The tests at the bottom drive a connection over the in-memory transport of `mem`.
 
 use std::any::Any;
 use std::future::poll_fn;
@@ -21,32 +26,27 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use http::uri::PathAndQuery;
-use http::{Method, Request, StatusCode, Uri, Version};
+use http::{Method, StatusCode, Uri, Version};
 use tokio::time::Instant;
 
-use super::decode::{Decoded, Decoder};
+use super::decode::Decoder;
 use super::encode::{self, ConnHeader, Framing, ResponseMeta};
+use super::exchange::{
+    self, build_request, close_after, offer_websocket, request_scope, response_framing,
+    settle_unread_body, Close, Settled, UnreadBody,
+};
+use super::feed::{watch_peer, Feed, FeedError};
 use super::io::{deadline, ReadBuf, ReadError, Timer, Transport, WriteBuf, MAX_PENDING_WRITE};
-use super::role::{self, BodyLength, Head, HeadError, Persist};
+use super::role::{self, BodyLength, Head, HeadError};
 use crate::after::AfterResponse;
 use crate::app::App;
-use crate::body::{self, Body, BodyError, BodyErrorKind, Feeder, Want};
-use crate::config::Config;
+use crate::body::{Body, BodyError};
 use crate::proto::panic::CatchUnwind;
-use crate::proto::ws::{
-    self,
-    deflate::{self, DeflateConfig},
-    handshake,
-};
-use crate::proxy;
+use crate::proto::ws;
 use crate::scope::{Scheme, Scope};
 use crate::server::Shared;
 use crate::shutdown::DrainWatch;
-use crate::websocket::{Accepted, WebSocketUpgrade};
-
-/// Unread request body the server will read and discard to keep a connection alive after the
-/// app answered without reading it; a larger remainder closes the connection instead.
-pub(crate) const MAX_DRAIN: u64 = 64 * 1024;
+use crate::websocket::Accepted;
 
 /// How long a closing connection keeps reading (and discarding) what the client still sends,
 /// so that the client receives the final response instead of a reset.
@@ -154,7 +154,7 @@ enum Next {
 enum After {
     KeepAlive,
     /// Flush, half-close, and linger so the client sees the last response.
-    Close,
+    Close(Close),
     /// The connection is unusable (I/O failure, truncated response): drop it.
     Abort,
 }
@@ -211,7 +211,8 @@ impl<T: Transport> Conn<T> {
             self.log_access(started, log_target);
             match after {
                 After::KeepAlive => idle_since = Instant::now(),
-                After::Close => {
+                After::Close(reason) => {
+                    tracing::debug!(?reason, "closing the connection");
                     self.close().await;
                     return;
                 }
@@ -343,7 +344,7 @@ impl<T: Transport> Conn<T> {
             BodyLength::Empty => (Body::empty(), None),
             BodyLength::Known(n) if self.shared.cfg.max_body_size.is_some_and(|max| n > max) => {
                 self.reject(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
-                return After::Close;
+                return After::Close(Close::FramingUntrusted);
             }
             BodyLength::Known(n) if self.rb.buf.len() as u64 >= n => {
                 (Body::from(self.rb.buf.split_to(n as usize).freeze()), None)
@@ -352,43 +353,23 @@ impl<T: Transport> Conn<T> {
             BodyLength::Chunked => Feed::start(None, Decoder::chunked(), expect_continue),
         };
 
-        let mut scope = self.scope.clone();
-        scope.set_http_version(version);
-        if self.trust_proxy && has_proxy_headers {
-            let cfg = &self.shared.cfg;
-            proxy::apply(
-                &mut scope,
-                &headers,
-                &cfg.forwarded_allow_ips,
-                &cfg.root_path,
-            );
-        }
+        let scope = request_scope(
+            &self.scope,
+            version,
+            &headers,
+            self.trust_proxy && has_proxy_headers,
+            &self.shared.cfg,
+        );
         self.logged_client = scope.client();
-        let mut req = Request::new(body);
-        *req.method_mut() = method;
-        *req.uri_mut() = uri;
-        *req.version_mut() = version;
-        *req.headers_mut() = headers;
-        req.extensions_mut().insert(scope);
-        let websocket = has_upgrade && handshake::is_upgrade_request(&req);
-        if websocket {
-            match handshake::validate(&req) {
-                Ok(upgrade) => {
-                    let deflate = if self.shared.cfg.ws_per_message_deflate {
-                        deflate::negotiate(&upgrade.extensions, &DeflateConfig::default())
-                    } else {
-                        None
-                    };
-                    req.extensions_mut()
-                        .insert(WebSocketUpgrade::new(upgrade, deflate));
-                }
-                Err(err) => {
-                    let (parts, body) = err.response().into_parts();
-                    self.write_simple(parts.status, &parts.headers, body);
-                    return After::Close;
-                }
+        let mut req = build_request(method, uri, version, headers, body, scope);
+        let websocket = match offer_websocket(&mut req, has_upgrade, &self.shared.cfg) {
+            Ok(websocket) => websocket,
+            Err(err) => {
+                let (parts, body) = err.response().into_parts();
+                self.write_simple(parts.status, &parts.headers, body);
+                return After::Close(Close::UpgradeRefused);
             }
-        }
+        };
 
         // Earlier pipelined responses go out before this request's body is awaited: the client
         // may be waiting for them before it sends more.
@@ -404,7 +385,7 @@ impl<T: Transport> Conn<T> {
             Err(panic) => {
                 log_panic(&target, &*panic);
                 self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
-                return After::Close;
+                return After::Close(Close::AppFailed);
             }
         };
         let mut fut = pin!(CatchUnwind::new(fut));
@@ -433,7 +414,7 @@ impl<T: Transport> Conn<T> {
                 Step::Done(Err(panic)) => {
                     log_panic(&target, &*panic);
                     self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
-                    return After::Close;
+                    return After::Close(Close::AppFailed);
                 }
                 Step::Fed(Ok(())) | Step::Flushed(true) => {}
                 Step::Fed(Err(err)) => {
@@ -443,7 +424,7 @@ impl<T: Transport> Conn<T> {
                     return match err.status() {
                         Some((status, reason)) => {
                             self.reject(status, reason);
-                            After::Close
+                            After::Close(Close::FramingUntrusted)
                         }
                         None => After::Abort,
                     };
@@ -460,51 +441,34 @@ impl<T: Transport> Conn<T> {
                 None => {
                     tracing::error!(method = %target.method, path = %target.path(), "101 response without an accepted WebSocket upgrade");
                     self.reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
-                    After::Close
+                    After::Close(Close::AppFailed)
                 }
             };
         }
         let meta = ResponseMeta::scan(&parts.headers);
         let framing = response_framing(parts.status, meta.content_length, &body, is_head, version);
-        // While draining, the last request already received closes the connection.
-        let mut close = persist == Persist::Close
-            || framing == Framing::UntilClose
-            || meta.close
-            || (self.shared.drain.is_draining() && self.rb.is_empty())
-            // A denied WebSocket client may already be sending frames: do not parse them as
-            // requests.
-            || websocket;
+        let mut close = close_after(Settled {
+            persist,
+            framing,
+            app_close: meta.close,
+            draining_idle: self.shared.drain.is_draining() && self.rb.is_empty(),
+            upgrade_denied: websocket,
+        });
         if let Some(f) = feed.as_mut() {
-            let finished_without_reading = body.as_full().is_some() || body.exact_len() == Some(0);
-            if finished_without_reading
-                && f.decoder
-                    .known_remaining()
-                    .is_some_and(|rem| rem > MAX_DRAIN)
-            {
-                // Too much unread body to discard: say so now rather than by closing.
-                close = true;
+            let streams = body.as_full().is_none() && body.exact_len() != Some(0);
+            let unread = UnreadBody {
+                expect_continue: f.expect_continue,
+                known_remaining: f.decoder.known_remaining(),
+            };
+            let plan =
+                settle_unread_body(unread, streams, matches!(framing, Framing::NoBody { .. }));
+            if plan.send_continue {
+                self.wb.buf_mut().extend_from_slice(encode::CONTINUE);
+                f.expect_continue = false;
             }
-            if f.expect_continue {
-                let streams = body.as_full().is_none() && body.exact_len() != Some(0);
-                if streams && !matches!(framing, Framing::NoBody { .. }) {
-                    // The response streams and may be the request body itself (an echo): the
-                    // client must be told to send it before it sees the final status.
-                    self.wb.buf_mut().extend_from_slice(encode::CONTINUE);
-                    f.expect_continue = false;
-                } else {
-                    // The client is holding the body back; without `100 Continue` it will not
-                    // send it, so this connection cannot be reused safely.
-                    close = true;
-                }
-            }
+            close = close.or(plan.close);
         }
-        let conn_header = if close {
-            ConnHeader::Close
-        } else if version == Version::HTTP_10 {
-            ConnHeader::KeepAlive
-        } else {
-            ConnHeader::None
-        };
+        let conn_header = exchange::conn_header(close, version);
         encode::head(
             self.wb.buf_mut(),
             parts.status,
@@ -554,7 +518,7 @@ impl<T: Transport> Conn<T> {
 
         // Phase 3: make the connection ready for the next request.
         if let Some(mut f) = feed {
-            if !f.decoder.is_done() && !close {
+            if !f.decoder.is_done() && close.is_none() {
                 // The answer goes out before the leftover body is read: an early response (say a
                 // 401 to an upload) must not wait for the upload.
                 if self.wb.flush(&self.io).await.is_err() {
@@ -564,14 +528,13 @@ impl<T: Transport> Conn<T> {
                     .drain(&self.io, &mut self.rb, &mut self.timer, &self.shared.cfg)
                     .await
                 {
-                    close = true;
+                    close = Some(Close::BodyUnread);
                 }
             }
         }
-        if close {
-            After::Close
-        } else {
-            After::KeepAlive
+        match close {
+            Some(reason) => After::Close(reason),
+            None => After::KeepAlive,
         }
     }
 
@@ -671,7 +634,7 @@ impl<T: Transport> Conn<T> {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Invalid WebSocket subprotocol",
                 );
-                return After::Close;
+                return After::Close(Close::AppFailed);
             }
         };
         for (name, value) in &extra {
@@ -705,7 +668,7 @@ impl<T: Transport> Conn<T> {
             accepted,
         ))
         .await;
-        After::Close
+        After::Close(Close::Upgraded)
     }
 
     /// Queues a complete response with a fixed body; the caller closes the connection.
@@ -770,32 +733,6 @@ enum Step {
     PeerGone,
 }
 
-/// Resolves when the peer closes the connection or it fails, which is how a disconnect
-/// cancels the app (ASGI's `http.disconnect`; hyper drops the service future the same way).
-/// Bytes that arrive meanwhile (pipelined requests) are kept for later, up to `cap`; past it
-/// the watch stops reading, so a client cannot make the server buffer ahead without bound.
-///
-/// A client that half-closes its side after sending a request is treated as gone, as hyper
-/// does by default.
-async fn watch_peer<T: Transport>(io: &T, rb: &mut ReadBuf, cap: usize) {
-    loop {
-        if rb.buf.len() >= cap {
-            return std::future::pending().await;
-        }
-        match rb.try_read(io) {
-            Ok(0) => return,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                if poll_fn(|cx| io.poll_read_ready(cx)).await.is_err() {
-                    return;
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return,
-        }
-    }
-}
-
 enum BodyStep {
     Data(Bytes),
     End,
@@ -813,200 +750,273 @@ fn poll_body(body: &mut Body, cx: &mut Context<'_>) -> Poll<BodyStep> {
     }
 }
 
-fn response_framing(
-    status: StatusCode,
-    declared: Option<u64>,
-    body: &Body,
-    is_head: bool,
-    version: Version,
-) -> Framing {
-    if status.is_informational() || status == StatusCode::NO_CONTENT {
-        return Framing::NoBody {
-            content_length: None,
-        };
-    }
-    if status == StatusCode::NOT_MODIFIED {
-        return Framing::NoBody {
-            content_length: declared,
-        };
-    }
-    if is_head {
-        return Framing::NoBody {
-            content_length: declared.or(body.exact_len().filter(|&n| n > 0)),
-        };
-    }
-    match (body.exact_len(), declared) {
-        (Some(n), Some(d)) if n != d => {
-            tracing::warn!(
-                declared = d,
-                actual = n,
-                "response Content-Length does not match its body; sending the body's length"
-            );
-            Framing::Length(n)
-        }
-        (Some(n), _) | (None, Some(n)) => Framing::Length(n),
-        (None, None) if version == Version::HTTP_11 => Framing::Chunked,
-        (None, None) => Framing::UntilClose,
-    }
-}
-
 fn log_panic(target: &Target, panic: &(dyn Any + Send)) {
     let message = crate::proto::panic::message(panic);
     tracing::error!(method = %target.method, path = %target.path(), panic = message, "exception in app");
 }
 
-/// Why feeding a request body failed.
-#[derive(Debug)]
-enum FeedError {
-    TooLarge,
-    Timeout,
-    Malformed(&'static str),
-    /// EOF or an I/O error: the client is gone.
-    Gone,
-}
+/// The driver over an in-memory transport: each test scripts the client's bytes and checks
+/// what the server writes back, one rule at a time. The real-socket suites in `tests/` check
+/// the same rules end to end.
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
 
-impl FeedError {
-    fn body_error(&self) -> BodyErrorKind {
-        match self {
-            FeedError::TooLarge => BodyErrorKind::TooLarge,
-            FeedError::Timeout => BodyErrorKind::Timeout,
-            FeedError::Malformed(_) => BodyErrorKind::Malformed,
-            FeedError::Gone => BodyErrorKind::Incomplete,
+    use bytes::Bytes;
+    use ferrapi_test_support::{RawResponse, ResponseReader};
+    use http::{Request, Response};
+
+    use super::super::exchange::MAX_DRAIN;
+    use super::super::mem::{self, MemClient};
+    use super::*;
+    use crate::config::Config;
+    use crate::shutdown::Drain;
+
+    /// The test's side of one connection, reading responses with the shared test parser.
+    struct Client {
+        mem: MemClient,
+        buf: Vec<u8>,
+        eof: bool,
+    }
+
+    impl Client {
+        async fn response(&mut self) -> RawResponse {
+            let mut reader = ResponseReader::new(false);
+            loop {
+                match reader.advance(&mut self.buf, self.eof) {
+                    Ok(Some(r)) => return r,
+                    Ok(None) => self.fill().await,
+                    Err(e) => panic!("no response: {e:?}"),
+                }
+            }
+        }
+
+        async fn fill(&mut self) {
+            let read = self.mem.read_into(&mut self.buf);
+            match tokio::time::timeout(Duration::from_secs(5), read).await {
+                Ok(eof) => self.eof |= eof,
+                Err(_) => panic!(
+                    "the server wrote nothing for 5 s; got {:?}",
+                    String::from_utf8_lossy(&self.buf)
+                ),
+            }
+        }
+
+        /// Waits until the server has written `needle` (and returns all it wrote so far).
+        async fn wait_for(&mut self, needle: &[u8]) -> String {
+            while ferrapi_test_support::find(&self.buf, needle).is_none() {
+                assert!(!self.eof, "closed before {needle:?}");
+                self.fill().await;
+            }
+            String::from_utf8_lossy(&self.buf).into_owned()
+        }
+
+        /// Asserts the server closes its side with nothing more to say.
+        async fn expect_closed(&mut self) {
+            while !self.eof {
+                self.fill().await;
+            }
+            assert!(
+                self.buf.is_empty(),
+                "{:?}",
+                String::from_utf8_lossy(&self.buf)
+            );
         }
     }
 
-    /// The response owed to the client, if it can still receive one.
-    fn status(&self) -> Option<(StatusCode, &'static str)> {
-        match self {
-            FeedError::TooLarge => Some((StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")),
-            FeedError::Timeout => Some((StatusCode::REQUEST_TIMEOUT, "Request body timeout")),
-            FeedError::Malformed(reason) => Some((StatusCode::BAD_REQUEST, reason)),
-            FeedError::Gone => None,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FeedState {
-    Active,
-    /// The body was decoded to its end and handed over.
-    Done,
-    /// The app dropped the body.
-    Dropped,
-}
-
-/// The connection's side of a streaming request body.
-struct Feed {
-    feeder: Feeder,
-    decoder: Decoder,
-    /// `100 Continue` is owed when the app first reads.
-    expect_continue: bool,
-    state: FeedState,
-    received: u64,
-}
-
-impl Feed {
-    fn start(len: Option<u64>, decoder: Decoder, expect_continue: bool) -> (Body, Option<Feed>) {
-        let (feeder, incoming) = body::channel(len);
-        let feed = Feed {
-            feeder,
-            decoder,
-            expect_continue,
-            state: FeedState::Active,
-            received: 0,
+    fn connect<A: App>(app: A) -> Client {
+        let (io, mem) = mem::pair();
+        let shared = Shared::new(Config::default(), Drain::new());
+        let info = ConnInfo {
+            peer: None,
+            local: None,
+            scheme: Scheme::Http,
         };
-        (Body::incoming(incoming), Some(feed))
-    }
-
-    fn is_active(&self) -> bool {
-        self.state == FeedState::Active
-    }
-
-    /// Waits for the app to ask for a chunk, then reads and hands over one. Cancel safe: it
-    /// only awaits the app's demand, a flush (which records progress) and socket reads (bytes
-    /// read are kept in the buffer).
-    async fn feed_once<T: Transport>(
-        &mut self,
-        io: &T,
-        rb: &mut ReadBuf,
-        wb: &mut WriteBuf,
-        timer: &mut Timer,
-        cfg: &Config,
-    ) -> Result<(), FeedError> {
-        // While the app is not asking for the body, the socket is still watched: a client that
-        // leaves cancels the app even if it never reads.
-        let want = tokio::select! {
-            biased;
-            want = poll_fn(|cx| self.feeder.poll_want(cx)) => want,
-            () = watch_peer(io, rb, cfg.max_head_size) => return Err(FeedError::Gone),
-        };
-        if want == Want::Dropped {
-            self.state = FeedState::Dropped;
-            return Ok(());
-        }
-        if self.expect_continue {
-            wb.buf_mut().extend_from_slice(encode::CONTINUE);
-            wb.flush(io).await.map_err(|_| FeedError::Gone)?;
-            self.expect_continue = false;
-        }
-        loop {
-            match self.decoder.decode(&mut rb.buf) {
-                Ok(Decoded::Data(data)) => {
-                    self.received += data.len() as u64;
-                    if cfg.max_body_size.is_some_and(|max| self.received > max) {
-                        return Err(FeedError::TooLarge);
-                    }
-                    self.feeder.send(data);
-                    return Ok(());
-                }
-                Ok(Decoded::End(trailers)) => {
-                    self.feeder.finish(trailers);
-                    self.state = FeedState::Done;
-                    return Ok(());
-                }
-                Ok(Decoded::NeedMore) => {}
-                Err(err) => return Err(FeedError::Malformed(err.0)),
-            }
-            let until = deadline(Instant::now(), cfg.body_read_timeout);
-            match rb.read(io, timer, until).await {
-                Ok(0) | Err(ReadError::Io(_)) => return Err(FeedError::Gone),
-                Ok(_) => {}
-                Err(ReadError::Timeout) => return Err(FeedError::Timeout),
-            }
+        tokio::spawn(serve_connection(io, Arc::new(app), shared, info));
+        Client {
+            mem,
+            buf: Vec::new(),
+            eof: false,
         }
     }
 
-    /// Reads and discards the rest of an unread body, up to [`MAX_DRAIN`]; `true` when the
-    /// body ended and the connection can serve another request.
-    async fn drain<T: Transport>(
-        &mut self,
-        io: &T,
-        rb: &mut ReadBuf,
-        timer: &mut Timer,
-        cfg: &Config,
-    ) -> bool {
-        if self.expect_continue {
-            return false;
+    /// Answers with the path; `/read` collects the body first, `/stream` streams two chunks.
+    async fn app(req: Request<Body>) -> Response<Body> {
+        match req.uri().path() {
+            "/read" => match req.into_body().collect().await {
+                Ok(body) => Response::new(Body::from(body)),
+                Err(e) => Response::new(Body::from(format!("body error: {e}"))),
+            },
+            "/stream" => Response::new(Body::from_stream(Chunks(vec![
+                Bytes::from_static(b"two"),
+                Bytes::from_static(b"one"),
+            ]))),
+            path => Response::new(Body::from(path.to_owned())),
         }
-        let mut drained = 0u64;
-        loop {
-            match self.decoder.decode(&mut rb.buf) {
-                Ok(Decoded::Data(data)) => {
-                    drained += data.len() as u64;
-                    if drained > MAX_DRAIN {
-                        return false;
-                    }
-                }
-                Ok(Decoded::End(_)) => return true,
-                Ok(Decoded::NeedMore) => {
-                    let until = deadline(Instant::now(), cfg.body_read_timeout);
-                    match rb.read(io, timer, until).await {
-                        Ok(n) if n > 0 => {}
-                        _ => return false,
-                    }
-                }
-                Err(_) => return false,
-            }
+    }
+
+    /// Yields its items from the back, one per poll.
+    struct Chunks(Vec<Bytes>);
+
+    impl futures_core::Stream for Chunks {
+        type Item = Result<Bytes, std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Self::Item>> {
+            Poll::Ready(self.0.pop().map(Ok))
         }
+    }
+
+    #[tokio::test]
+    async fn pipelined_requests_are_answered_in_order() {
+        let mut c = connect(app);
+        c.mem
+            .send(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        for path in ["/a", "/b"] {
+            let r = c.response().await;
+            assert_eq!((r.status, r.text()), (200, path.to_owned()));
+            assert!(!r.has("connection"), "{}", r.raw_head);
+        }
+        let r = c.response().await;
+        assert_eq!(r.text(), "/c");
+        assert_eq!(r.header("connection"), Some("close"));
+        c.expect_closed().await;
+    }
+
+    #[tokio::test]
+    async fn a_client_that_leaves_mid_head_gets_no_answer() {
+        let mut c = connect(app);
+        c.mem.send(b"GET / HTTP/1.1\r\nHo");
+        c.mem.close();
+        c.expect_closed().await;
+    }
+
+    #[tokio::test]
+    async fn a_request_split_at_every_byte_is_served() {
+        let mut c = connect(app);
+        c.mem.set_read_size(1);
+        c.mem
+            .send(b"POST /read HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        let r = c.response().await;
+        assert_eq!((r.status, r.text()), (200, "abc".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn framing_follows_the_body_and_the_version() {
+        let mut c = connect(app);
+        c.mem.send(b"GET /full HTTP/1.1\r\nHost: x\r\n\r\n");
+        let r = c.response().await;
+        assert_eq!(r.header("content-length"), Some("5"));
+        assert_eq!(r.chunks, None);
+
+        c.mem.send(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+        let r = c.response().await;
+        assert_eq!(r.header("transfer-encoding"), Some("chunked"));
+        assert_eq!(r.chunks, Some(vec![3, 3]));
+        assert_eq!(r.body, b"onetwo");
+
+        // HTTP/1.0 cannot take chunks: the close ends the body.
+        c.mem
+            .send(b"GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        let r = c.response().await;
+        assert!(r.until_close, "{}", r.raw_head);
+        assert_eq!(r.header("connection"), Some("close"));
+        assert_eq!(r.body, b"onetwo");
+    }
+
+    #[tokio::test]
+    async fn http10_keep_alive_is_confirmed_and_plain_http10_closes() {
+        let mut c = connect(app);
+        c.mem
+            .send(b"GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n");
+        let r = c.response().await;
+        assert_eq!(r.header("connection"), Some("keep-alive"));
+        let r = c.response().await;
+        assert_eq!(r.text(), "/b");
+        assert_eq!(r.header("connection"), Some("close"));
+        c.expect_closed().await;
+    }
+
+    #[tokio::test]
+    async fn continue_is_sent_when_the_app_reads_the_body() {
+        let mut c = connect(app);
+        c.mem.send(
+            b"POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+        );
+        // The client holds its body back until told to send it.
+        let sent = c.wait_for(b"\r\n\r\n").await;
+        assert_eq!(sent, "HTTP/1.1 100 Continue\r\n\r\n");
+        c.mem.send(b"hello");
+        let interim = c.response().await;
+        assert_eq!(interim.status, 100);
+        let r = c.response().await;
+        assert_eq!((r.status, r.text()), (200, "hello".to_owned()));
+        assert!(!r.has("connection"), "{}", r.raw_head);
+    }
+
+    #[tokio::test]
+    async fn no_continue_and_a_close_when_the_app_does_not_read() {
+        let mut c = connect(app);
+        c.mem.send(
+            b"POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+        );
+        let r = c.response().await;
+        assert_eq!((r.status, r.text()), (200, "/early".to_owned()));
+        assert_eq!(r.header("connection"), Some("close"));
+        c.expect_closed().await;
+    }
+
+    #[tokio::test]
+    async fn a_small_unread_body_is_drained_and_the_connection_kept() {
+        let mut c = connect(app);
+        c.mem
+            .send(b"POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+        let r = c.response().await;
+        assert_eq!(r.text(), "/early");
+        assert!(!r.has("connection"), "{}", r.raw_head);
+        let r = c.response().await;
+        assert_eq!(r.text(), "/next");
+    }
+
+    #[tokio::test]
+    async fn an_unread_body_sent_later_is_drained_after_the_response() {
+        let mut c = connect(app);
+        c.mem
+            .send(b"POST /early HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        // The early answer does not wait for the body.
+        let r = c.response().await;
+        assert_eq!(r.text(), "/early");
+        c.mem
+            .send(b"5\r\nhello\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(c.response().await.text(), "/next");
+    }
+
+    #[tokio::test]
+    async fn a_large_unread_body_closes_the_connection() {
+        let mut c = connect(app);
+        let head = format!(
+            "POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+            MAX_DRAIN + 1
+        );
+        c.mem.send(head.as_bytes());
+        let r = c.response().await;
+        assert_eq!(r.text(), "/early");
+        assert_eq!(r.header("connection"), Some("close"));
+        c.expect_closed().await;
+    }
+
+    #[tokio::test]
+    async fn a_chunked_unread_body_past_the_drain_limit_closes_without_notice() {
+        let mut c = connect(app);
+        c.mem
+            .send(b"POST /early HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let r = c.response().await;
+        // The length was unknown when the head left: no `connection: close` could be said.
+        assert!(!r.has("connection"), "{}", r.raw_head);
+        let chunk = vec![b'x'; MAX_DRAIN as usize + 1];
+        c.mem.send(format!("{:x}\r\n", chunk.len()).as_bytes());
+        c.mem.send(&chunk);
+        c.expect_closed().await;
     }
 }

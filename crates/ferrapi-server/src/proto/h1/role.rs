@@ -29,11 +29,14 @@ pub(crate) enum BodyLength {
     Chunked,
 }
 
-/// Whether the client wants the connection kept open after this exchange.
+/// Whether the client wants the connection kept open after this exchange (RFC 9112 §9.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Persist {
     KeepAlive,
+    /// `Connection: close`.
     Close,
+    /// HTTP/1.0 without `Connection: keep-alive`.
+    Http10,
 }
 
 /// A parsed, validated request head.
@@ -318,9 +321,10 @@ fn build(
         }
     };
     let persist = match version {
-        Version::HTTP_11 if !conn_close => Persist::KeepAlive,
-        Version::HTTP_10 if conn_keep_alive && !conn_close => Persist::KeepAlive,
-        _ => Persist::Close,
+        _ if conn_close => Persist::Close,
+        Version::HTTP_11 => Persist::KeepAlive,
+        Version::HTTP_10 if conn_keep_alive => Persist::KeepAlive,
+        _ => Persist::Http10,
     };
     Ok(Some(Head {
         method,
