@@ -64,12 +64,21 @@
 //!
 //! The protocol engine is private; the public skin is [`Server`] and its [`Builder`], the
 //! [`App`] trait, [`Body`], [`Scope`] and [`Error`].
+//!
+//! # Cargo features
+//!
+//! * `cli` (default): uvicorn's command line, `run` and `Cli` (with the `clap` re-export), and
+//!   the log setup behind `Runner::log` (`LogLevel`, `LogFormat`), at the price of `clap` and
+//!   `tracing-subscriber`. An embedder that configures the server in code and installs its own
+//!   `tracing` subscriber sets `default-features = false` and compiles neither.
+//! * `fuzzing`: internals for the cargo-fuzz targets in `fuzz/`; not a stable API.
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
 mod after;
 mod app;
 mod body;
+#[cfg(feature = "cli")]
 mod cli;
 mod config;
 mod error;
@@ -85,6 +94,7 @@ pub mod websocket;
 pub use after::AfterResponse;
 pub use app::{App, BoxError};
 pub use body::{Body, BodyError};
+#[cfg(feature = "cli")]
 pub use cli::{run, Cli};
 pub use config::{
     Builder, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT,
@@ -95,7 +105,9 @@ pub use config::{
 pub use error::Error;
 pub use listener::{BindTarget, DEFAULT_BACKLOG};
 pub use proxy::TrustedProxies;
-pub use run::{LogFormat, LogLevel, Runner, RuntimeFlavor, EXIT_STARTUP_FAILURE};
+#[cfg(feature = "cli")]
+pub use run::{LogFormat, LogLevel};
+pub use run::{Runner, RuntimeFlavor, EXIT_STARTUP_FAILURE};
 pub use scope::{Scheme, Scope};
 pub use server::Server;
 pub use shutdown::ShutdownSignal;
@@ -106,6 +118,7 @@ pub mod guide {}
 
 /// The command-line parser the server's [`Cli`] is built with: an app flattens `Cli` into its
 /// own `#[derive(clap::Parser)]` struct without depending on clap itself.
+#[cfg(feature = "cli")]
 pub use clap;
 /// Re-export of the `http` crate, whose types make up the app contract.
 pub use http;

@@ -1,6 +1,6 @@
 //! Running a server the way an operator runs uvicorn: several workers, signals, logging, exit
-//! codes. [`Runner`] is the programmatic form; [`run`](crate::run) reads it from the command
-//! line and `FERRAPI_*` environment variables.
+//! codes. [`Runner`] is the programmatic form; `run` (with the `cli` feature) reads it from the
+//! command line and `FERRAPI_*` environment variables.
 //!
 //! Workers come in two flavours (`--loop`): `current` runs one thread per worker, each with its
 //! own current-thread tokio runtime and (for TCP) its own `SO_REUSEPORT` listener, so the
@@ -30,7 +30,8 @@ use crate::shutdown::Drain;
 pub const EXIT_STARTUP_FAILURE: u8 = 3;
 
 /// How workers are laid out on threads (uvicorn's `--loop`, for tokio).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum RuntimeFlavor {
     /// One thread per worker, each with a current-thread runtime and its own listener.
     #[default]
@@ -39,7 +40,8 @@ pub enum RuntimeFlavor {
     Multi,
 }
 
-/// Log line format.
+/// Log line format (with the `cli` feature, which brings the log setup).
+#[cfg(feature = "cli")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines (access lines look like uvicorn's, plus bytes and duration).
@@ -49,7 +51,8 @@ pub enum LogFormat {
     Json,
 }
 
-/// Log verbosity (uvicorn's `--log-level`).
+/// Log verbosity (uvicorn's `--log-level`; with the `cli` feature, which brings the log setup).
+#[cfg(feature = "cli")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum LogLevel {
     /// Only failures that stop the server.
@@ -74,6 +77,7 @@ pub struct Runner {
     target: BindTarget,
     workers: usize,
     flavor: RuntimeFlavor,
+    #[cfg(feature = "cli")]
     log: Option<(LogLevel, LogFormat)>,
 }
 
@@ -86,6 +90,7 @@ impl Runner {
             target,
             workers: 1,
             flavor: RuntimeFlavor::default(),
+            #[cfg(feature = "cli")]
             log: None,
         }
     }
@@ -103,6 +108,8 @@ impl Runner {
     }
 
     /// Installs a `tracing` subscriber: access lines on stdout, everything else on stderr.
+    /// (With the `cli` feature; without it, install a subscriber of your own.)
+    #[cfg(feature = "cli")]
     pub fn log(mut self, level: LogLevel, format: LogFormat) -> Runner {
         self.log = Some((level, format));
         self
@@ -111,12 +118,14 @@ impl Runner {
     /// Runs the server until a signal (or `limit_max_requests`) ends it, blocking the calling
     /// thread. Must not be called from inside a tokio runtime.
     pub fn run<A: App>(self, app: A) -> Result<(), Error> {
+        #[cfg_attr(not(feature = "cli"), allow(unused_mut))]
+        let mut config = self.builder.into_config();
+        #[cfg(feature = "cli")]
         if let Some((level, format)) = self.log {
             init_logging(level, format);
-        }
-        let mut config = self.builder.into_config();
-        if matches!(self.log, Some((_, LogFormat::Json))) {
-            config.access_log_json = true;
+            if format == LogFormat::Json {
+                config.access_log_json = true;
+            }
         }
         let reuse_port = self.flavor == RuntimeFlavor::Current && self.workers > 1;
         let first =
@@ -262,6 +271,7 @@ async fn watch_signals(drain: Arc<Drain>) {
     }
 }
 
+#[cfg(feature = "cli")]
 fn init_logging(level: LogLevel, format: LogFormat) {
     use tracing_subscriber::filter::{filter_fn, LevelFilter};
     use tracing_subscriber::prelude::*;

@@ -41,6 +41,13 @@
 //! ```
 //!
 //! The guide to this layer is `docs/toolkit.md` ([`guide`]).
+//!
+//! # Cargo features
+//!
+//! * `cli` (default): the server's command line and log setup (`server::run`, `server::Cli`),
+//!   forwarded to `ferrapi-server`'s feature of the same name; without it neither `clap` nor
+//!   `tracing-subscriber` is compiled.
+//! * `templates`: `Jinja2Templates`' role, on minijinja (the `templating` module).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
