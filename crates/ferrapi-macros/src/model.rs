@@ -246,8 +246,8 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         };
         schema_fields.push(quote! {
             let mut __s = <#ty as ::ferrapi::validation::Validate>::json_schema(__g);
-            ::ferrapi::openapi::schema::apply_constraints(&mut __s, &__c[#i], ::ferrapi::openapi::schema::Context::Body);
-            ::ferrapi::openapi::schema::annotate(&mut __s, &::ferrapi::openapi::schema::title_case(#title), #default);
+            ::ferrapi::validation::schema::apply_constraints(&mut __s, &__c[#i], ::ferrapi::validation::schema::Context::Body);
+            ::ferrapi::validation::schema::annotate(&mut __s, &::ferrapi::validation::schema::title_case(#title), #default);
             __props.insert(::std::string::String::from(#key), __s);
             if #required {
                 __required.push(::std::string::String::from(#key));
@@ -256,13 +256,13 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     Ok(quote! {
         impl #impl_generics ::ferrapi::validation::Validate for #name #ty_generics #where_clause {
-            fn json_schema(__g: &mut ::ferrapi::openapi::SchemaGenerator) -> ::ferrapi::__private::Value {
+            fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 __g.component(#name_str, |__g| {
                     let __c: [::ferrapi::validation::Constraints; #n] = [#(#builders),*];
                     let mut __props = ::ferrapi::__private::Map::new();
                     let mut __required: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
                     #(#schema_fields)*
-                    ::ferrapi::openapi::schema::object(#name_str, __props, __required)
+                    ::ferrapi::validation::schema::object(#name_str, __props, __required)
                 })
             }
 
@@ -339,7 +339,7 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
     let name_str = name.to_string();
     Ok(quote! {
         impl ::ferrapi::validation::Validate for #name {
-            fn json_schema(__g: &mut ::ferrapi::openapi::SchemaGenerator) -> ::ferrapi::__private::Value {
+            fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 __g.component(#name_str, |_| {
                     ::ferrapi::__private::enum_schema(#name_str, &[#(#values),*])
                 })

@@ -437,7 +437,7 @@ pub fn enum_schema(title: &str, values: &[&str]) -> Value {
 }
 
 /// A schema function, for the document.
-pub type SchemaFn = fn(&mut crate::openapi::SchemaGenerator) -> Value;
+pub type SchemaFn = fn(&mut crate::validation::SchemaGenerator) -> Value;
 
 /// First choice: a returned model documents the response (FastAPI uses the return annotation
 /// as the response model).

@@ -10,12 +10,14 @@
 //! (`tests/tests/openapi_diff.rs` compares them).
 
 pub mod docs;
-pub mod schema;
 
 use serde_json::{json, Map, Value};
 
-pub use schema::SchemaGenerator;
-use schema::{
+// The schema generator lives with the validators (pydantic keeps `GenerateJsonSchema` beside
+// its core schemas); re-exported here, where the document is built.
+pub use crate::dependencies::SecurityRequirement;
+pub use crate::validation::schema::{self, SchemaGenerator};
+use crate::validation::schema::{
     annotate, apply_constraints, object, title_case, validation_error_components, Context,
 };
 
@@ -51,17 +53,6 @@ impl Default for Info {
             validation_error_schema: None,
         }
     }
-}
-
-/// A security scheme an operation depends on, as the document lists it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SecurityRequirement {
-    /// The scheme's name (`components.securitySchemes` key).
-    pub name: String,
-    /// The scheme object.
-    pub scheme: Value,
-    /// The scopes the operation needs.
-    pub scopes: Vec<String>,
 }
 
 /// FastAPI's `generate_unique_id`: the name, the path with every non-word character as `_`, and

@@ -128,7 +128,7 @@ pub struct ParamSpec {
     title: Option<Cow<'static, str>>,
     description: Option<Cow<'static, str>>,
     /// The type's JSON Schema, for the OpenAPI document.
-    schema: Option<fn(&mut crate::openapi::SchemaGenerator) -> Value>,
+    schema: Option<fn(&mut crate::validation::SchemaGenerator) -> Value>,
     /// Whether the type may be absent (`Option`).
     optional: bool,
     /// The default value as JSON, when there is one (and it serialises).
@@ -177,7 +177,7 @@ impl ParamSpec {
     }
 
     /// The JSON Schema of the argument's type (before constraints and title).
-    pub fn schema(&self, g: &mut crate::openapi::SchemaGenerator) -> Value {
+    pub fn schema(&self, g: &mut crate::validation::SchemaGenerator) -> Value {
         match self.schema {
             Some(schema) => schema(g),
             None => Value::Object(Default::default()),
@@ -768,7 +768,7 @@ fn checked_json<T: Validate + Constrained>(
 }
 
 /// A file's schema (FastAPI 0.129 and later: a string of `application/octet-stream`).
-fn file_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+fn file_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
     serde_json::json!({"type": "string", "contentMediaType": "application/octet-stream"})
 }
 

@@ -69,11 +69,11 @@ pub struct Operation {
     /// The response's media type and schema, from the return type (`Html`, `PlainText`).
     response_media: Option<crate::responses::ResponseMedia>,
     /// `response_model = M`: its schema.
-    response_model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+    response_model: Option<fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value>,
     /// Extra documented responses (FastAPI's `responses=`), the routers' first.
     responses: Vec<ExtraResponse>,
     /// The schema of a returned model (`-> Item`), when there is no `response_model`.
-    return_schema: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+    return_schema: Option<fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value>,
 }
 
 /// A documented response besides the success one (FastAPI's `responses={404: {...}}`).
@@ -84,7 +84,7 @@ pub struct ExtraResponse {
     /// The description.
     pub description: String,
     /// The body's model schema, if it has one.
-    pub model: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+    pub model: Option<fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value>,
 }
 
 impl ExtraResponse {
@@ -263,7 +263,7 @@ impl Operation {
     /// `response_model` (FastAPI uses the return annotation so).
     pub fn return_schema(
         mut self,
-        schema: Option<fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value>,
+        schema: Option<fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value>,
     ) -> Operation {
         self.return_schema = schema;
         self
@@ -272,7 +272,7 @@ impl Operation {
     /// The response model's schema (`response_model = M`).
     pub fn response_model_schema(
         mut self,
-        schema: fn(&mut crate::openapi::SchemaGenerator) -> serde_json::Value,
+        schema: fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value,
     ) -> Operation {
         self.response_model = Some(schema);
         self
@@ -282,7 +282,7 @@ impl Operation {
     /// model's, or the response class's, or JSON of any shape.
     pub fn response_content(
         &self,
-        g: &mut crate::openapi::SchemaGenerator,
+        g: &mut crate::validation::SchemaGenerator,
     ) -> (&'static str, serde_json::Value) {
         if let Some(model) = self.response_model {
             return ("application/json", model(g));

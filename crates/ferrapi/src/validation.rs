@@ -118,6 +118,7 @@
 
 mod constraints;
 mod scalars;
+pub mod schema;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -127,6 +128,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use scalars::MapKey;
+pub use schema::SchemaGenerator;
 
 pub use constraints::{
     BoundValue, Constrained, ConstraintError, ConstraintKind, ConstraintTarget, Constraints,
@@ -406,7 +408,7 @@ pub trait Validate: Sized {
 
     /// The JSON Schema of the type, as pydantic writes it for the same annotation (a model or
     /// an enum is a component, referenced). Any value (`{}`) by default.
-    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         let _ = g;
         Value::Object(Map::new())
     }

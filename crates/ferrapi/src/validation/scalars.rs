@@ -260,7 +260,7 @@ fn narrow_int<T: TryFrom<i128>>(
 macro_rules! int_impls {
     ($($t:ty),*) => {$(
         impl Validate for $t {
-            fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+            fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
                 serde_json::json!({"type": "integer"})
             }
 
@@ -413,7 +413,7 @@ fn narrow_f32(value: f64, input: impl FnOnce() -> Value, v: &mut Validator) -> O
 }
 
 impl Validate for f64 {
-    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "number"})
     }
 
@@ -439,7 +439,7 @@ impl Constrained for f64 {
 }
 
 impl Validate for f32 {
-    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "number"})
     }
 
@@ -543,7 +543,7 @@ fn bool_from_value(input: &Value) -> Result<bool, BoolError> {
 }
 
 impl Validate for bool {
-    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "boolean"})
     }
 
@@ -561,7 +561,7 @@ impl Validate for bool {
 }
 
 impl Validate for String {
-    fn json_schema(_g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "string"})
     }
 
@@ -598,7 +598,7 @@ impl Validate for Value {
 impl<T: Validate> Validate for Option<T> {
     const IS_OPTIONAL: bool = true;
 
-    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"anyOf": [T::json_schema(g), {"type": "null"}]})
     }
 
@@ -672,7 +672,7 @@ impl<T: Constrained + Validate> Constrained for Option<T> {
 }
 
 impl<T: Validate> Validate for Box<T> {
-    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         T::json_schema(g)
     }
 
@@ -780,7 +780,7 @@ fn dict_type_error(input: &Value, v: &mut Validator) {
 }
 
 impl<T: Validate> Validate for Vec<T> {
-    fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+    fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "array", "items": T::json_schema(g)})
     }
 
@@ -927,7 +927,7 @@ fn validate_entries_constrained<K: MapKey, T: Validate, M: FromIterator<(K, T)>>
 macro_rules! map_impls {
     ($( [$($g:tt)*] $map:ty; )*) => {$(
         impl<$($g)*> Validate for $map {
-            fn json_schema(g: &mut crate::openapi::SchemaGenerator) -> Value {
+            fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
                 serde_json::json!({"additionalProperties": T::json_schema(g), "type": "object"})
             }
 
