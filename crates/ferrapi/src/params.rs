@@ -28,7 +28,11 @@ use serde_json::Value;
 
 use crate::validation::{BoundValue, Constrained, Constraints, LocItem, Validate, Validator};
 
+mod default;
 mod pyjson;
+
+#[doc(hidden)]
+pub use default::{DefaultHidden, DefaultJson, DefaultViaSerialize};
 
 /// Where an argument is read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

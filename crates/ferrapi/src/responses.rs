@@ -15,6 +15,11 @@
 
 use ferrapi_toolkit::{Html, Json, PlainText, Redirect, Response, Streaming};
 
+mod probe;
+
+#[doc(hidden)]
+pub use probe::{MediaDefault, MediaViaClass, Probe, ReturnAnything, ReturnViaModel, SchemaFn};
+
 /// Types sent as they are rather than encoded as JSON: the toolkit's response types.
 pub trait ResponseClass: ferrapi_toolkit::IntoResponse {}
 

@@ -117,6 +117,8 @@
 //!   (`list[Annotated[int, Gt(0)]]`) are not expressed here.
 
 mod constraints;
+#[doc(hidden)]
+pub mod model;
 mod scalars;
 pub mod schema;
 

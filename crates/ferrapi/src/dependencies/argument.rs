@@ -222,3 +222,93 @@ impl<'r> Complete<'r, InWebSocket> for SocketToken {
             .ok_or_else(|| cx.raise(Error::msg("the operation takes the WebSocket twice")))
     }
 }
+
+// What the macros' gathering code calls for arguments.
+
+/// The spec of argument `index`, declared by the macro (always `Some` for a parameter read
+/// by its source attribute).
+pub fn spec(specs: &[Option<ParamSpec>], index: usize) -> &ParamSpec {
+    match specs.get(index) {
+        Some(Some(spec)) => spec,
+        // The macro declares a spec for every argument it reads this way.
+        _ => unreachable!("argument {index} was declared without a parameter spec"),
+    }
+}
+
+/// Reads an argument without a source attribute, by its type; `default` when its parameter
+/// is absent from the request.
+pub fn extract_or<'r, T>(
+    cx: &'r Context<'r>,
+    spec: Option<&ParamSpec>,
+    v: &mut Validator,
+    default: impl FnOnce() -> T,
+) -> Result<Option<Ready<T>>, Failure>
+where
+    T: Argument<'r, Gathered = Ready<T>>,
+{
+    match spec {
+        Some(spec) if !params::is_present(cx.inputs(), spec) => Ok(Some(Ready(default()))),
+        _ => T::extract(cx, spec, v),
+    }
+}
+
+/// An argument's type, probed for its parameter declaration: only where it is read is a type
+/// that is not an [`Argument`] reported (once), not here too.
+pub struct Declare<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> std::fmt::Debug for Declare<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Declare<{}>", std::any::type_name::<T>())
+    }
+}
+
+impl<T> Declare<T> {
+    /// A probe.
+    pub fn new() -> Declare<T> {
+        Declare(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Declare<T> {
+    fn default() -> Self {
+        Declare::new()
+    }
+}
+
+/// First choice: the argument's own declaration.
+pub trait DeclareArgument {
+    /// The parameter it reads, if any.
+    fn declare(&self, spec: ParamSpec, in_dependency: bool) -> Option<ParamSpec>;
+}
+
+impl<T: Argument<'static>> DeclareArgument for &Declare<T> {
+    fn declare(&self, spec: ParamSpec, in_dependency: bool) -> Option<ParamSpec> {
+        T::declare(spec, in_dependency)
+    }
+}
+
+/// Otherwise nothing (the type is reported where it is read).
+pub trait DeclareNothing {
+    /// None.
+    fn declare(&self, spec: ParamSpec, in_dependency: bool) -> Option<ParamSpec>;
+}
+
+impl<T> DeclareNothing for Declare<T> {
+    fn declare(&self, _spec: ParamSpec, _in_dependency: bool) -> Option<ParamSpec> {
+        None
+    }
+}
+
+/// Reads a parameter with a source attribute; `default` when it is absent.
+pub fn param_or<T: crate::validation::Validate + crate::validation::Constrained>(
+    cx: &Context<'_>,
+    spec: &ParamSpec,
+    v: &mut Validator,
+    default: impl FnOnce() -> T,
+) -> Option<T> {
+    if params::is_present(cx.inputs(), spec) {
+        params::extract::<T>(cx.inputs(), spec, v)
+    } else {
+        Some(default())
+    }
+}

@@ -63,7 +63,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 mod app;
-mod argument;
+pub(crate) mod argument;
 mod class;
 mod declaration;
 mod lifetime;

@@ -24,6 +24,8 @@ use ferrapi_toolkit::{Error, Request, Response, WebSocket};
 use crate::dependencies::{AppDependencies, Context, ErasedDependency, Failure, Failures, Shared};
 use crate::params::{Inputs, ParamSpec};
 
+pub(crate) mod respond;
+
 /// What one operation's pipeline needs at request time: its guards (dependencies of the
 /// operation, its routers and the app), every parameter it and its dependencies read, and the
 /// app's shared dependency state.
@@ -191,7 +193,7 @@ pub(crate) fn guarded(
 
 /// How long one poll of an async endpoint may hold its worker before it is reported in debug
 /// builds (asyncio's debug mode uses the same 100 ms for slow callbacks).
-pub const SLOW_POLL: Duration = Duration::from_millis(100);
+pub(crate) const SLOW_POLL: Duration = Duration::from_millis(100);
 
 pin_project_lite::pin_project! {
     /// Reports polls of an async endpoint that block the worker (debug builds only).

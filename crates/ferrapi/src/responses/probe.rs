@@ -1,0 +1,81 @@
+//! What an operation's return type says about its documented response: a response class names
+//! its media type, a model its schema; the choice is made by type at the macro's call site.
+
+use serde_json::Value;
+
+use crate::validation::model::ModelName;
+use crate::validation::Validate;
+
+/// The type of a response, probed for its media type (for the document).
+pub struct Probe<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> std::fmt::Debug for Probe<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Probe<{}>", std::any::type_name::<T>())
+    }
+}
+
+impl<T> Probe<T> {
+    /// A probe.
+    pub fn new() -> Probe<T> {
+        Probe(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Probe<T> {
+    fn default() -> Self {
+        Probe::new()
+    }
+}
+
+/// First choice: a response class names its media type.
+pub trait MediaViaClass {
+    /// The media type and schema.
+    fn media(&self) -> Option<crate::responses::ResponseMedia>;
+}
+
+impl<T: crate::responses::ResponseDoc> MediaViaClass for &Probe<T> {
+    fn media(&self) -> Option<crate::responses::ResponseMedia> {
+        Some((T::MEDIA_TYPE, T::schema))
+    }
+}
+
+/// Otherwise: JSON.
+pub trait MediaDefault {
+    /// None: JSON.
+    fn media(&self) -> Option<crate::responses::ResponseMedia>;
+}
+
+impl<T> MediaDefault for Probe<T> {
+    fn media(&self) -> Option<crate::responses::ResponseMedia> {
+        None
+    }
+}
+
+/// A schema function, for the document.
+pub type SchemaFn = fn(&mut crate::validation::SchemaGenerator) -> Value;
+
+/// First choice: a returned model documents the response (FastAPI uses the return annotation
+/// as the response model).
+pub trait ReturnViaModel {
+    /// The model's schema.
+    fn return_schema(&self) -> Option<SchemaFn>;
+}
+
+impl<T: Validate + ModelName> ReturnViaModel for &Probe<T> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        Some(T::json_schema)
+    }
+}
+
+/// Otherwise the response is any JSON.
+pub trait ReturnAnything {
+    /// None.
+    fn return_schema(&self) -> Option<SchemaFn>;
+}
+
+impl<T> ReturnAnything for Probe<T> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        None
+    }
+}
