@@ -54,7 +54,9 @@ pub use routing::{ExtraResponse, Operation, PathOperation, Router};
 pub use validation::{ErrorDetail, LocItem, Validate, Validator};
 
 /// Serves `app` with the server's command line (`--host`, `--port`, `--workers`, limits,
-/// timeouts…), as `uvicorn main:app` does; returns the process exit code.
+/// timeouts…), as `uvicorn main:app` does; returns the process exit code. Needs the `cli`
+/// feature (on by default).
+#[cfg(feature = "cli")]
 pub fn run(app: App) -> std::process::ExitCode {
     ferrapi_toolkit::server::run(app)
 }
