@@ -16,6 +16,7 @@ pub const DEFAULT_BACKLOG: u32 = 2048;
 
 /// Where a server listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BindTarget {
     /// A TCP address. `0.0.0.0` is IPv4 only; `::` is dual-stack (IPv6 and IPv4).
     Tcp(SocketAddr),

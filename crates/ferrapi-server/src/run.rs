@@ -32,6 +32,7 @@ pub const EXIT_STARTUP_FAILURE: u8 = 3;
 /// How workers are laid out on threads (uvicorn's `--loop`, for tokio).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum RuntimeFlavor {
     /// One thread per worker, each with a current-thread runtime and its own listener.
     #[default]
@@ -43,6 +44,7 @@ pub enum RuntimeFlavor {
 /// Log line format (with the `cli` feature, which brings the log setup).
 #[cfg(feature = "cli")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[non_exhaustive]
 pub enum LogFormat {
     /// Human-readable lines (access lines look like uvicorn's, plus bytes and duration).
     #[default]
@@ -54,6 +56,7 @@ pub enum LogFormat {
 /// Log verbosity (uvicorn's `--log-level`; with the `cli` feature, which brings the log setup).
 #[cfg(feature = "cli")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[non_exhaustive]
 pub enum LogLevel {
     /// Only failures that stop the server.
     Critical,

@@ -10,6 +10,7 @@ use crate::shutdown::ShutdownSignal;
 
 /// The URL scheme the connection was made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Scheme {
     /// Plain-text HTTP.
     Http,

@@ -330,6 +330,7 @@ impl Host {
 
 /// Any entry of a router.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum BaseRoute {
     /// An HTTP route.
     Route(Route),

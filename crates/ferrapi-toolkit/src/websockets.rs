@@ -83,6 +83,7 @@ impl std::error::Error for WebSocketDisconnect {}
 
 /// Why a `receive_*` call gave no value.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ReceiveError {
     /// The peer closed (or vanished).
     Disconnect(WebSocketDisconnect),

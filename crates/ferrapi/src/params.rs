@@ -36,6 +36,7 @@ pub use default::{DefaultHidden, DefaultJson, DefaultViaSerialize};
 
 /// Where an argument is read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// A `{name}` of the path template.
     Path,

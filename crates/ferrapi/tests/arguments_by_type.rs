@@ -33,8 +33,8 @@ async fn greet(name: String, greeting: Greeting, req: Req<'_>, later: Later) -> 
 mod user {
     /// A user model that happens to be called `State`: a body, not the application state.
     #[derive(ferrapi::Model, serde::Serialize)]
-    pub struct State {
-        pub code: String,
+    pub(crate) struct State {
+        pub(crate) code: String,
     }
 }
 

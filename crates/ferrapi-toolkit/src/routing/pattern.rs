@@ -22,6 +22,7 @@ use crate::datastructures::PathParams;
 
 /// A path parameter convertor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Convertor {
     /// `[^/]+`
     Str,

@@ -91,6 +91,7 @@ type AnyValue = Arc<dyn Any + Send + Sync>;
 
 /// When a dependency's teardown runs, and how long its value lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Scope {
     /// After the response is sent and after the background tasks (FastAPI's default,
     /// `scope="request"`).

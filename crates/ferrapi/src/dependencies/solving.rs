@@ -18,6 +18,7 @@ use crate::validation::{ErrorDetail, LocItem, Validator};
 
 /// Why a dependency has no value.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Failure {
     /// Its parameters (or its sub-dependencies') are invalid: the errors, reported together.
     Invalid(Vec<ErrorDetail>),

@@ -648,6 +648,7 @@ pub enum ConstraintTarget<'a> {
 
 /// Which constraints a type accepts (see [`Constraints::applies_to`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConstraintKind {
     /// Integers (and `bool`): integer bounds and `multiple_of`.
     Int,

@@ -75,6 +75,7 @@ pub fn title_case(name: &str) -> String {
 /// Where a field's schema is written: a parameter keeps its bounds as written; a body field (a
 /// model's, or a `Body()` parameter's) has them as floats, as pydantic renders them there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Context {
     /// A path, query, header or cookie parameter.
     Parameter,
