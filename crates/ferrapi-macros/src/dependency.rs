@@ -189,9 +189,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         quote!()
     };
     let scope = match args.scope.as_str() {
-        "function" => quote!(::ferrapi::dependencies::Scope::Function),
-        "app" => quote!(::ferrapi::dependencies::Scope::App),
-        _ => quote!(::ferrapi::dependencies::Scope::Request),
+        "function" => quote!(::ferrapi::dependencies::DependencyScope::Function),
+        "app" => quote!(::ferrapi::dependencies::DependencyScope::App),
+        _ => quote!(::ferrapi::dependencies::DependencyScope::Request),
     };
     let defer = if teardown {
         quote!(let __out = __cx.defer(#scope, __out);)
@@ -231,7 +231,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
         impl ::ferrapi::dependencies::Dependency for #marker {
             type Output = #output;
 
-            fn scope(&self) -> ::ferrapi::dependencies::Scope {
+            fn scope(&self) -> ::ferrapi::dependencies::DependencyScope {
                 #scope
             }
 

@@ -9,7 +9,7 @@ use ferrapi_toolkit::server::AfterResponse;
 use ferrapi_toolkit::{Error, Response, StatusCode};
 
 use super::app::CacheEntry;
-use super::{AppDependencies, BoxFuture, Failure, Scope};
+use super::{AppDependencies, BoxFuture, DependencyScope, Failure};
 use crate::background::BackgroundTasks;
 use crate::exceptions::RequestValidationError;
 use crate::params::Inputs;
@@ -142,7 +142,7 @@ impl<T> Yield<T> {
 /// the first error raised.
 pub struct Shared<'a> {
     pub(super) cache: Mutex<Vec<CacheEntry>>,
-    pub(super) teardowns: Mutex<Vec<(Scope, TeardownFn)>>,
+    pub(super) teardowns: Mutex<Vec<(DependencyScope, TeardownFn)>>,
     background: OnceLock<BackgroundTasks>,
     pub(super) raised: Mutex<Option<Error>>,
     /// Whether a teardown was registered (so `finish` has work).
@@ -206,7 +206,7 @@ impl<'a> Shared<'a> {
             let mut function = Vec::new();
             let mut i = 0;
             while i < all.len() {
-                if all[i].0 == Scope::Function {
+                if all[i].0 == DependencyScope::Function {
                     function.push(all.remove(i).1);
                 } else {
                     i += 1;

@@ -92,7 +92,7 @@ type AnyValue = Arc<dyn Any + Send + Sync>;
 /// When a dependency's teardown runs, and how long its value lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub enum Scope {
+pub enum DependencyScope {
     /// After the response is sent and after the background tasks (FastAPI's default,
     /// `scope="request"`).
     #[default]
@@ -161,8 +161,8 @@ pub trait Dependency: Send + Sync + 'static {
     }
 
     /// When its value is built and its teardown runs.
-    fn scope(&self) -> Scope {
-        Scope::Request
+    fn scope(&self) -> DependencyScope {
+        DependencyScope::Request
     }
 
     /// Declares its parameters and sub-dependencies (to read the body, and for the schema).
@@ -224,7 +224,7 @@ pub trait ErasedDependency: Send + Sync + 'static {
     /// Its key.
     fn key(&self) -> DepKey;
     /// Its scope.
-    fn scope(&self) -> Scope;
+    fn scope(&self) -> DependencyScope;
     /// Declares its parameters.
     fn declare(&self, decl: &mut Declaration);
     /// The name of its output type (for messages).
@@ -240,7 +240,7 @@ impl<D: Dependency> ErasedDependency for Erased<D> {
         self.0.key()
     }
 
-    fn scope(&self) -> Scope {
+    fn scope(&self) -> DependencyScope {
         self.0.scope()
     }
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use ferrapi_toolkit::{Error, Request};
 
 use super::app::Cell;
-use super::{AnyValue, DepKey, Dependency, ErasedDependency, Scope, Shared, Yield};
+use super::{AnyValue, DepKey, Dependency, DependencyScope, ErasedDependency, Shared, Yield};
 use crate::background::BackgroundTasks;
 use crate::params::Inputs;
 use crate::validation::{ErrorDetail, LocItem, Validator};
@@ -119,9 +119,9 @@ impl<'a> Context<'a> {
     }
 
     /// Registers a teardown to run when the request ends, per `scope`.
-    pub fn defer<T>(&self, scope: Scope, value: Yield<T>) -> T {
+    pub fn defer<T>(&self, scope: DependencyScope, value: Yield<T>) -> T {
         let (value, teardown) = value.into_parts();
-        if scope == Scope::App {
+        if scope == DependencyScope::App {
             let mut app = self
                 .shared
                 .app
@@ -162,7 +162,7 @@ impl<'a> Context<'a> {
                 )))),
             };
         }
-        if dep.scope() == Scope::App {
+        if dep.scope() == DependencyScope::App {
             let cell = self.shared.app.cell(&key);
             let value = cell
                 .get_or_init(|| async {
