@@ -9,9 +9,9 @@ use std::time::Duration;
 
 // Each test binary uses its own part of the shared client.
 #[allow(unused_imports)]
-pub use ferrapi_test_support::conn::raw;
+pub use ferrapi_test_support::conn::{raw, Conn};
 #[allow(unused_imports)]
-pub use ferrapi_test_support::{dechunk, parse_raw, RawResponse};
+pub use ferrapi_test_support::{dechunk, find, parse_raw, RawResponse};
 
 /// The deadline of every test.
 pub const LIMIT: Duration = Duration::from_secs(30);
