@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{agent, parse_raw, raw, within};
+use common::{agent, parse_raw, raw, within, REQUEST_TIMEOUT};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient, TestResponse};
 use ferrapi_toolkit::{
     Application, Error, FileResponse, IntoResponse, Request, Response, Route, StatusCode,
@@ -835,7 +835,7 @@ async fn a_real_http_client_reads_files_ranges_and_errors() {
             .unwrap();
         let url = server.url("/f");
         let (full, status_416, status_400, ranged) = tokio::task::spawn_blocking(move || {
-            let agent = agent();
+            let agent = agent(REQUEST_TIMEOUT);
             // Several requests over one keep-alive connection.
             let full = agent
                 .get(&url)
