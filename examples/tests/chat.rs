@@ -23,16 +23,8 @@ fn base(server: &Server) -> String {
     format!("http://{}", server.addr())
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(IO_TIMEOUT))
-        .build()
-        .into()
-}
-
 fn get_json(url: &str) -> Value {
-    let mut res = agent().get(url).call().unwrap();
+    let mut res = agent(IO_TIMEOUT).get(url).call().unwrap();
     assert_eq!(res.status(), 200, "GET {url}");
     serde_json::from_slice(&res.body_mut().read_to_vec().unwrap()).unwrap()
 }
@@ -49,7 +41,10 @@ fn probe(server: &Server, scenario: &str) -> Value {
 #[test]
 fn the_page_is_served_self_contained() {
     let server = start();
-    let mut res = agent().get(format!("{}/", base(&server))).call().unwrap();
+    let mut res = agent(IO_TIMEOUT)
+        .get(format!("{}/", base(&server)))
+        .call()
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.headers()["content-type"].to_str().unwrap(),

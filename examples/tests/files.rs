@@ -14,6 +14,9 @@ use serde_json::{json, Value};
 
 const FILES: &str = env!("CARGO_BIN_EXE_files");
 
+/// How long a request may take: some move megabytes through a debug build.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A running `files` server and the scratch directory it stores into (`<root>/store`),
 /// both removed when dropped.
 struct Files {
@@ -66,7 +69,7 @@ impl Files {
         .into_bytes();
         body.extend_from_slice(data);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut res = agent()
+        let mut res = agent(TRANSFER_TIMEOUT)
             .post(self.url("/files"))
             .header(
                 "content-type",
@@ -122,14 +125,6 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
 /// `len` bytes that do not repeat in any short period (xorshift), so a misplaced chunk shows.
 fn data(len: usize) -> Vec<u8> {
     let mut state = 0x2545_f491_4f6c_dd1d_u64;
@@ -175,7 +170,7 @@ fn a_large_upload_downloads_byte_identical() {
         content.len() as u64
     );
 
-    let list = agent()
+    let list = agent(TRANSFER_TIMEOUT)
         .get(files.url("/files"))
         .call()
         .unwrap()
@@ -185,7 +180,7 @@ fn a_large_upload_downloads_byte_identical() {
     let list: Value = serde_json::from_slice(&list).unwrap();
     assert_eq!(list, json!([stored]));
 
-    let mut res = agent()
+    let mut res = agent(TRANSFER_TIMEOUT)
         .get(files.url(&format!("/files/{id}")))
         .call()
         .unwrap();
@@ -217,7 +212,7 @@ fn ranges_resume_downloads() {
     let id = files.upload_ok("data.bin", &content);
     let url = files.url(&format!("/files/{id}"));
     let get = |range: &str, if_range: Option<&str>| {
-        let mut req = agent().get(&url).header("range", range);
+        let mut req = agent(TRANSFER_TIMEOUT).get(&url).header("range", range);
         if let Some(etag) = if_range {
             req = req.header("if-range", etag);
         }

@@ -19,17 +19,9 @@ fn start() -> Server {
     server
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(IO_TIMEOUT))
-        .build()
-        .into()
-}
-
 /// `GET path`: the status, the content type and the body.
 fn get(server: &Server, path: &str) -> (u16, String, String) {
-    let mut res = agent()
+    let mut res = agent(IO_TIMEOUT)
         .get(format!("http://{}{path}", server.addr()))
         .call()
         .unwrap_or_else(|e| panic!("GET {path}: {e}"));

@@ -11,7 +11,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use common::{command_for, Server};
+use common::{agent, command_for, Server};
 use serde_json::{json, Value};
 
 const TODO: &str = env!("CARGO_BIN_EXE_todo");
@@ -324,7 +324,7 @@ fn concurrent_requests(bin: &str) {
             thread::spawn(move || {
                 let api = Api {
                     base,
-                    agent: agent(),
+                    agent: agent(Duration::from_secs(30)),
                 };
                 start_line.wait();
                 let title = format!("client {i}");
@@ -381,7 +381,7 @@ fn memory_database(bin: &str) {
         .map(|_| {
             let api = Api {
                 base: api.base.clone(),
-                agent: agent(),
+                agent: agent(Duration::from_secs(30)),
             };
             thread::spawn(move || {
                 for _ in 0..5 {
@@ -524,16 +524,6 @@ fn base_url(server: &Server) -> String {
     format!("http://{}", server.addr())
 }
 
-/// A `ureq` agent that returns 4xx/5xx as answers rather than errors.
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
 /// A client for one server.
 struct Api {
     base: String,
@@ -569,7 +559,7 @@ impl Api {
     fn new(server: &Server) -> Api {
         Api {
             base: base_url(server),
-            agent: agent(),
+            agent: agent(Duration::from_secs(30)),
         }
     }
 

@@ -9,15 +9,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::*;
+use ferrapi_test_support::agent;
 use ureq::{Agent, SendBody};
 
-fn agent() -> Agent {
-    Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
+/// How long a request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The client port the server saw, from `/scope`.
 fn client_port(agent: &Agent, base: &str) -> u16 {
@@ -47,7 +43,7 @@ async fn keep_alive_round_trips() {
     let (srv, calls) = serve_test_app(builder()).await;
     let base = format!("http://{}", srv.addr);
     blocking(move || {
-        let agent = agent();
+        let agent = agent(REQUEST_TIMEOUT);
         let port = client_port(&agent, &base);
         for i in 0..10 {
             let mut resp = agent.get(format!("{base}/p/{i}?q=1")).call().unwrap();
@@ -85,7 +81,7 @@ async fn echo_round_trips() {
     let (srv, _) = serve_test_app(builder()).await;
     let base = format!("http://{}", srv.addr);
     blocking(move || {
-        let agent = agent();
+        let agent = agent(REQUEST_TIMEOUT);
         let port = client_port(&agent, &base);
         let data = Rng::new(3).bytes(1024 * 1024);
         // Content-Length upload.
@@ -123,7 +119,7 @@ async fn streams_statuses_and_head() {
     let (srv, _) = serve_test_app(builder()).await;
     let base = format!("http://{}", srv.addr);
     blocking(move || {
-        let agent = agent();
+        let agent = agent(REQUEST_TIMEOUT);
         let port = client_port(&agent, &base);
         let mut resp = agent.get(format!("{base}/stream")).call().unwrap();
         assert_eq!(resp.body_mut().read_to_string().unwrap(), "onetwothree");
@@ -153,7 +149,7 @@ async fn expect_continue_upload() {
     let (srv, _) = serve_test_app(builder()).await;
     let base = format!("http://{}", srv.addr);
     blocking(move || {
-        let agent = agent();
+        let agent = agent(REQUEST_TIMEOUT);
         let data = vec![b'e'; 100_000];
         let mut resp = agent
             .put(format!("{base}/len"))
@@ -170,7 +166,7 @@ async fn panics_and_errors_seen_by_a_client() {
     let (srv, _) = serve_test_app(builder().max_body_size(Some(10))).await;
     let base = format!("http://{}", srv.addr);
     blocking(move || {
-        let agent = agent();
+        let agent = agent(REQUEST_TIMEOUT);
         let mut resp = agent.get(format!("{base}/panic")).call().unwrap();
         assert_eq!(resp.status(), 500);
         assert_eq!(
@@ -196,7 +192,7 @@ async fn many_clients_in_parallel() {
     for t in 0..8 {
         let base = base.clone();
         tasks.push(blocking(move || {
-            let agent = agent();
+            let agent = agent(REQUEST_TIMEOUT);
             for i in 0..25 {
                 let body = format!("client {t} request {i}");
                 let mut resp = agent.post(format!("{base}/echo")).send(&body).unwrap();

@@ -11,6 +11,7 @@
 //!   (every read bounded by [`IO_TIMEOUT`]).
 //! - [`blocking`]: [`Client`], a client on `std::io` over any stream (TCP or a Unix socket),
 //!   for tests that drive a server process from plain threads.
+//! - [`ureq_client`]: [`agent`], a real HTTP client (`ureq`) configured once for every suite.
 //!
 //! The parser is strict on purpose: a response that is not well-formed HTTP/1.1 (another
 //! version, a bad status line, a header line without a colon, a `transfer-encoding` other than
@@ -25,6 +26,7 @@
 pub mod blocking;
 pub mod conn;
 pub mod response;
+pub mod ureq_client;
 
 use std::future::Future;
 use std::time::Duration;
@@ -32,6 +34,7 @@ use std::time::Duration;
 pub use blocking::Client;
 pub use conn::{Conn, IO_TIMEOUT};
 pub use response::{dechunk, parse_raw, RawResponse, ReadFail, ResponseReader};
+pub use ureq_client::agent;
 
 /// The position of the first occurrence of `needle` in `haystack`.
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -422,7 +422,13 @@ async fn forty_slow_sync_endpoints_do_not_delay_an_async_one() {
             .map(|_| {
                 let url = url.clone();
                 tokio::task::spawn_blocking(move || {
-                    common::request_blocking(&common::agent(), "GET", &url, &[], None)
+                    common::request_blocking(
+                        &common::agent(common::REQUEST_TIMEOUT),
+                        "GET",
+                        &url,
+                        &[],
+                        None,
+                    )
                 })
             })
             .collect();

@@ -2,18 +2,19 @@
 //! byte ranges, `416`, the `400` texts), `If-Range`, `HEAD`, errors, and a large file over a
 //! real socket sent with an exact `content-length` rather than chunked.
 
-use std::net::SocketAddr;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::{agent, parse_raw, raw, within, REQUEST_TIMEOUT};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient, TestResponse};
 use ferrapi_toolkit::{
     Application, Error, FileResponse, IntoResponse, Request, Response, Route, StatusCode,
 };
 use http::header::{self, HeaderValue};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CONTENT: &[u8] = b"0123456789abcdefghij";
 
@@ -60,12 +61,6 @@ fn app(make: impl Fn() -> FileResponse + Send + Sync + 'static) -> Application {
 /// A client for the file at `path`.
 fn client_for(path: PathBuf) -> TestClient<Application> {
     TestClient::new(app(move || FileResponse::new(path.clone())))
-}
-
-async fn within<F: std::future::Future>(fut: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(30), fut)
-        .await
-        .expect("test did not finish within 30 s")
 }
 
 fn header<'a>(response: &'a TestResponse, name: &str) -> &'a str {
@@ -775,28 +770,6 @@ fn big_content(len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Sends raw request bytes with `Connection: close` and reads the whole answer: the head as
-/// text and the body bytes.
-async fn raw(addr: SocketAddr, request: &str) -> (String, Vec<u8>) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut all = Vec::new();
-    stream.read_to_end(&mut all).await.unwrap();
-    let end = all
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
-    let head = String::from_utf8(all[..end + 2].to_vec()).unwrap();
-    (head, all[end + 4..].to_vec())
-}
-
-fn head_value<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().skip(1).find_map(|line| {
-        let (k, v) = line.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
 #[tokio::test]
 async fn a_large_file_streams_over_a_socket_with_an_exact_length() {
     within(async {
@@ -809,58 +782,42 @@ async fn a_large_file_streams_over_a_socket_with_an_exact_length() {
             .unwrap();
         let addr = server.addr();
 
-        let (head, body) = raw(
-            addr,
-            "GET /f HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
-        )
-        .await;
-        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
-        assert_eq!(head_value(&head, "content-length"), Some(&*len.to_string()));
-        assert!(head_value(&head, "transfer-encoding").is_none(), "{head}");
-        assert_eq!(head_value(&head, "content-type"), Some("application/octet-stream"));
-        assert_eq!(body.len(), len);
-        assert!(body == content, "the body differs from the file");
+        let r = parse_raw(&raw(addr, b"GET /f HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").await);
+        assert!(r.raw_head.starts_with("HTTP/1.1 200 OK\r\n"), "{}", r.raw_head);
+        assert_eq!(r.header("content-length"), Some(&*len.to_string()));
+        assert!(r.header("transfer-encoding").is_none(), "{}", r.raw_head);
+        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+        assert_eq!(r.body.len(), len);
+        assert!(r.body == content, "the body differs from the file");
 
         // A range in the middle, crossing chunk boundaries.
-        let (head, body) = raw(
-            addr,
-            "GET /f HTTP/1.1\r\nHost: test\r\nRange: bytes=65000-200000\r\nConnection: close\r\n\r\n",
-        )
-        .await;
-        assert!(head.starts_with("HTTP/1.1 206 Partial Content\r\n"), "{head}");
+        let r = parse_raw(&raw(addr, b"GET /f HTTP/1.1\r\nHost: test\r\nRange: bytes=65000-200000\r\nConnection: close\r\n\r\n").await);
+        assert!(r.raw_head.starts_with("HTTP/1.1 206 Partial Content\r\n"), "{}", r.raw_head);
         assert_eq!(
-            head_value(&head, "content-range"),
+            r.header("content-range"),
             Some(&*format!("bytes 65000-200000/{len}"))
         );
-        assert_eq!(head_value(&head, "content-length"), Some("135001"));
-        assert!(head_value(&head, "transfer-encoding").is_none());
-        assert!(body == content[65000..=200000]);
+        assert_eq!(r.header("content-length"), Some("135001"));
+        assert!(r.header("transfer-encoding").is_none());
+        assert!(r.body == content[65000..=200000]);
 
         // Several ranges: the declared length is exactly what is sent.
-        let (head, body) = raw(
-            addr,
-            "GET /f HTTP/1.1\r\nHost: test\r\nRange: bytes=0-99999, 500000-700000, -70000\r\nConnection: close\r\n\r\n",
-        )
-        .await;
-        assert!(head.starts_with("HTTP/1.1 206 "), "{head}");
-        assert!(head_value(&head, "transfer-encoding").is_none());
-        assert_eq!(head_value(&head, "content-length"), Some(&*body.len().to_string()));
-        let boundary = boundary_of(head_value(&head, "content-type").unwrap());
-        let parts = parse_multipart(&body, boundary);
+        let r = parse_raw(&raw(addr, b"GET /f HTTP/1.1\r\nHost: test\r\nRange: bytes=0-99999, 500000-700000, -70000\r\nConnection: close\r\n\r\n").await);
+        assert!(r.raw_head.starts_with("HTTP/1.1 206 "), "{}", r.raw_head);
+        assert!(r.header("transfer-encoding").is_none());
+        assert_eq!(r.header("content-length"), Some(&*r.body.len().to_string()));
+        let boundary = boundary_of(r.header("content-type").unwrap());
+        let parts = parse_multipart(&r.body, boundary);
         assert_eq!(parts.len(), 3);
         assert!(parts[0].1 == content[..100_000]);
         assert!(parts[1].1 == content[500_000..=700_000]);
         assert!(parts[2].1 == content[len - 70_000..]);
 
         // HEAD: the length, no body.
-        let (head, body) = raw(
-            addr,
-            "HEAD /f HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
-        )
-        .await;
-        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
-        assert_eq!(head_value(&head, "content-length"), Some(&*len.to_string()));
-        assert!(body.is_empty());
+        let r = parse_raw(&raw(addr, b"HEAD /f HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").await);
+        assert!(r.raw_head.starts_with("HTTP/1.1 200 OK\r\n"), "{}", r.raw_head);
+        assert_eq!(r.header("content-length"), Some(&*len.to_string()));
+        assert!(r.body.is_empty());
 
         server.stop().await.unwrap();
     })
@@ -878,11 +835,7 @@ async fn a_real_http_client_reads_files_ranges_and_errors() {
             .unwrap();
         let url = server.url("/f");
         let (full, status_416, status_400, ranged) = tokio::task::spawn_blocking(move || {
-            let agent: ureq::Agent = ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .timeout_global(Some(Duration::from_secs(20)))
-                .build()
-                .into();
+            let agent = agent(REQUEST_TIMEOUT);
             // Several requests over one keep-alive connection.
             let full = agent
                 .get(&url)

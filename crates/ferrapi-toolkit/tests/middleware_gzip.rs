@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{dechunk, parse_raw, request, within};
+use common::{dechunk, find, parse_raw, raw, request, within, Conn};
 use ferrapi_toolkit::middleware::gzip::GZipMiddleware;
 use ferrapi_toolkit::middleware::BoxApp;
 use ferrapi_toolkit::server::{Body, Response};
@@ -17,7 +17,6 @@ use ferrapi_toolkit::{
     Application, BackgroundTasks, IntoResponse, PlainText, Request, ResponseExt, Route, StatusCode,
     Streaming,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn gunzip(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -261,17 +260,18 @@ async fn background_tasks_stay_attached() {
 async fn over_a_real_socket_a_full_body_gets_the_right_length() {
     within(async {
         let server = LiveServer::start(app()).await.unwrap();
-        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-        stream
-            .write_all(b"GET /plain HTTP/1.1\r\nhost: x\r\naccept-encoding: gzip\r\nconnection: close\r\n\r\n")
-            .await
-            .unwrap();
-        let mut out = Vec::new();
-        stream.read_to_end(&mut out).await.unwrap();
+        let out = raw(
+            server.addr(),
+            b"GET /plain HTTP/1.1\r\nhost: x\r\naccept-encoding: gzip\r\nconnection: close\r\n\r\n",
+        )
+        .await;
         let r = parse_raw(&out);
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-encoding"), Some("gzip"));
-        assert_eq!(r.header("content-length"), Some(r.body.len().to_string().as_str()));
+        assert_eq!(
+            r.header("content-length"),
+            Some(r.body.len().to_string().as_str())
+        );
         assert_eq!(gunzip(&r.body), big().as_bytes());
         server.stop().await.unwrap();
     })
@@ -287,26 +287,27 @@ async fn over_a_real_socket_each_chunk_arrives_decodable() {
             .route(live)
             .middleware(|inner: BoxApp| GZipMiddleware::new(inner));
         let server = LiveServer::start(app).await.unwrap();
-        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-        stream
-            .write_all(b"GET /live HTTP/1.1\r\nhost: x\r\naccept-encoding: gzip\r\nconnection: close\r\n\r\n")
-            .await
-            .unwrap();
+        let mut conn = Conn::connect(server.addr()).await;
+        conn.send(
+            b"GET /live HTTP/1.1\r\nhost: x\r\naccept-encoding: gzip\r\nconnection: close\r\n\r\n",
+        )
+        .await;
         let mut decoder = flate2::write::GzDecoder::new(Vec::new());
-        let mut received = Vec::new();
         let mut fed = 0;
-        for (i, piece) in ["first piece ", "second piece ", "third"].iter().enumerate() {
+        for (i, piece) in ["first piece ", "second piece ", "third"]
+            .iter()
+            .enumerate()
+        {
             tx.send(piece.to_string()).await.unwrap();
             // Read until the decoded output holds this piece.
             loop {
-                let mut buf = [0u8; 4096];
-                let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+                let n = conn
+                    .fill_within(Duration::from_secs(5))
                     .await
-                    .unwrap_or_else(|_| panic!("chunk {i} did not arrive on its own"))
-                    .unwrap();
+                    .unwrap_or_else(|_| panic!("chunk {i} did not arrive on its own"));
                 assert!(n > 0, "closed early");
-                received.extend_from_slice(&buf[..n]);
-                let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") else {
+                let received = conn.buffered();
+                let Some(end) = find(received, b"\r\n\r\n") else {
                     continue;
                 };
                 let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
@@ -323,10 +324,8 @@ async fn over_a_real_socket_each_chunk_arrives_decodable() {
             }
         }
         drop(tx);
-        let mut rest = Vec::new();
-        stream.read_to_end(&mut rest).await.unwrap();
-        received.extend_from_slice(&rest);
-        let end = received.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let (received, _) = conn.read_until_close().await;
+        let end = find(&received, b"\r\n\r\n").unwrap();
         let (data, complete) = dechunk(&received[end + 4..]);
         assert!(complete);
         assert_eq!(gunzip(&data), b"first piece second piece third");

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
-use common::{dechunk, get, parse_raw, raw, request, within};
+use common::{dechunk, get, parse_raw, raw, request, within, Conn};
 use ferrapi_toolkit::responses::{InvalidHeader, SameSite};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient};
 use ferrapi_toolkit::{
@@ -15,7 +15,6 @@ use ferrapi_toolkit::{
     ResponseExt, Route, StatusCode, Streaming,
 };
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 async fn plain(_req: Request) -> PlainText<&'static str> {
@@ -496,21 +495,6 @@ async fn streaming_in_process() {
     .await;
 }
 
-/// Reads from `stream` until `buf` contains `needle` (failing at EOF).
-async fn read_until(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>, needle: &[u8]) {
-    while !buf.windows(needle.len()).any(|w| w == needle) {
-        let mut chunk = [0u8; 4096];
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(
-            n > 0,
-            "EOF before {:?} in {:?}",
-            String::from_utf8_lossy(needle),
-            String::from_utf8_lossy(buf)
-        );
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streaming_is_chunked_and_incremental_over_a_socket() {
     within(async {
@@ -535,21 +519,18 @@ async fn streaming_is_chunked_and_incremental_over_a_socket() {
         // Chunks reach the client as they are produced.
         let (tx, rx) = mpsc::unbounded_channel();
         *STREAM_RX.lock().unwrap() = Some(rx);
-        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-        stream
-            .write_all(b"GET /stream-driven HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n")
-            .await
-            .unwrap();
-        let mut buf = Vec::new();
+        let mut conn = Conn::connect(server.addr()).await;
+        conn.send(b"GET /stream-driven HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n")
+            .await;
         tx.send("data: first\n\n").unwrap();
-        read_until(&mut stream, &mut buf, b"data: first").await;
+        let mut buf = conn.read_until(b"data: first").await;
         let head = String::from_utf8_lossy(&buf).to_ascii_lowercase();
         assert!(head.contains("content-type: text/event-stream"), "{head}");
         tx.send("data: second\n\n").unwrap();
-        read_until(&mut stream, &mut buf, b"data: second").await;
+        buf.extend(conn.read_until(b"data: second").await);
         drop(tx);
-        stream.read_to_end(&mut buf).await.unwrap();
-        drop(stream);
+        buf.extend(conn.read_until_close().await.0);
+        drop(conn);
         let r = parse_raw(&buf);
         assert_eq!(
             dechunk(&r.body),

@@ -5,13 +5,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{dechunk, parse_raw, within};
+use common::{dechunk, parse_raw, within, Conn};
 use ferrapi_toolkit::sse::{EventSourceResponse, ServerSentEvent};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient};
 use ferrapi_toolkit::{Application, Request, Route};
 use futures_util::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 async fn events(_req: Request) -> EventSourceResponse {
@@ -104,31 +102,17 @@ fn idle_app(dropped: mpsc::UnboundedSender<()>) -> Application {
     Application::new().route(Route::new("/idle", endpoint))
 }
 
-async fn read_until(stream: &mut TcpStream, buf: &mut Vec<u8>, needle: &[u8], count: usize) {
-    loop {
-        let found = buf.windows(needle.len()).filter(|w| *w == needle).count();
-        if found >= count {
-            return;
-        }
-        let mut chunk = [0u8; 1024];
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "closed early: {:?}", String::from_utf8_lossy(buf));
-        buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
 #[tokio::test]
 async fn keep_alive_comments_then_client_disconnect_drops_the_stream() {
     within(async {
         let (tx, mut dropped) = mpsc::unbounded_channel();
         let server = LiveServer::start(idle_app(tx)).await.unwrap();
-        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
-        stream
-            .write_all(b"GET /idle HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .unwrap();
+        let mut conn = Conn::connect(server.addr()).await;
+        conn.send(b"GET /idle HTTP/1.1\r\nHost: x\r\n\r\n").await;
         let mut buf = Vec::new();
-        read_until(&mut stream, &mut buf, b": ping\n\n", 3).await;
+        for _ in 0..3 {
+            buf.extend(conn.read_until(b": ping\n\n").await);
+        }
         let r = parse_raw(&buf);
         let (body, complete) = dechunk(&r.body);
         assert!(!complete);
@@ -139,7 +123,7 @@ async fn keep_alive_comments_then_client_disconnect_drops_the_stream() {
         );
         assert!(dropped.try_recv().is_err(), "still streaming");
 
-        drop(stream);
+        drop(conn);
         // The next pings fail to write; the server drops the body, and the stream with it.
         tokio::time::timeout(Duration::from_secs(10), dropped.recv())
             .await
@@ -154,21 +138,17 @@ async fn server_shutdown_ends_the_stream() {
     within(async {
         let (tx, mut dropped) = mpsc::unbounded_channel();
         let server = LiveServer::start(idle_app(tx)).await.unwrap();
-        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
-        stream
-            .write_all(b"GET /idle HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .unwrap();
-        let mut buf = Vec::new();
-        read_until(&mut stream, &mut buf, b"data: first\n\n", 1).await;
+        let mut conn = Conn::connect(server.addr()).await;
+        conn.send(b"GET /idle HTTP/1.1\r\nHost: x\r\n\r\n").await;
+        let mut buf = conn.read_until(b"data: first\n\n").await;
 
         let stopping = tokio::spawn(server.stop());
         // The response is finished cleanly: the terminating chunk arrives, then the close.
-        stream.read_to_end(&mut buf).await.unwrap();
+        buf.extend(conn.read_until_close().await.0);
         // The stream was dropped as it ended, before the connection is closed.
         dropped.try_recv().expect("the stream was dropped");
         // Closing our side spares the server its linger wait.
-        drop(stream);
+        drop(conn);
         let r = parse_raw(&buf);
         let (body, complete) = dechunk(&r.body);
         assert!(complete, "{:?}", String::from_utf8_lossy(&r.body));

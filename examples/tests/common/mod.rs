@@ -27,7 +27,7 @@ pub use ferrapi_test_support::blocking::{
     connect, fetch, get, refused, tcp_client, Client, IO_TIMEOUT,
 };
 #[allow(unused_imports)]
-pub use ferrapi_test_support::RawResponse;
+pub use ferrapi_test_support::{agent, RawResponse};
 
 /// Held while spawning a child: the `--fd` test makes one descriptor inheritable for a moment,
 /// and no other child may inherit it meanwhile.

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 // Each test binary uses its own part of the shared client.
 #[allow(unused_imports)]
-pub use ferrapi_test_support::conn::raw;
+pub use ferrapi_test_support::conn::{raw, Conn};
 #[allow(unused_imports)]
-pub use ferrapi_test_support::{dechunk, parse_raw, RawResponse};
+pub use ferrapi_test_support::{agent, dechunk, find, parse_raw, RawResponse};
 
 /// The deadline of every test.
 pub const LIMIT: Duration = Duration::from_secs(30);
@@ -53,15 +53,8 @@ impl HttpResponse {
     }
 }
 
-/// A `ureq` agent that returns 4xx/5xx as responses and never follows redirects.
-pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
-}
+/// How long a request through [`agent`] may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Sends a request with `ureq` on a blocking thread and reads the whole response.
 pub async fn request(
@@ -76,9 +69,11 @@ pub async fn request(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    tokio::task::spawn_blocking(move || request_blocking(&agent(), &method, &url, &headers, body))
-        .await
-        .expect("the HTTP client thread panicked")
+    tokio::task::spawn_blocking(move || {
+        request_blocking(&agent(REQUEST_TIMEOUT), &method, &url, &headers, body)
+    })
+    .await
+    .expect("the HTTP client thread panicked")
 }
 
 /// The blocking core of [`request`], for tests that run many requests on their own threads.
