@@ -420,10 +420,7 @@ async fn over_a_real_socket() {
     let server = LiveServer::start(app()).await.unwrap();
     let url = server.url("/q?n=abc");
     let (status, body) = tokio::task::spawn_blocking(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent = ferrapi_test_support::agent(std::time::Duration::from_secs(60));
         let mut r = agent.get(&url).call().unwrap();
         let status = r.status().as_u16();
         (status, r.body_mut().read_to_string().unwrap())

@@ -125,10 +125,7 @@ async fn forty_blocking_operations_do_not_delay_an_async_one() {
     let server = LiveServer::start(App::new().route(slow).route(fast))
         .await
         .unwrap();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = ferrapi_test_support::agent(std::time::Duration::from_secs(60));
     let agent = Arc::new(agent);
     let capacity = ThreadPool::global().capacity();
     let mut slow_calls = Vec::new();

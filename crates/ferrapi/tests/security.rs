@@ -706,10 +706,7 @@ async fn over_a_socket_schemes_answer_like_fastapi() {
     let basic_url = server.url("/basic-realm");
     let credentials = basic_auth("bob:pw");
     let results = tokio::task::spawn_blocking(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent = ferrapi_test_support::agent(std::time::Duration::from_secs(60));
         let mut out = Vec::new();
         for (url, authorization) in [
             (&oauth_url, None),

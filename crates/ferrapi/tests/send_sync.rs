@@ -4,7 +4,7 @@
 //! `tests/async_send_sync.rs`). The assertions are checked by the compiler: a type or a future
 //! that stops being `Send` or `Sync` fails the build of this test.
 
-use ferrapi::dependencies::{DependencyOverrides, Scope};
+use ferrapi::dependencies::{DependencyOverrides, DependencyScope};
 use ferrapi::openapi::docs::DocsConfig;
 use ferrapi::openapi::{Info, SchemaGenerator, SecurityRequirement};
 use ferrapi::security::{
@@ -44,7 +44,7 @@ fn arguments_and_dependencies_are_send_and_sync() {
     send_sync::<State<String>>();
     send_sync::<BackgroundTasks>();
     send_sync::<SecurityScopes>();
-    send_sync::<Scope>();
+    send_sync::<DependencyScope>();
     send_sync::<Outcome>();
     // Not Sync: its teardown is a Send-only closure.
     send::<Yield<String>>();

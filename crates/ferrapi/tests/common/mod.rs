@@ -9,31 +9,31 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// An ordered log of events, shared by a test's dependencies, endpoint and tasks.
-pub struct EventLog(Mutex<Vec<String>>);
+pub(crate) struct EventLog(Mutex<Vec<String>>);
 
 impl EventLog {
-    pub const fn new() -> EventLog {
+    pub(crate) const fn new() -> EventLog {
         EventLog(Mutex::new(Vec::new()))
     }
 
-    pub fn push(&self, event: impl Into<String>) {
+    pub(crate) fn push(&self, event: impl Into<String>) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(event.into());
     }
 
-    pub fn snapshot(&self) -> Vec<String> {
+    pub(crate) fn snapshot(&self) -> Vec<String> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub fn contains(&self, event: &str) -> bool {
+    pub(crate) fn contains(&self, event: &str) -> bool {
         self.snapshot().iter().any(|e| e == event)
     }
 }
 
 /// Waits (at most 10 s, a guard against a hang, not a timing check) until `done` holds.
-pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+pub(crate) async fn wait_until(what: &str, done: impl Fn() -> bool) {
     let waited = tokio::time::timeout(Duration::from_secs(10), async {
         while !done() {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -45,14 +45,11 @@ pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
 
 /// A blocking HTTP client that reports every status instead of failing on 4xx/5xx.
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
+    ferrapi_test_support::agent(std::time::Duration::from_secs(60))
 }
 
 /// `GET url` over a real socket, from a blocking thread: (status, body).
-pub async fn live_get(url: String) -> (u16, String) {
+pub(crate) async fn live_get(url: String) -> (u16, String) {
     tokio::task::spawn_blocking(move || {
         let mut response = agent().get(&url).call().expect("the request failed");
         let status = response.status().as_u16();
@@ -67,6 +64,6 @@ pub async fn live_get(url: String) -> (u16, String) {
 }
 
 /// The body of a 422 as JSON.
-pub fn detail(response: &ferrapi::toolkit::testclient::TestResponse) -> Value {
+pub(crate) fn detail(response: &ferrapi::toolkit::testclient::TestResponse) -> Value {
     response.json::<Value>().expect("a JSON body")
 }
