@@ -83,6 +83,8 @@ mod cli;
 mod config;
 mod error;
 mod listener;
+#[doc(hidden)]
+pub mod panic;
 mod proto;
 mod proxy;
 mod run;

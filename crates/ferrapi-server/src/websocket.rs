@@ -364,10 +364,10 @@ impl InMemoryClient {
         let last_word = app_tx.clone();
         let ws = WebSocket::new(app_rx, app_tx, accepted.protocol.clone());
         tokio::spawn(async move {
-            let code = match crate::proto::panic::CatchUnwind::new(handler(ws)).await {
+            let code = match crate::panic::CatchUnwind::<_>::new(handler(ws)).await {
                 Ok(()) => 1000,
                 Err(panic) => {
-                    let message = crate::proto::panic::message(&*panic);
+                    let message = crate::panic::message(&*panic);
                     tracing::error!(panic = message, "WebSocket handler panicked");
                     1011
                 }

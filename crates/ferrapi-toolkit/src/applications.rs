@@ -30,6 +30,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use ferrapi_server::panic::FromPanic;
 use ferrapi_server::{App, Body, BoxError};
 use http::StatusCode;
 
@@ -317,7 +318,7 @@ impl App for CoreApp {
                     Ok(result) => result,
                     Err(panic) => Err(panic.into()),
                 },
-                Err(payload) => Err(crate::exceptions::Panic::from_payload(&*payload).into()),
+                Err(payload) => Err(crate::exceptions::Panic::from_panic(payload).into()),
             };
             match outcome {
                 Ok(response) => response,

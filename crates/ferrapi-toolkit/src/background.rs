@@ -30,7 +30,16 @@ use crate::responses::Response;
 
 type Task = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
 
-/// The outcome of a task: `()` or a `Result` whose error is logged.
+/// What a task or a WebSocket endpoint may return: `()`, or a `Result` whose error is
+/// logged (a task's) or handled (an endpoint's).
+///
+/// The one conversion for work that ends without a response: background tasks, the
+/// toolkit's [`WebSocketEndpoint`](crate::endpoints::WebSocketEndpoint)s, and a framework's
+/// WebSocket operations.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a task or WebSocket outcome",
+    note = "return `()` or `Result<(), E>` where `E` converts into `ferrapi_toolkit::Error`"
+)]
 pub trait TaskOutcome: Send + 'static {
     /// Converts to a result.
     fn into_result(self) -> Result<(), Error>;
@@ -101,29 +110,32 @@ impl BackgroundTasks {
         self.tasks.is_empty()
     }
 
-    /// Adds the tasks to `response`, after any it already carries.
+    /// Adds the tasks to `response`, after any work it already carries
+    /// ([`AfterResponse::append`]).
     pub fn attach(self, response: &mut Response) {
         if self.tasks.is_empty() {
             return;
         }
-        let earlier = response.extensions_mut().remove::<AfterResponse>();
         let tasks = self.tasks;
-        response
-            .extensions_mut()
-            .insert(AfterResponse::new(async move {
-                if let Some(earlier) = earlier.and_then(|e| e.take()) {
-                    earlier.await;
-                }
-                run_all(tasks).await;
-            }));
+        AfterResponse::append(
+            response.extensions_mut(),
+            AfterResponse::new(run_all(tasks)),
+        );
     }
 
-    /// Runs the tasks now, in order, stopping at the first failure (which is logged).
+    /// Runs the tasks now, in order, stopping at the first failure (which is logged), exactly
+    /// as they run after a response. For work that has no response to carry it: a WebSocket
+    /// session's tasks run when the session ends.
+    ///
+    /// Cancel safety: dropping the future drops the tasks not yet run.
     pub async fn run(self) {
         run_all(self.tasks).await
     }
 }
 
+/// The one runner for both paths ([`BackgroundTasks::attach`] and [`BackgroundTasks::run`]):
+/// a panic in a task is caught and logged like an `Err`, so it never reaches the server's
+/// after-response hook and never costs the work chained after the tasks.
 async fn run_all(tasks: Vec<Task>) {
     for task in tasks {
         let outcome = match CatchUnwind::new(task).await {

@@ -12,13 +12,14 @@
 //! headers are present on errors, a common complaint about Starlette); and a panic in an
 //! endpoint is an error like any other (its message is the error text).
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use ferrapi_server::{AfterResponse, BoxError};
+use ferrapi_server::panic::{FromPanic, Payload};
+use ferrapi_server::{AfterResponse, BodyError, BoxError};
 use http::{HeaderMap, StatusCode};
 
 use crate::responses::{IntoResponse, Response};
@@ -156,14 +157,7 @@ impl Error {
     pub fn with_after(mut self, after: AfterResponse) -> Error {
         self.after = Some(match self.after.take() {
             None => after,
-            Some(earlier) => AfterResponse::new(async move {
-                if let Some(task) = earlier.take() {
-                    task.await;
-                }
-                if let Some(task) = after.take() {
-                    task.await;
-                }
-            }),
+            Some(earlier) => earlier.then(after),
         });
         self
     }
@@ -242,18 +236,19 @@ pub struct Panic {
 }
 
 impl Panic {
-    pub(crate) fn from_payload(payload: &(dyn Any + Send)) -> Panic {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "non-string panic payload".to_string());
-        Panic { message }
-    }
-
     /// The panic message.
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// What `catch_unwind` caught, kept as its message: the payload itself is not `Sync`, and an
+/// error handler has nothing else to read from it.
+impl FromPanic for Panic {
+    fn from_panic(payload: Payload) -> Panic {
+        Panic {
+            message: ferrapi_server::panic::message(&*payload).to_owned(),
+        }
     }
 }
 
@@ -265,38 +260,34 @@ impl fmt::Display for Panic {
 
 impl std::error::Error for Panic {}
 
-pin_project_lite::pin_project! {
-    /// Runs a future, turning a panic while polling it into a [`Panic`] error (what the router
-    /// does around every endpoint; a framework uses it to see the panic before the router does).
-    /// Plumbing for the layer above, not part of the toolkit's documented API.
-    #[doc(hidden)]
-    pub struct CatchUnwind<F> {
-        #[pin]
-        inner: F,
-    }
-}
+/// Runs a future, turning a panic while polling it into a [`Panic`] error (what the router
+/// does around every endpoint; a framework uses it to see the panic before the router does).
+/// The server's [`CatchUnwind`](ferrapi_server::panic::CatchUnwind), the one implementation,
+/// with the payload made a [`Panic`]. Plumbing for the layer above, not part of the toolkit's
+/// documented API.
+#[doc(hidden)]
+pub type CatchUnwind<F> = ferrapi_server::panic::CatchUnwind<F, Panic>;
 
-impl<F> CatchUnwind<F> {
-    /// Wraps `inner`.
-    pub fn new(inner: F) -> CatchUnwind<F> {
-        CatchUnwind { inner }
-    }
-}
-
-impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Panic>;
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        let inner = self.project().inner;
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
-            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
-            Err(payload) => std::task::Poll::Ready(Err(Panic::from_payload(&*payload))),
-        }
-    }
+/// The error for a failed read of the request body, as `Request::body` and the form parsers
+/// report it: the server's limit, timeout and framing failures become the [`HTTPException`]
+/// a client should see (413, 408, 400); anything else (a failing stream an app put in) stays
+/// an error for the 500 path.
+pub(crate) fn body_error(err: BodyError) -> Error {
+    let (status, detail) = if err.is_too_large() {
+        (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+    } else if err.is_timeout() {
+        (StatusCode::REQUEST_TIMEOUT, "Request body timeout")
+    } else if err.is_malformed() {
+        (StatusCode::BAD_REQUEST, "Malformed request body")
+    } else if err.is_incomplete() {
+        (
+            StatusCode::BAD_REQUEST,
+            "Client disconnected before the body was complete",
+        )
+    } else {
+        return Error::new(err);
+    };
+    HTTPException::new(status).with_detail(detail).into()
 }
 
 /// A handler for one error type: its id (to replace it), a test, and the handler.
@@ -378,17 +369,7 @@ impl ExceptionHandlers {
         let after = err.take_after();
         let mut response = self.respond(err, debug);
         if let Some(after) = after {
-            let earlier = response.extensions_mut().remove::<AfterResponse>();
-            response
-                .extensions_mut()
-                .insert(AfterResponse::new(async move {
-                    if let Some(task) = earlier.and_then(|e| e.take()) {
-                        task.await;
-                    }
-                    if let Some(task) = after.take() {
-                        task.await;
-                    }
-                }));
+            AfterResponse::append(response.extensions_mut(), after);
         }
         response
     }

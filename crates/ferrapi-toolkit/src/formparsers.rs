@@ -57,7 +57,7 @@
 //! - A whole-body limit can be set per call ([`FormLimits::max_body_size`]).
 
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use ferrapi_server::{Body, BodyError, BoxError};
@@ -65,7 +65,8 @@ use futures_core::Stream;
 use http::header::{self, HeaderMap};
 use http::StatusCode;
 
-use crate::exceptions::{Error, HTTPException};
+use crate::body_limit::{Limit, Limited, TooLarge};
+use crate::exceptions::{body_error, Error, HTTPException};
 pub use crate::uploads::UploadFile;
 use crate::uploads::DEFAULT_SPOOL_MAX_SIZE;
 
@@ -285,7 +286,9 @@ pub async fn parse_form(
             return Err(too_large());
         }
     }
-    let body = Limited::new(body, limits.max_body_size);
+    // The declared length was checked above, with this answer; the stream counts the rest.
+    let limit = Limit::new(limits.max_body_size.unwrap_or(u64::MAX), None);
+    let body = Limited::new(body, Arc::new(limit));
     if multipart {
         let boundary = params
             .iter()
@@ -593,85 +596,12 @@ fn multer_error(err: multer::Error) -> Error {
 /// An error of the body stream: over [`FormLimits::max_body_size`], or the server's
 /// [`BodyError`] with the status `Request::body` gives it.
 fn stream_error(err: BoxError) -> Error {
-    if err.is::<BodyTooLarge>() {
+    if err.is::<TooLarge>() {
         return too_large();
     }
-    let err = match err.downcast::<BodyError>() {
-        Ok(err) => err,
-        Err(other) => return Error::new(other),
-    };
-    let (status, detail) = if err.is_too_large() {
-        (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
-    } else if err.is_timeout() {
-        (StatusCode::REQUEST_TIMEOUT, "Request body timeout")
-    } else if err.is_malformed() {
-        (StatusCode::BAD_REQUEST, "Malformed request body")
-    } else if err.is_incomplete() {
-        (
-            StatusCode::BAD_REQUEST,
-            "Client disconnected before the body was complete",
-        )
-    } else {
-        return Error::new(err);
-    };
-    HTTPException::new(status).with_detail(detail).into()
-}
-
-/// The body over [`FormLimits::max_body_size`].
-#[derive(Debug)]
-struct BodyTooLarge;
-
-impl std::fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Content Too Large")
-    }
-}
-
-impl std::error::Error for BodyTooLarge {}
-
-/// The body with a running count against the whole-body limit.
-struct Limited {
-    body: Body,
-    max: Option<u64>,
-    read: u64,
-    failed: bool,
-}
-
-impl Limited {
-    fn new(body: Body, max: Option<u64>) -> Limited {
-        Limited {
-            body,
-            max,
-            read: 0,
-            failed: false,
-        }
-    }
-}
-
-impl Stream for Limited {
-    type Item = Result<Bytes, BoxError>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.failed {
-            return Poll::Ready(None);
-        }
-        match Pin::new(&mut this.body).poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                this.read += chunk.len() as u64;
-                if this.max.is_some_and(|max| this.read > max) {
-                    this.failed = true;
-                    return Poll::Ready(Some(Err(Box::new(BodyTooLarge))));
-                }
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Poll::Ready(Some(Err(err))) => {
-                this.failed = true;
-                Poll::Ready(Some(Err(Box::new(err))))
-            }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
+    match err.downcast::<BodyError>() {
+        Ok(err) => body_error(*err),
+        Err(other) => Error::new(other),
     }
 }
 

@@ -53,6 +53,7 @@
 
 pub mod applications;
 pub mod background;
+mod body_limit;
 pub mod concurrency;
 pub mod datastructures;
 pub mod endpoints;

@@ -16,14 +16,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use ferrapi_server::{Body, BodyError, Scope};
+use ferrapi_server::{Body, Scope};
 use http::header::{self, HeaderMap};
 use http::{Extensions, Method, StatusCode, Uri, Version};
 use serde::de::DeserializeOwned;
 
 use crate::applications::AppContext;
 use crate::datastructures::{parse_cookies, PathParams, QueryParams, State, Url};
-use crate::exceptions::{Error, HTTPException};
+use crate::exceptions::{body_error, Error, HTTPException};
 use crate::formparsers::{self, FormData, FormLimits};
 use crate::routing::NoMatchFound;
 
@@ -399,22 +399,4 @@ impl Request {
 
 fn stream_consumed() -> Error {
     Error::msg("Stream consumed")
-}
-
-fn body_error(err: BodyError) -> Error {
-    let (status, detail) = if err.is_too_large() {
-        (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
-    } else if err.is_timeout() {
-        (StatusCode::REQUEST_TIMEOUT, "Request body timeout")
-    } else if err.is_malformed() {
-        (StatusCode::BAD_REQUEST, "Malformed request body")
-    } else if err.is_incomplete() {
-        (
-            StatusCode::BAD_REQUEST,
-            "Client disconnected before the body was complete",
-        )
-    } else {
-        return Error::new(err);
-    };
-    HTTPException::new(status).with_detail(detail).into()
 }

@@ -401,3 +401,50 @@ async fn run_directly_stops_at_the_first_failure() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn run_directly_catches_a_panic_and_stops_as_after_a_response() {
+    within(async {
+        let log: Log = Arc::default();
+        let mut tasks = BackgroundTasks::new();
+        let l = log.clone();
+        tasks.add(async move { push(&l, "before") });
+        tasks.add(async { boom("task run now panicked on purpose") });
+        let l = log.clone();
+        tasks.add(async move { push(&l, "after (must not run)") });
+        // The panic is caught and logged inside `run`: it does not reach the caller.
+        tasks.run().await;
+        assert_eq!(entries(&log), ["before"]);
+
+        let mut blocking = BackgroundTasks::new();
+        blocking.add_blocking(|| boom("blocking task run now panicked on purpose"));
+        let l = log.clone();
+        blocking.add(async move { push(&l, "after blocking (must not run)") });
+        blocking.run().await;
+        assert_eq!(entries(&log), ["before"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attached_tasks_run_after_the_work_the_response_already_carries() {
+    use ferrapi_toolkit::server::AfterResponse;
+
+    within(async {
+        let log: Log = Arc::default();
+        let mut response = PlainText("x").into_response();
+        let l = log.clone();
+        AfterResponse::append(
+            response.extensions_mut(),
+            AfterResponse::new(async move { push(&l, "earlier work") }),
+        );
+        let mut tasks = BackgroundTasks::new();
+        let l = log.clone();
+        tasks.add(async move { push(&l, "task") });
+        tasks.attach(&mut response);
+        let work = response.extensions_mut().remove::<AfterResponse>();
+        work.and_then(|w| w.take()).expect("work attached").await;
+        assert_eq!(entries(&log), ["earlier work", "task"]);
+    })
+    .await;
+}

@@ -500,3 +500,37 @@ async fn a_panic_while_routing_reaches_the_server_error_handler() {
     );
     assert_eq!(client.get("/ok").send().await.text(), "ok");
 }
+
+#[tokio::test]
+async fn work_attached_to_an_error_runs_after_the_handlers_own_in_order() {
+    use ferrapi_toolkit::server::AfterResponse;
+    use std::sync::{Arc, Mutex};
+
+    within(async {
+        let log: Arc<Mutex<Vec<&'static str>>> = Arc::default();
+        let step = |name: &'static str| {
+            let log = log.clone();
+            AfterResponse::new(async move { log.lock().unwrap().push(name) })
+        };
+        let mut handlers = ExceptionHandlers::new();
+        let own = step("handler's own");
+        handlers.on_status(StatusCode::NOT_FOUND, move |_err: &HTTPException| {
+            let mut response = "gone".into_response();
+            response.extensions_mut().insert(own.clone());
+            response
+        });
+        let err = Error::from(HTTPException::new(StatusCode::NOT_FOUND))
+            .with_after(step("first attached"))
+            .with_after(step("second attached"));
+        let mut response = handlers.handle(err, false);
+        // The handler's answer (its status is its own), with all three pieces of work.
+        assert_eq!(response.status(), StatusCode::OK);
+        let work = response.extensions_mut().remove::<AfterResponse>();
+        work.and_then(|w| w.take()).expect("work attached").await;
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["handler's own", "first attached", "second attached"]
+        );
+    })
+    .await;
+}

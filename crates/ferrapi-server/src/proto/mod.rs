@@ -2,5 +2,4 @@
 
 pub(crate) mod date;
 pub(crate) mod h1;
-pub(crate) mod panic;
 pub(crate) mod ws;

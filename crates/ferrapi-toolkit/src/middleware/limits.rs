@@ -31,48 +31,20 @@
 //! # let _ = app;
 //! ```
 
-use std::fmt;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use bytes::Bytes;
 use ferrapi_server::{App, Body, BoxError, Request, Response};
-use futures_core::Stream;
 use http::header::{self, HeaderValue};
 use http::StatusCode;
 
-/// The error a limited body yields once it is over the limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooLarge;
+use crate::body_limit::{Limit, Limited};
 
-impl fmt::Display for TooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Content Too Large")
-    }
-}
+pub use crate::body_limit::TooLarge;
 
-impl std::error::Error for TooLarge {}
-
-/// The state shared by nested limits, kept in the request's extensions.
-#[derive(Debug)]
-struct Shared {
-    limit: AtomicU64,
-    total: AtomicU64,
-    content_length: Option<u64>,
-    exceeded: AtomicBool,
-}
-
-impl Shared {
-    fn content_length_over(&self) -> bool {
-        self.content_length
-            .is_some_and(|len| len > self.limit.load(Ordering::Relaxed))
-    }
-}
-
+/// The counter of the outermost limit, kept in the request's extensions so that nested limits
+/// share it.
 #[derive(Clone, Debug)]
-struct LimitState(Arc<Shared>);
+struct LimitState(Arc<Limit>);
 
 /// Starlette's `RequestBodyLimitMiddleware`; see the [module docs](self).
 #[derive(Debug)]
@@ -108,9 +80,9 @@ impl<A: App> App for RequestBodyLimitMiddleware<A> {
         }
         if let Some(LimitState(shared)) = req.extensions().get::<LimitState>().cloned() {
             // An outer limit already counts this body: the innermost limit wins.
-            shared.limit.store(self.max_body_size, Ordering::Relaxed);
-            if shared.total.load(Ordering::Relaxed) > self.max_body_size {
-                shared.exceeded.store(true, Ordering::Relaxed);
+            shared.set(self.max_body_size);
+            if shared.total() > self.max_body_size {
+                shared.set_exceeded();
                 return too_large();
             }
             return self.inner.call(req).await;
@@ -121,26 +93,17 @@ impl<A: App> App for RequestBodyLimitMiddleware<A> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let shared = Arc::new(Shared {
-            limit: AtomicU64::new(self.max_body_size),
-            total: AtomicU64::new(0),
-            content_length,
-            exceeded: AtomicBool::new(false),
-        });
+        let shared = Arc::new(Limit::new(self.max_body_size, content_length));
         let (mut parts, body) = req.into_parts();
         parts.extensions.insert(LimitState(shared.clone()));
         // An empty body has nothing to count: it stays as it is (and known to be empty).
         let body = if body.is_end_stream() && !shared.content_length_over() {
             body
         } else {
-            Body::from_stream(Limited {
-                inner: body,
-                shared: shared.clone(),
-                failed: false,
-            })
+            Body::from_stream(Limited::new(body, shared.clone()))
         };
         let response = self.inner.call(Request::from_parts(parts, body)).await;
-        if shared.exceeded.load(Ordering::Relaxed) || shared.content_length_over() {
+        if shared.is_exceeded() {
             return too_large();
         }
         response
@@ -152,49 +115,5 @@ impl<A: App> App for RequestBodyLimitMiddleware<A> {
 
     async fn shutdown(&self) {
         self.inner.shutdown().await
-    }
-}
-
-/// The request body, counted.
-struct Limited {
-    inner: Body,
-    shared: Arc<Shared>,
-    failed: bool,
-}
-
-impl Stream for Limited {
-    type Item = Result<Bytes, BoxError>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.failed {
-            return Poll::Ready(None);
-        }
-        if this.shared.content_length_over() {
-            this.failed = true;
-            this.shared.exceeded.store(true, Ordering::Relaxed);
-            return Poll::Ready(Some(Err(Box::new(TooLarge))));
-        }
-        match this.inner.poll_chunk(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                let total = this
-                    .shared
-                    .total
-                    .fetch_add(chunk.len() as u64, Ordering::Relaxed)
-                    + chunk.len() as u64;
-                if total > this.shared.limit.load(Ordering::Relaxed) {
-                    this.failed = true;
-                    this.shared.exceeded.store(true, Ordering::Relaxed);
-                    return Poll::Ready(Some(Err(Box::new(TooLarge))));
-                }
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Poll::Ready(Some(Err(err))) => {
-                this.failed = true;
-                Poll::Ready(Some(Err(Box::new(err))))
-            }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
     }
 }

@@ -41,7 +41,7 @@ use super::role::{self, BodyLength, Head, HeadError};
 use crate::after::AfterResponse;
 use crate::app::App;
 use crate::body::{Body, BodyError};
-use crate::proto::panic::CatchUnwind;
+use crate::panic::CatchUnwind;
 use crate::proto::ws;
 use crate::scope::{Scheme, Scope};
 use crate::server::Shared;
@@ -510,8 +510,8 @@ impl<T: Transport> Conn<T> {
             if self.wb.flush(&self.io).await.is_err() {
                 return After::Abort;
             }
-            if let Err(panic) = CatchUnwind::new(task).await {
-                let message = crate::proto::panic::message(&*panic);
+            if let Err(panic) = CatchUnwind::<_>::new(task).await {
+                let message = crate::panic::message(&*panic);
                 tracing::error!(method = %target.method, path = %target.path(), panic = message, "background task panicked");
             }
         }
@@ -751,7 +751,7 @@ fn poll_body(body: &mut Body, cx: &mut Context<'_>) -> Poll<BodyStep> {
 }
 
 fn log_panic(target: &Target, panic: &(dyn Any + Send)) {
-    let message = crate::proto::panic::message(panic);
+    let message = crate::panic::message(panic);
     tracing::error!(method = %target.method, path = %target.path(), panic = message, "exception in app");
 }
 

@@ -17,8 +17,8 @@ use tokio::time::Instant;
 
 use super::close::{CloseCode, CloseFrame as WireClose};
 use super::message::{self, Encoder, Event, Receiver};
+use crate::panic::CatchUnwind;
 use crate::proto::h1::io::{deadline, ReadBuf, ReadError, Timer, Transport, WriteBuf};
-use crate::proto::panic::CatchUnwind;
 use crate::server::Shared;
 use crate::shutdown::DrainWatch;
 use crate::websocket::{Accepted, CloseFrame, Message, WebSocket};
@@ -137,7 +137,7 @@ pub(crate) async fn run<T: Transport>(
                     Ok(()) => CloseCode::NORMAL,
                     Err(panic) => {
                         tracing::error!(
-                            panic = crate::proto::panic::message(&*panic),
+                            panic = crate::panic::message(&*panic),
                             "WebSocket handler panicked"
                         );
                         CloseCode::INTERNAL_ERROR
