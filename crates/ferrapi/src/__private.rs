@@ -14,7 +14,7 @@ pub use crate::dependencies::{
 };
 pub use crate::operation::respond::{
     into_error, respond_model, status, ws_outcome, IntoStatus, ResponseValue, ViaClass, ViaResult,
-    ViaSerialize, ViaValue, Wrap, WsOutcome,
+    ViaSerialize, ViaValue, Wrap,
 };
 pub use crate::operation::{watch, Run};
 pub use crate::params::{

@@ -75,4 +75,14 @@ impl BackgroundTasks {
         };
         tasks.attach(response);
     }
+
+    /// Runs the queued tasks now, one after the other, each panic caught and logged as after a
+    /// response (a WebSocket session has no response to carry them).
+    pub(crate) async fn run_now(&self) {
+        let tasks = match self.tasks.lock() {
+            Ok(mut tasks) => std::mem::take(&mut *tasks),
+            Err(_) => return,
+        };
+        tasks.run().await;
+    }
 }

@@ -249,7 +249,11 @@ impl<'a> Shared<'a> {
                     tasks.attach(&mut response);
                 }
                 if !teardowns.is_empty() {
-                    after(&mut response, teardowns, outcome);
+                    // After the background tasks and any other work the response carries.
+                    AfterResponse::append(
+                        response.extensions_mut(),
+                        AfterResponse::new(run_teardowns(teardowns, outcome)),
+                    );
                 }
                 Ok(response)
             }
@@ -268,13 +272,7 @@ impl<'a> Shared<'a> {
         self.run_function_teardowns(&outcome).await;
         if result.is_ok() {
             if let Some(tasks) = self.background.get() {
-                let mut response = Response::new(ferrapi_toolkit::server::Body::empty());
-                tasks.attach(&mut response);
-                if let Some(task) = response.extensions_mut().remove::<AfterResponse>() {
-                    if let Some(task) = task.take() {
-                        task.await;
-                    }
-                }
+                tasks.run_now().await;
             }
         }
         let teardowns: Vec<TeardownFn> = {
@@ -292,16 +290,4 @@ async fn run_teardowns(teardowns: Vec<TeardownFn>, outcome: Outcome) {
             tracing::error!(error = %panic, "dependency teardown panicked");
         }
     }
-}
-
-fn after(response: &mut Response, teardowns: Vec<TeardownFn>, outcome: Outcome) {
-    let earlier = response.extensions_mut().remove::<AfterResponse>();
-    response
-        .extensions_mut()
-        .insert(AfterResponse::new(async move {
-            if let Some(task) = earlier.and_then(|e| e.take()) {
-                task.await;
-            }
-            run_teardowns(teardowns, outcome).await;
-        }));
 }

@@ -6,6 +6,7 @@
 
 use std::cell::Cell;
 
+use ferrapi_toolkit::background::TaskOutcome;
 use ferrapi_toolkit::{Error, Response, StatusCode};
 use serde::Serialize;
 
@@ -179,25 +180,7 @@ where
     }
 }
 
-/// What a WebSocket operation returns: `()` or a `Result`.
-pub trait WsOutcome {
-    /// As a result.
-    fn into_result(self) -> Result<(), Error>;
-}
-
-impl WsOutcome for () {
-    fn into_result(self) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-impl<E: Into<Error>> WsOutcome for Result<(), E> {
-    fn into_result(self) -> Result<(), Error> {
-        self.map_err(Into::into)
-    }
-}
-
 /// A WebSocket operation's outcome as a result.
-pub fn ws_outcome(out: impl WsOutcome) -> Result<(), Error> {
+pub fn ws_outcome(out: impl TaskOutcome) -> Result<(), Error> {
     out.into_result()
 }
