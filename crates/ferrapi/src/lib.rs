@@ -2,7 +2,8 @@
 //!
 //! This crate wraps [`ferrapi_toolkit`]: path operations with typed arguments, validated with
 //! FastAPI's (pydantic's) error shapes, JSON responses from any `Serialize` value, FastAPI's
-//! error answers, routers, and (in later milestones) dependency injection and OpenAPI.
+//! error answers, routers, dependency injection with FastAPI's `Depends` semantics, security
+//! schemes, and the OpenAPI document with its `/docs` and `/redoc` pages.
 //!
 //! ```
 //! use ferrapi::{get, App};

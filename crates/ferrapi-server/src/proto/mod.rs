@@ -1,4 +1,5 @@
-//! The private protocol engine. Only `h1` for now; WebSocket framing joins it later.
+//! The private protocol engine: HTTP/1.1 (`h1`), WebSocket framing (`ws`), and the cached
+//! `Date` header (`date`).
 
 pub(crate) mod date;
 pub(crate) mod h1;
