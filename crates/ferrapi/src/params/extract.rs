@@ -1,0 +1,152 @@
+//! Reading and validating one argument from the request's inputs, with pydantic's errors at
+//! `[source, name, …]`.
+
+use serde_json::Value;
+
+use super::inputs::BodyInput;
+use super::{Inputs, ParamSpec, Source};
+use crate::validation::{Constrained, Validate, Validator};
+
+#[doc(hidden)]
+/// Whether the argument's input is present (to decide whether its default applies).
+pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
+    let req = inputs.req;
+    match spec.source_in(req) {
+        Source::Path => req.path_param(spec.wire()).is_some(),
+        Source::Query => req.query_params().contains_key(spec.wire()),
+        Source::Header => req.headers().contains_key(spec.wire()),
+        Source::Cookie => req.cookie(spec.wire()).is_some(),
+        Source::Form => !inputs.form_values(spec.wire()).is_empty(),
+        Source::File => inputs.has_upload(spec.wire()),
+        Source::Body => match inputs.body() {
+            BodyInput::NotRead | BodyInput::Missing => false,
+            BodyInput::Json(Value::Object(map)) if embedded(inputs, spec) => {
+                map.contains_key(spec.wire())
+            }
+            BodyInput::Json(_) | BodyInput::Text(_) if embedded(inputs, spec) => false,
+            _ => true,
+        },
+    }
+}
+
+fn embedded(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
+    spec.embed || inputs.body_args > 1
+}
+
+#[doc(hidden)]
+/// Reads and validates one argument; problems go to `v` at `[source, name, …]`.
+pub fn extract<T: Validate + Constrained>(
+    inputs: &Inputs<'_>,
+    spec: &ParamSpec,
+    v: &mut Validator,
+) -> Option<T> {
+    let req = inputs.req;
+    let wire = spec.wire();
+    match spec.source_in(req) {
+        Source::Path => v.at(Source::Path.loc(), |v| {
+            v.at_key(wire, |v| match req.path_param(wire) {
+                Some(text) => checked_str::<T>(text, spec, v),
+                None => T::missing(v),
+            })
+        }),
+        Source::Query => v.at(Source::Query.loc(), |v| {
+            v.at_key(wire, |v| {
+                if T::IS_LIST {
+                    let values: Vec<&str> = req.query_params().get_all(wire).collect();
+                    many::<T>(&values, spec, v)
+                } else {
+                    // The last value wins, as in FastAPI; no list to build.
+                    match req.query_params().get(wire) {
+                        Some(text) => checked_str::<T>(text, spec, v),
+                        None => T::missing(v),
+                    }
+                }
+            })
+        }),
+        Source::Header => v.at(Source::Header.loc(), |v| {
+            v.at_key(wire, |v| {
+                let values: Vec<&str> = req
+                    .headers()
+                    .get_all(wire)
+                    .iter()
+                    .filter_map(|h| h.to_str().ok())
+                    .collect();
+                many::<T>(&values, spec, v)
+            })
+        }),
+        Source::Cookie => v.at(Source::Cookie.loc(), |v| {
+            v.at_key(wire, |v| match req.cookie(wire) {
+                Some(text) => checked_str::<T>(text, spec, v),
+                None => T::missing(v),
+            })
+        }),
+        Source::Form => v.at(Source::Form.loc(), |v| {
+            v.at_key(wire, |v| {
+                let values = inputs.form_values(wire);
+                many::<T>(&values, spec, v)
+            })
+        }),
+        Source::File => v.at(Source::File.loc(), |v| {
+            v.at_key(wire, |v| {
+                // A file argument declared with a validated type (`String`…): FastAPI reads
+                // the upload as that type; here it is a form field of that name.
+                let values = inputs.form_values(wire);
+                many::<T>(&values, spec, v)
+            })
+        }),
+        Source::Body => v.at(Source::Body.loc(), |v| {
+            if let BodyInput::Invalid(err) = inputs.body() {
+                if !inputs
+                    .body_error_reported
+                    .swap(true, std::sync::atomic::Ordering::Relaxed)
+                {
+                    v.extend([err.clone()]);
+                }
+                return None;
+            }
+            if embedded(inputs, spec) {
+                v.at_key(wire, |v| match inputs.body() {
+                    BodyInput::Json(Value::Object(map)) => match map.get(wire) {
+                        Some(value) => checked_json::<T>(value, spec, v),
+                        None => T::missing(v),
+                    },
+                    _ => T::missing(v),
+                })
+            } else {
+                match inputs.body() {
+                    BodyInput::Json(value) | BodyInput::Text(value) => {
+                        checked_json::<T>(value, spec, v)
+                    }
+                    _ => T::missing(v),
+                }
+            }
+        }),
+    }
+}
+
+fn many<T: Validate + Constrained>(
+    values: &[&str],
+    spec: &ParamSpec,
+    v: &mut Validator,
+) -> Option<T> {
+    if values.is_empty() {
+        return T::missing(v);
+    }
+    spec.constraints.validate_many::<T>(values, v)
+}
+
+fn checked_str<T: Validate + Constrained>(
+    text: &str,
+    spec: &ParamSpec,
+    v: &mut Validator,
+) -> Option<T> {
+    spec.constraints.validate_str::<T>(text, v)
+}
+
+fn checked_json<T: Validate + Constrained>(
+    input: &Value,
+    spec: &ParamSpec,
+    v: &mut Validator,
+) -> Option<T> {
+    spec.constraints.validate::<T>(input, v)
+}
