@@ -87,3 +87,55 @@ where
         self(req)
     }
 }
+
+/// What the server can serve: an [`App`], or a value that builds into one.
+///
+/// An application that is configured with a builder (the toolkit's `Application`, the
+/// framework's `App`) is a different type from the application that serves: building is a
+/// consuming step, so an application cannot be changed once it serves (a type error, not a
+/// runtime panic), and the served application holds exactly what it needs, with no lock or
+/// lazy initialisation on the request path. [`Server::serve`](crate::Server::serve) and every
+/// other entry point that takes an app take `impl IntoApp`, so a builder is passed as it is.
+///
+/// ```
+/// use ferrapi_server::{App, Body, IntoApp, Request, Response};
+///
+/// /// A greeting, configured before it serves.
+/// struct Greeter {
+///     greeting: String,
+/// }
+///
+/// /// The served greeting: what `Greeter` builds.
+/// struct Greeting(String);
+///
+/// impl App for Greeting {
+///     async fn call(&self, _req: Request<Body>) -> Response<Body> {
+///         Response::new(Body::from(self.0.clone()))
+///     }
+/// }
+///
+/// impl IntoApp for Greeter {
+///     type App = Greeting;
+///     fn into_app(self) -> Greeting {
+///         Greeting(self.greeting)
+///     }
+/// }
+///
+/// fn assert_servable<A: IntoApp>(_: A) {}
+/// assert_servable(Greeter { greeting: "hello".into() });
+/// ```
+pub trait IntoApp {
+    /// The application that serves.
+    type App: App;
+
+    /// Builds it.
+    fn into_app(self) -> Self::App;
+}
+
+impl<A: App> IntoApp for A {
+    type App = A;
+
+    fn into_app(self) -> A {
+        self
+    }
+}

@@ -20,7 +20,7 @@ use std::time::Duration;
 use clap::Parser;
 use http::header::{HeaderName, HeaderValue};
 
-use crate::app::App;
+use crate::app::IntoApp;
 use crate::config::{
     Builder, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE,
     DEFAULT_MAX_URI_LENGTH, DEFAULT_WS_MAX_SIZE,
@@ -32,7 +32,7 @@ use crate::run::{LogFormat, LogLevel, Runner, RuntimeFlavor, EXIT_STARTUP_FAILUR
 /// Serves `app` with the settings of the command line and environment, blocking until the
 /// server stops; returns the process exit status (0 after a clean shutdown, 2 for a bad
 /// flag, 3 when binding or the app's startup fails).
-pub fn run<A: App>(app: A) -> ExitCode {
+pub fn run<A: IntoApp>(app: A) -> ExitCode {
     Cli::parse().run(app)
 }
 
@@ -300,7 +300,7 @@ impl Cli {
     }
 
     /// Serves `app` with these settings; returns the process exit status.
-    pub fn run<A: App>(&self, app: A) -> ExitCode {
+    pub fn run<A: IntoApp>(&self, app: A) -> ExitCode {
         let runner = match self.runner() {
             Ok(runner) => runner,
             Err(message) => {

@@ -94,7 +94,7 @@ mod shutdown;
 pub mod websocket;
 
 pub use after::AfterResponse;
-pub use app::{App, BoxError};
+pub use app::{App, BoxError, IntoApp};
 pub use body::{Body, BodyError};
 #[cfg(feature = "cli")]
 pub use cli::{run, Cli};

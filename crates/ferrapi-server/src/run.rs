@@ -19,7 +19,7 @@
 use std::sync::Arc;
 use std::thread;
 
-use crate::app::App;
+use crate::app::{App, IntoApp};
 use crate::config::Builder;
 use crate::error::Error;
 use crate::listener::{BindTarget, StdListener};
@@ -120,7 +120,8 @@ impl Runner {
 
     /// Runs the server until a signal (or `limit_max_requests`) ends it, blocking the calling
     /// thread. Must not be called from inside a tokio runtime.
-    pub fn run<A: App>(self, app: A) -> Result<(), Error> {
+    pub fn run<A: IntoApp>(self, app: A) -> Result<(), Error> {
+        let app = app.into_app();
         #[cfg_attr(not(feature = "cli"), allow(unused_mut))]
         let mut config = self.builder.into_config();
         #[cfg(feature = "cli")]

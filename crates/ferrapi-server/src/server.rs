@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-use crate::app::App;
+use crate::app::{App, IntoApp};
 use crate::config::{Builder, Config};
 use crate::error::Error;
 use crate::listener::{Listener, StdListener};
@@ -101,7 +101,7 @@ impl Server {
 
     /// Runs the app's startup hook, then serves connections until an unrecoverable accept
     /// error. Must be called inside a tokio runtime; connections are spawned as tasks.
-    pub async fn serve<A: App>(self, app: A) -> Result<(), Error> {
+    pub async fn serve<A: IntoApp>(self, app: A) -> Result<(), Error> {
         self.serve_with_shutdown(app, std::future::pending()).await
     }
 
@@ -111,9 +111,10 @@ impl Server {
     /// runs and this returns.
     pub async fn serve_with_shutdown<A, F>(self, app: A, signal: F) -> Result<(), Error>
     where
-        A: App,
+        A: IntoApp,
         F: Future<Output = ()>,
     {
+        let app = app.into_app();
         app.startup().await.map_err(Error::startup)?;
         let app = Arc::new(app);
         let shared = Shared::new(self.config, Drain::new());

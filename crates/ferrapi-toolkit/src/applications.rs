@@ -28,10 +28,10 @@ use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use ferrapi_server::panic::FromPanic;
-use ferrapi_server::{App, Body, BoxError};
+use ferrapi_server::{App, Body, BoxError, IntoApp};
 use http::StatusCode;
 
 use crate::datastructures::State;
@@ -54,21 +54,27 @@ pub(crate) struct AppContext {
 type Hook =
     Box<dyn Fn(State) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>> + Send + Sync>;
 
-/// A toolkit application.
+/// A toolkit application, being configured: routes, middleware, exception handlers, state and
+/// lifespan hooks. It is served by building it ([`Application::build`], or implicitly: every
+/// server entry point takes `impl IntoApp`), which consumes it: an application cannot be
+/// changed once it serves (Starlette raises at run time when middleware is added after
+/// startup; here it is a type error).
 pub struct Application {
-    /// Routes, handlers and middleware until the stack is built (on first use).
-    parts: Mutex<Option<Pending>>,
+    router: Router,
+    handlers: ExceptionHandlers,
+    layers: Vec<Layer>,
     state: State,
     debug: bool,
     on_startup: Vec<Hook>,
     on_shutdown: Vec<Hook>,
-    built: OnceLock<Built>,
 }
 
-struct Pending {
-    router: Router,
-    handlers: ExceptionHandlers,
-    layers: Vec<Layer>,
+/// A built toolkit application: what serves. Made by [`Application::build`].
+pub struct BuiltApplication {
+    built: Built,
+    state: State,
+    on_startup: Vec<Hook>,
+    on_shutdown: Vec<Hook>,
 }
 
 struct Built {
@@ -87,7 +93,16 @@ impl fmt::Debug for Application {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Application")
             .field("debug", &self.debug)
-            .field("built", &self.built.get().is_some())
+            .field("routes", &self.router.routes().len())
+            .field("middleware", &self.layers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for BuiltApplication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BuiltApplication")
+            .field("debug", &self.built.core.ctx.debug)
             .finish_non_exhaustive()
     }
 }
@@ -102,49 +117,33 @@ impl Application {
     /// An application with no routes (every request is a 404).
     pub fn new() -> Application {
         Application {
-            parts: Mutex::new(Some(Pending {
-                router: Router::new(),
-                handlers: ExceptionHandlers::new(),
-                layers: Vec::new(),
-            })),
+            router: Router::new(),
+            handlers: ExceptionHandlers::new(),
+            layers: Vec::new(),
             state: State::new(),
             debug: false,
             on_startup: Vec::new(),
             on_shutdown: Vec::new(),
-            built: OnceLock::new(),
         }
-    }
-
-    /// The parts still being assembled.
-    ///
-    /// # Panics
-    /// After the application has served (Starlette raises too when routes or middleware are
-    /// added after startup).
-    fn parts(&mut self) -> &mut Pending {
-        self.parts
-            .get_mut()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .as_mut()
-            .expect("cannot change an application after it has started")
     }
 
     /// Adds a route, WebSocket route, mount or host route.
     pub fn route(mut self, route: impl Into<BaseRoute>) -> Application {
-        self.parts().router.push(route.into());
+        self.router.push(route.into());
         self
     }
 
     /// Adds several routes.
     pub fn routes(mut self, routes: impl IntoIterator<Item = impl Into<BaseRoute>>) -> Application {
         for route in routes {
-            self.parts().router.push(route.into());
+            self.router.push(route.into());
         }
         self
     }
 
     /// Replaces the router (keeping none of the routes added before).
     pub fn router(mut self, router: Router) -> Application {
-        self.parts().router = router;
+        self.router = router;
         self
     }
 
@@ -155,8 +154,7 @@ impl Application {
         F: FnOnce(BoxApp) -> A + Send + Sync + 'static,
         A: App,
     {
-        self.parts()
-            .layers
+        self.layers
             .push(Box::new(move |inner| BoxApp::new(layer(inner))));
         self
     }
@@ -168,7 +166,7 @@ impl Application {
         F: Fn(E) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.parts().handlers.on_error::<E, F, R>(handler);
+        self.handlers.on_error::<E, F, R>(handler);
         self
     }
 
@@ -178,7 +176,7 @@ impl Application {
         F: Fn(&HTTPException) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.parts().handlers.on_status(status, handler);
+        self.handlers.on_status(status, handler);
         self
     }
 
@@ -188,13 +186,13 @@ impl Application {
         F: Fn(Error) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.parts().handlers.on_server_error(handler);
+        self.handlers.on_server_error(handler);
         self
     }
 
     /// Replaces all exception handlers.
     pub fn exception_handlers(mut self, handlers: ExceptionHandlers) -> Application {
-        self.parts().handlers = handlers;
+        self.handlers = handlers;
         self
     }
 
@@ -253,35 +251,58 @@ impl Application {
         name: &str,
         params: &[(&str, &str)],
     ) -> Result<String, crate::routing::NoMatchFound> {
-        self.built().core.ctx.router.url_path_for(name, params)
+        self.router.url_path_for(name, params)
     }
 
-    fn built(&self) -> &Built {
-        self.built.get_or_init(|| {
-            let pending = self
-                .parts
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take()
-                .expect("application parts are taken once");
-            let ctx = Arc::new(AppContext {
-                state: self.state.clone(),
-                router: Arc::new(pending.router),
-                handlers: Arc::new(pending.handlers),
-                debug: self.debug,
-            });
-            let core = Arc::new(Core { ctx });
-            let stack = if pending.layers.is_empty() {
-                Stack::Core(CoreApp(core.clone()))
-            } else {
-                let mut stack = BoxApp::new(CoreApp(core.clone()));
-                for layer in pending.layers.into_iter().rev() {
-                    stack = layer(stack);
-                }
-                Stack::Layers(stack)
-            };
-            Built { stack, core }
-        })
+    /// Builds the application: the router, the exception handlers and the middleware stack,
+    /// once. Every server entry point does it for you (`impl IntoApp`).
+    pub fn build(self) -> BuiltApplication {
+        let ctx = Arc::new(AppContext {
+            state: self.state.clone(),
+            router: Arc::new(self.router),
+            handlers: Arc::new(self.handlers),
+            debug: self.debug,
+        });
+        let core = Arc::new(Core { ctx });
+        let stack = if self.layers.is_empty() {
+            Stack::Core(CoreApp(core.clone()))
+        } else {
+            let mut stack = BoxApp::new(CoreApp(core.clone()));
+            for layer in self.layers.into_iter().rev() {
+                stack = layer(stack);
+            }
+            Stack::Layers(stack)
+        };
+        BuiltApplication {
+            built: Built { stack, core },
+            state: self.state,
+            on_startup: self.on_startup,
+            on_shutdown: self.on_shutdown,
+        }
+    }
+}
+
+impl IntoApp for Application {
+    type App = BuiltApplication;
+
+    fn into_app(self) -> BuiltApplication {
+        self.build()
+    }
+}
+
+impl BuiltApplication {
+    /// The application state.
+    pub fn app_state(&self) -> &State {
+        &self.state
+    }
+
+    /// The path of the route named `name` (Starlette's `app.url_path_for`).
+    pub fn url_path_for(
+        &self,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<String, crate::routing::NoMatchFound> {
+        self.built.core.ctx.router.url_path_for(name, params)
     }
 }
 
@@ -350,9 +371,9 @@ impl<C: Future<Output = Response>> Future for Call<'_, C> {
     }
 }
 
-impl App for Application {
+impl App for BuiltApplication {
     fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
-        match &self.built().stack {
+        match &self.built.stack {
             Stack::Core(core) => Call::Core {
                 fut: core.call(req),
             },
@@ -363,18 +384,17 @@ impl App for Application {
     }
 
     async fn startup(&self) -> Result<(), BoxError> {
-        let built = self.built();
         for hook in &self.on_startup {
             hook(self.state.clone()).await?;
         }
-        match &built.stack {
+        match &self.built.stack {
             Stack::Core(_) => Ok(()),
             Stack::Layers(stack) => stack.startup().await,
         }
     }
 
     async fn shutdown(&self) {
-        if let Stack::Layers(stack) = &self.built().stack {
+        if let Stack::Layers(stack) = &self.built.stack {
             stack.shutdown().await;
         }
         for hook in &self.on_shutdown {

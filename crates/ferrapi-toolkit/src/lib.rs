@@ -74,7 +74,7 @@ pub mod websockets;
 
 pub use ferrapi_server as server;
 
-pub use applications::Application;
+pub use applications::{Application, BuiltApplication};
 pub use background::BackgroundTasks;
 pub use datastructures::State;
 pub use endpoints::{blocking, Endpoint};

@@ -64,7 +64,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use ferrapi_server::{App, Body, BoxError, Request, Response};
+use ferrapi_server::{App, Body, BoxError, IntoApp, Request, Response};
 
 /// An app whose type is erased, so apps of different types can be stacked and mounted.
 #[derive(Clone)]
@@ -80,7 +80,8 @@ impl fmt::Debug for BoxApp {
 
 impl BoxApp {
     /// Erases the type of `app`.
-    pub fn new<A: App>(app: A) -> BoxApp {
+    pub fn new<A: IntoApp>(app: A) -> BoxApp {
+        let app = app.into_app();
         BoxApp {
             inner: Arc::new(app),
         }

@@ -27,7 +27,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use ferrapi_server::websocket::WebSocketUpgrade;
-use ferrapi_server::{App, Body, Scope};
+use ferrapi_server::{App, Body, IntoApp, Scope};
 use http::header::{self, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 
@@ -260,7 +260,8 @@ impl Mount {
     ///
     /// # Panics
     /// If the path template is invalid.
-    pub fn app<A: App>(path: &str, app: A) -> Mount {
+    pub fn app<A: IntoApp>(path: &str, app: A) -> Mount {
+        let app = app.into_app();
         Mount {
             pattern: compile(path.trim_end_matches('/')),
             target: Target::App(BoxApp::new(app)),
@@ -313,7 +314,8 @@ impl Host {
     ///
     /// # Panics
     /// If the template is invalid.
-    pub fn app<A: App>(host: &str, app: A) -> Host {
+    pub fn app<A: IntoApp>(host: &str, app: A) -> Host {
+        let app = app.into_app();
         Host {
             pattern: compile(&host.to_ascii_lowercase()),
             target: Target::App(BoxApp::new(app)),

@@ -59,7 +59,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use ferrapi_server::{App, Body, BoxError};
+use ferrapi_server::{App, Body, BoxError, IntoApp};
 use hmac::{KeyInit, Mac};
 use http::header::{self, HeaderValue};
 use serde_json::{Map, Value};
@@ -221,7 +221,8 @@ impl<A> fmt::Debug for SessionMiddleware<A> {
 
 impl<A> SessionMiddleware<A> {
     /// Sessions signed with `secret_key`, with Starlette's defaults.
-    pub fn new(inner: A, secret_key: impl AsRef<[u8]>) -> SessionMiddleware<A> {
+    pub fn new(inner: impl IntoApp<App = A>, secret_key: impl AsRef<[u8]>) -> SessionMiddleware<A> {
+        let inner = inner.into_app();
         let mac = <HmacSha256 as KeyInit>::new_from_slice(secret_key.as_ref())
             .expect("HMAC accepts keys of any length");
         SessionMiddleware {
@@ -355,7 +356,8 @@ fn now() -> u64 {
 /// Signs `data` as [`SessionMiddleware`] with `secret_key` would at `timestamp` (seconds since
 /// the epoch): for tests and tools that forge or inspect session cookies.
 pub fn sign_session(secret_key: &[u8], data: &Map<String, Value>, timestamp: u64) -> String {
-    SessionMiddleware::new((), secret_key)
+    // The wrapped app is never called: only the signing configuration is used.
+    SessionMiddleware::new(crate::routing::Router::new(), secret_key)
         .config
         .sign(data, timestamp)
 }
@@ -447,7 +449,7 @@ mod tests {
 
     #[test]
     fn sign_and_unsign() {
-        let m = SessionMiddleware::new((), "k");
+        let m = SessionMiddleware::new(crate::routing::Router::new(), "k");
         let mut data = Map::new();
         data.insert("a".into(), Value::from(1));
         let value = m.config.sign(&data, 1000);
@@ -456,7 +458,7 @@ mod tests {
         assert_eq!(m.config.unsign(&value, 1001 + DEFAULT_MAX_AGE), None);
         assert_eq!(m.config.unsign(&value, 999), None);
         assert_eq!(
-            SessionMiddleware::new((), "other")
+            SessionMiddleware::new(crate::routing::Router::new(), "other")
                 .config
                 .unsign(&value, 1000),
             None

@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use ferrapi_server::websocket::{InMemoryClient, Message, WebSocketUpgrade};
-use ferrapi_server::{AfterResponse, App, Body, BoxError, Scheme, Scope, Server};
+use ferrapi_server::{AfterResponse, App, Body, BoxError, IntoApp, Scheme, Scope, Server};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Version};
 use serde::de::DeserializeOwned;
@@ -73,10 +73,11 @@ impl<A> std::fmt::Debug for TestClient<A> {
 }
 
 impl<A: App> TestClient<A> {
-    /// A client for `app`, without running its lifespan.
-    pub fn new(app: A) -> TestClient<A> {
+    /// A client for `app` (an app, or an application to build), without running its
+    /// lifespan.
+    pub fn new(app: impl IntoApp<App = A>) -> TestClient<A> {
         TestClient {
-            app: Arc::new(app),
+            app: Arc::new(app.into_app()),
             cookies: Mutex::new(BTreeMap::new()),
             headers: HeaderMap::new(),
             follow_redirects: true,
@@ -86,7 +87,7 @@ impl<A: App> TestClient<A> {
     }
 
     /// A client for `app` after running its startup hooks.
-    pub async fn start(app: A) -> Result<TestClient<A>, BoxError> {
+    pub async fn start(app: impl IntoApp<App = A>) -> Result<TestClient<A>, BoxError> {
         let client = TestClient::new(app);
         client.app.startup().await?;
         Ok(client)
@@ -643,12 +644,12 @@ pub struct LiveServer {
 
 impl LiveServer {
     /// Serves `app` with the server's defaults on `127.0.0.1:0`.
-    pub async fn start<A: App>(app: A) -> Result<LiveServer, ferrapi_server::Error> {
+    pub async fn start<A: IntoApp>(app: A) -> Result<LiveServer, ferrapi_server::Error> {
         LiveServer::start_with(Server::builder(), app).await
     }
 
     /// Serves `app` with a configured server builder.
-    pub async fn start_with<A: App>(
+    pub async fn start_with<A: IntoApp>(
         builder: ferrapi_server::Builder,
         app: A,
     ) -> Result<LiveServer, ferrapi_server::Error> {
@@ -657,7 +658,7 @@ impl LiveServer {
             .local_addr()
             .expect("a TCP listener has a local address");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server.serve_with_shutdown(app, async move {
+        let task = tokio::spawn(server.serve_with_shutdown(app.into_app(), async move {
             let _ = stopped.await;
         }));
         Ok(LiveServer {

@@ -441,12 +441,19 @@ async fn url_path_for_on_the_application() {
     .await;
 }
 
-#[test]
-#[should_panic(expected = "cannot change an application after it has started")]
-fn changing_an_application_after_it_has_served_panics() {
-    let app = Application::new().route(Route::new("/", |_req: Request| async { "x" }));
-    let _ = app.url_path_for("x", &[]);
-    let _ = app.route(Route::new("/late", |_req: Request| async { "late" }));
+/// Building is a consuming step (`Application::build`): a built application has no builder
+/// methods, so changing an application after it serves is a type error (the framework's
+/// `tests/ui/application_changed_after_build.rs`), where Starlette raises at run time. Reading
+/// a configuring application (`url_path_for`) builds nothing, so it can still be changed.
+#[tokio::test]
+async fn an_application_is_built_once_when_it_serves() {
+    let app = Application::new().route(Route::new("/", |_req: Request| async { "x" }).name("root"));
+    assert_eq!(app.url_path_for("root", &[]).unwrap(), "/");
+    let app = app.route(Route::new("/late", |_req: Request| async { "late" }).name("late"));
+    let built = app.build();
+    assert_eq!(built.url_path_for("late", &[]).unwrap(), "/late");
+    let client = TestClient::new(built);
+    assert_eq!(client.get("/late").send().await.text(), "late");
 }
 
 #[tokio::test]

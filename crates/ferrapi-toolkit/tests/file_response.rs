@@ -59,7 +59,7 @@ fn app(make: impl Fn() -> FileResponse + Send + Sync + 'static) -> Application {
 }
 
 /// A client for the file at `path`.
-fn client_for(path: PathBuf) -> TestClient<Application> {
+fn client_for(path: PathBuf) -> TestClient<ferrapi_toolkit::BuiltApplication> {
     TestClient::new(app(move || FileResponse::new(path.clone())))
 }
 

@@ -173,7 +173,7 @@ fn data(len: usize) -> Vec<u8> {
 }
 
 async fn post_multipart(
-    client: &TestClient<Application>,
+    client: &TestClient<ferrapi_toolkit::BuiltApplication>,
     path: &str,
     body: Vec<u8>,
 ) -> (u16, String) {
@@ -187,7 +187,7 @@ async fn post_multipart(
 }
 
 async fn post_urlencoded(
-    client: &TestClient<Application>,
+    client: &TestClient<ferrapi_toolkit::BuiltApplication>,
     path: &str,
     body: impl Into<bytes::Bytes>,
 ) -> (u16, String) {

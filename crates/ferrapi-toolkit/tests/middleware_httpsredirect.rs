@@ -17,14 +17,14 @@ use ferrapi_toolkit::{Application, Request, Route};
 /// Status, `location` and body.
 type Answer = (u16, Option<String>, String);
 
-fn middleware() -> HTTPSRedirectMiddleware<Application> {
+fn middleware() -> HTTPSRedirectMiddleware<ferrapi_toolkit::BuiltApplication> {
     HTTPSRedirectMiddleware::new(
         Application::new().route(Route::new("/p", |_req: Request| async { "ok" })),
     )
 }
 
 async fn call(
-    app: &HTTPSRedirectMiddleware<Application>,
+    app: &HTTPSRedirectMiddleware<ferrapi_toolkit::BuiltApplication>,
     host: Option<&str>,
     scheme: Scheme,
     server: Option<&str>,

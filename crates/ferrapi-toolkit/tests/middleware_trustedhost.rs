@@ -19,7 +19,7 @@ fn inner() -> Application {
     Application::new().route(Route::new("/p", |_req: Request| async { "ok" }))
 }
 
-fn middleware() -> TrustedHostMiddleware<Application> {
+fn middleware() -> TrustedHostMiddleware<ferrapi_toolkit::BuiltApplication> {
     TrustedHostMiddleware::new(inner(), ["www.example.com", "*.example.org", "Api.Test"])
 }
 

@@ -44,6 +44,7 @@ type Inner = Application;
 #[test]
 fn apps_routes_and_middleware_are_send_and_sync() {
     send_sync::<Application>();
+    send_sync::<ferrapi_toolkit::BuiltApplication>();
     send_sync::<Router>();
     send_sync::<Route>();
     send_sync::<WebSocketRoute>();
@@ -111,7 +112,7 @@ fn responses_and_errors_are_send_and_sync() {
 
 #[test]
 fn test_clients_are_send_and_sync() {
-    send_sync::<TestClient<Application>>();
+    send_sync::<TestClient<ferrapi_toolkit::BuiltApplication>>();
     send_sync::<TestResponse>();
     send_sync::<LiveServer>();
     send::<TestRequest<'static, Application>>();
@@ -123,9 +124,9 @@ fn test_clients_are_send_and_sync() {
 
 #[allow(dead_code)]
 fn app_and_client_futures_are_send(
-    app: Application,
+    app: ferrapi_toolkit::BuiltApplication,
     request: ferrapi_toolkit::http::Request<ferrapi_toolkit::server::Body>,
-    client: &TestClient<Application>,
+    client: &TestClient<ferrapi_toolkit::BuiltApplication>,
     session: &mut WebSocketSession,
 ) {
     assert_send(&app.call(request));

@@ -58,7 +58,7 @@ fn routes() -> Application {
         .route(Route::new("/noop", noop))
 }
 
-fn client() -> TestClient<Application> {
+fn client() -> TestClient<ferrapi_toolkit::BuiltApplication> {
     TestClient::new(routes().middleware(|inner: BoxApp| SessionMiddleware::new(inner, SECRET)))
 }
 

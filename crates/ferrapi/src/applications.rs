@@ -2,8 +2,10 @@
 //!
 //! An [`App`] collects path operations and routers, and builds a toolkit
 //! [`Application`] out of them with FastAPI's answers installed:
-//! JSON `{"detail": …}` for 404, 405 and `HTTPException`, and the 422 for validation errors. It
-//! implements the server's app contract, so [`run`](crate::run) or any server serves it.
+//! JSON `{"detail": …}` for 404, 405 and `HTTPException`, and the 422 for validation errors.
+//! Building ([`App::build`]) consumes it and gives the [`BuiltApp`] that serves; every server
+//! entry point takes `impl IntoApp` and builds it for you, so [`run`](crate::run), a server or
+//! a test client is handed the `App` itself.
 //!
 //! ```
 //! use ferrapi::{get, App};
@@ -17,13 +19,13 @@
 //! ```
 
 use std::future::Future;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use ferrapi_toolkit::middleware::BoxApp;
 use ferrapi_toolkit::responses::IntoResponse;
 use ferrapi_toolkit::routing::BaseRoute;
-use ferrapi_toolkit::server::{App as ServerApp, Body, BoxError};
-use ferrapi_toolkit::{Application, Request, Response, Route, State};
+use ferrapi_toolkit::server::{App as ServerApp, Body, BoxError, IntoApp};
+use ferrapi_toolkit::{Application, BuiltApplication, Request, Response, Route, State};
 
 use crate::dependencies::{
     erase, AppDependencies, Dependency, DependencyOverrides, ErasedDependency, IntoDependency,
@@ -34,13 +36,10 @@ use crate::routing::{Operation, PathOperation, Router};
 
 /// A framework application.
 pub struct App {
-    /// The toolkit application being configured (middleware, handlers, state, hooks); taken
-    /// when the app is first served, to add the routes to it.
-    inner: Mutex<Option<Application>>,
+    /// The toolkit application being configured (middleware, handlers, state, hooks).
+    inner: Application,
     /// The routes, in order (operations, mounts), added after the docs' when the app is built.
-    routes: Mutex<Vec<BaseRoute>>,
-    /// The toolkit application, built on first use (startup or first request).
-    built: OnceLock<Application>,
+    routes: Vec<BaseRoute>,
     docs: DocsConfig,
     openapi_30_url: Option<String>,
     validation_error_schema: Option<serde_json::Value>,
@@ -78,9 +77,8 @@ impl App {
             .exception_handler(|err: HTTPException| err.into_response())
             .exception_handler(|err: RequestValidationError| err.into_response());
         App {
-            inner: Mutex::new(Some(inner)),
-            routes: Mutex::new(Vec::new()),
-            built: OnceLock::new(),
+            inner,
+            routes: Vec::new(),
             docs: DocsConfig::default(),
             openapi_30_url: None,
             validation_error_schema: None,
@@ -96,33 +94,24 @@ impl App {
     }
 
     fn edit(mut self, f: impl FnOnce(Application) -> Application) -> App {
-        let slot = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
-        let app = slot.take().unwrap_or_default();
-        *slot = Some(f(app));
+        self.inner = f(std::mem::take(&mut self.inner));
         self
     }
 
-    fn routes_mut(&mut self) -> &mut Vec<BaseRoute> {
-        self.routes.get_mut().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The toolkit application: built once, on first use, with the documentation's routes
-    /// first (as FastAPI adds them when the app is made) and then every route in order.
-    fn app(&self) -> &Application {
-        self.built.get_or_init(|| {
-            let mut app = self
-                .inner
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .unwrap_or_default();
-            for route in self.docs_routes() {
-                app = app.route(route);
-            }
-            let routes =
-                std::mem::take(&mut *self.routes.lock().unwrap_or_else(|e| e.into_inner()));
-            app.routes(routes)
-        })
+    /// Builds the application that serves: the toolkit application with the documentation's
+    /// routes first (as FastAPI adds them when the app is made) and then every route in order.
+    /// Every server entry point does it for you (`impl IntoApp`).
+    pub fn build(self) -> BuiltApp {
+        let docs = self.docs_routes();
+        let mut app = self.inner;
+        for route in docs {
+            app = app.route(route);
+        }
+        BuiltApp {
+            app: app.routes(self.routes).build(),
+            dependencies: self.dependencies,
+            app_scoped: self.app_scoped,
+        }
     }
 
     /// `/openapi.json`, `/docs` (and its assets and OAuth2 redirect page) and `/redoc`, as
@@ -306,7 +295,7 @@ impl App {
             }
         }
         let route = op.to_route(&self.dependencies);
-        self.routes_mut().push(route);
+        self.routes.push(route);
         self.operations.push(op);
         self
     }
@@ -348,7 +337,7 @@ impl App {
     /// part of the OpenAPI document. As in Starlette, a mounted application's own startup and
     /// shutdown hooks are not run: put them on this app.
     pub fn mount(mut self, route: impl Into<ferrapi_toolkit::routing::BaseRoute>) -> App {
-        self.routes_mut().push(route.into());
+        self.routes.push(route.into());
         self
     }
 
@@ -501,15 +490,58 @@ fn asset_route(path: &str, name: &'static str) -> Route {
     .include_in_schema(false)
 }
 
-impl ServerApp for App {
+/// A built framework application: what serves. Made by [`App::build`] (or by any server entry
+/// point, which takes `impl IntoApp`).
+pub struct BuiltApp {
+    app: BuiltApplication,
+    dependencies: Arc<AppDependencies>,
+    app_scoped: Vec<Arc<dyn ErasedDependency>>,
+}
+
+impl std::fmt::Debug for BuiltApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuiltApp").finish_non_exhaustive()
+    }
+}
+
+impl BuiltApp {
+    /// The overrides, to change them while the app serves (`clear()` them after a test).
+    pub fn dependency_overrides(&self) -> &DependencyOverrides {
+        self.dependencies.overrides()
+    }
+
+    /// The application state.
+    pub fn app_state(&self) -> &State {
+        self.app.app_state()
+    }
+
+    /// The path of the route named `name` (Starlette's `app.url_path_for`).
+    pub fn url_path_for(
+        &self,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> Result<String, ferrapi_toolkit::routing::NoMatchFound> {
+        self.app.url_path_for(name, params)
+    }
+}
+
+impl IntoApp for App {
+    type App = BuiltApp;
+
+    fn into_app(self) -> BuiltApp {
+        self.build()
+    }
+}
+
+impl ServerApp for BuiltApp {
     fn call(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send {
-        self.app().call(req)
+        self.app.call(req)
     }
 
     /// Runs the startup hooks, then builds the app-scoped dependencies (in the order the
     /// operations reach them); a failure ends the startup.
     async fn startup(&self) -> Result<(), BoxError> {
-        self.app().startup().await?;
+        self.app.startup().await?;
         for dep in &self.app_scoped {
             self.dependencies
                 .build(&**dep)
@@ -522,6 +554,6 @@ impl ServerApp for App {
     /// Tears down the app-scoped dependencies (last built first), then runs the shutdown hooks.
     async fn shutdown(&self) {
         self.dependencies.shutdown().await;
-        self.app().shutdown().await
+        self.app.shutdown().await
     }
 }

@@ -42,7 +42,7 @@ pub mod validation;
 #[doc(hidden)]
 pub mod __private;
 
-pub use applications::App;
+pub use applications::{App, BuiltApp};
 pub use background::BackgroundTasks;
 pub use dependencies::{Outcome, SecurityScopes, State, Yield};
 pub use exceptions::{HTTPException, RequestValidationError};
@@ -58,7 +58,7 @@ pub use validation::{ErrorDetail, LocItem, Validate, Validator};
 /// timeouts…), as `uvicorn main:app` does; returns the process exit code. Needs the `cli`
 /// feature (on by default).
 #[cfg(feature = "cli")]
-pub fn run(app: App) -> std::process::ExitCode {
+pub fn run(app: impl ferrapi_toolkit::server::IntoApp) -> std::process::ExitCode {
     ferrapi_toolkit::server::run(app)
 }
 

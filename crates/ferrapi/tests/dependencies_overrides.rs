@@ -94,7 +94,7 @@ mod overrides {
     #[tokio::test]
     async fn overrides_change_while_the_app_runs_and_clear_restores() {
         let guarded = Router::new().dependency(strict_guard).route(read_guarded);
-        let app = Arc::new(App::new().route(read_me).include_router(guarded));
+        let app = Arc::new(App::new().route(read_me).include_router(guarded).build());
         let serving = app.clone();
         let client = TestClient::new(move |req: http::Request<Body>| {
             let app = serving.clone();

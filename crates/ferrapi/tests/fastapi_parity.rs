@@ -99,7 +99,11 @@ fn app() -> App {
         .route(error_order)
 }
 
-async fn post_json(client: &TestClient<App>, path: &str, body: &str) -> (u16, String) {
+async fn post_json(
+    client: &TestClient<ferrapi::BuiltApp>,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
     let r = client
         .post(path)
         .header("content-type", "application/json")

@@ -67,7 +67,11 @@ fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     body
 }
 
-async fn send_multipart(client: &TestClient<App>, path: &str, body: Vec<u8>) -> Value {
+async fn send_multipart(
+    client: &TestClient<ferrapi::BuiltApp>,
+    path: &str,
+    body: Vec<u8>,
+) -> Value {
     client
         .post(path)
         .header(

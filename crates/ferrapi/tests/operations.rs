@@ -154,13 +154,13 @@ fn app() -> App {
         .route(where_async)
 }
 
-async fn get_json(client: &TestClient<App>, path: &str) -> (u16, Value) {
+async fn get_json(client: &TestClient<ferrapi::BuiltApp>, path: &str) -> (u16, Value) {
     let r = client.get(path).send().await;
     (r.status().as_u16(), r.json().unwrap_or(Value::Null))
 }
 
 async fn post_raw(
-    client: &TestClient<App>,
+    client: &TestClient<ferrapi::BuiltApp>,
     path: &str,
     body: &str,
     content_type: Option<&str>,

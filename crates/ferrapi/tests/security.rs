@@ -151,7 +151,11 @@ fn basic_auth(text: &str) -> String {
 }
 
 /// `GET path` with an `Authorization` header (none when `authorization` is empty).
-async fn get_with(client: &TestClient<App>, path: &str, authorization: &str) -> TestResponse {
+async fn get_with(
+    client: &TestClient<ferrapi::BuiltApp>,
+    path: &str,
+    authorization: &str,
+) -> TestResponse {
     let request = client.get(path);
     let request = if authorization.is_empty() {
         request

@@ -28,6 +28,7 @@ fn assert_send<T: Send>(_: &T) {}
 #[test]
 fn apps_routers_and_operations_are_send_and_sync() {
     send_sync::<App>();
+    send_sync::<ferrapi::BuiltApp>();
     send_sync::<Router>();
     send_sync::<Operation>();
     send_sync::<ExtraResponse>();
@@ -36,7 +37,7 @@ fn apps_routers_and_operations_are_send_and_sync() {
     send_sync::<SecurityRequirement>();
     send_sync::<DocsConfig>();
     send_sync::<SchemaGenerator>();
-    send_sync::<TestClient<App>>();
+    send_sync::<TestClient<ferrapi::BuiltApp>>();
 }
 
 #[test]
@@ -82,7 +83,11 @@ async fn root() -> &'static str {
 // The futures that serve an app (through it, every operation's pipeline), built and never polled: that this function compiles is the
 // assertion, so it is never called.
 #[allow(dead_code)]
-fn serving_futures_are_send(app: App, request: http::Request<Body>, client: &TestClient<App>) {
+fn serving_futures_are_send(
+    app: ferrapi::BuiltApp,
+    request: http::Request<Body>,
+    client: &TestClient<ferrapi::BuiltApp>,
+) {
     assert_send(&app.call(request));
     assert_send(&app.startup());
     assert_send(&app.shutdown());

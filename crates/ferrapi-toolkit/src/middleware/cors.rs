@@ -53,7 +53,7 @@
 
 use std::collections::BTreeSet;
 
-use ferrapi_server::{App, Body, BoxError, Request, Response};
+use ferrapi_server::{App, Body, BoxError, IntoApp, Request, Response};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 
@@ -204,7 +204,8 @@ fn value(text: &str) -> Result<HeaderValue, BoxError> {
 
 impl<A: App> CORSMiddleware<A> {
     /// Wraps `inner`. Panics if the origin regex or a configured header value is invalid.
-    pub fn new(inner: A, config: CorsConfig) -> CORSMiddleware<A> {
+    pub fn new(inner: impl IntoApp<App = A>, config: CorsConfig) -> CORSMiddleware<A> {
+        let inner = inner.into_app();
         match CORSMiddleware::try_new(inner, config) {
             Ok(middleware) => middleware,
             Err(err) => panic!("CORSMiddleware: {err}"),
@@ -213,7 +214,11 @@ impl<A: App> CORSMiddleware<A> {
 
     /// Wraps `inner`, or says why the configuration is invalid (a bad regex, a header value
     /// with control characters).
-    pub fn try_new(inner: A, config: CorsConfig) -> Result<CORSMiddleware<A>, BoxError> {
+    pub fn try_new(
+        inner: impl IntoApp<App = A>,
+        config: CorsConfig,
+    ) -> Result<CORSMiddleware<A>, BoxError> {
+        let inner = inner.into_app();
         let allow_methods = if config.allow_methods.iter().any(|m| m == "*") {
             ALL_METHODS.iter().map(|m| m.to_string()).collect()
         } else {

@@ -33,7 +33,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use ferrapi_server::{App, Body, BoxError};
+use ferrapi_server::{App, Body, BoxError, IntoApp};
 
 use super::BoxApp;
 use crate::requests::Request;
@@ -78,7 +78,8 @@ where
     Fut: Future<Output = Response> + Send + 'static,
 {
     /// Wraps `inner` (any app: the bare server works too) with the function `f`.
-    pub fn new<A: App>(inner: A, f: F) -> FromFn<F> {
+    pub fn new<A: IntoApp>(inner: A, f: F) -> FromFn<F> {
+        let inner = inner.into_app();
         FromFn {
             f: Arc::new(f),
             inner: BoxApp::new(inner),

@@ -43,7 +43,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use ferrapi_server::{App, Body, BodyError, BoxError, Request, Response};
+use ferrapi_server::{App, Body, BodyError, BoxError, IntoApp, Request, Response};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use futures_core::Stream;
@@ -90,7 +90,8 @@ fn normalize(content_type: &str) -> String {
 impl<A: App> GZipMiddleware<A> {
     /// Wraps `inner` with Starlette's defaults: `minimum_size` 500, `compresslevel` 9,
     /// `thread_minimum_size` 128 KiB, the default excluded content types.
-    pub fn new(inner: A) -> GZipMiddleware<A> {
+    pub fn new(inner: impl IntoApp<App = A>) -> GZipMiddleware<A> {
+        let inner = inner.into_app();
         GZipMiddleware {
             inner,
             minimum_size: 500,

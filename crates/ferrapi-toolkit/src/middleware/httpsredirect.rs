@@ -27,7 +27,7 @@
 //! # let _ = app;
 //! ```
 
-use ferrapi_server::{App, Body, BoxError, Request, Response};
+use ferrapi_server::{App, Body, BoxError, IntoApp, Request, Response};
 use http::header::{self, HeaderValue};
 use http::StatusCode;
 
@@ -42,7 +42,8 @@ pub struct HTTPSRedirectMiddleware<A> {
 
 impl<A: App> HTTPSRedirectMiddleware<A> {
     /// Wraps `inner`.
-    pub fn new(inner: A) -> HTTPSRedirectMiddleware<A> {
+    pub fn new(inner: impl IntoApp<App = A>) -> HTTPSRedirectMiddleware<A> {
+        let inner = inner.into_app();
         HTTPSRedirectMiddleware { inner }
     }
 }

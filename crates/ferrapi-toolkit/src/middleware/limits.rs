@@ -33,7 +33,7 @@
 
 use std::sync::Arc;
 
-use ferrapi_server::{App, Body, BoxError, Request, Response};
+use ferrapi_server::{App, Body, BoxError, IntoApp, Request, Response};
 use http::header::{self, HeaderValue};
 use http::StatusCode;
 
@@ -55,7 +55,8 @@ pub struct RequestBodyLimitMiddleware<A> {
 
 impl<A: App> RequestBodyLimitMiddleware<A> {
     /// Wraps `inner`, allowing request bodies of at most `max_body_size` bytes.
-    pub fn new(inner: A, max_body_size: u64) -> RequestBodyLimitMiddleware<A> {
+    pub fn new(inner: impl IntoApp<App = A>, max_body_size: u64) -> RequestBodyLimitMiddleware<A> {
+        let inner = inner.into_app();
         RequestBodyLimitMiddleware {
             inner,
             max_body_size,

@@ -33,7 +33,7 @@
 
 use std::sync::OnceLock;
 
-use ferrapi_server::{App, Body, BoxError, Request, Response};
+use ferrapi_server::{App, Body, BoxError, IntoApp, Request, Response};
 use http::header::{self, HeaderValue};
 use http::StatusCode;
 
@@ -112,11 +112,12 @@ const ENFORCE_DOMAIN_WILDCARD: &str = "Domain wildcard patterns must be like '*.
 impl<A: App> TrustedHostMiddleware<A> {
     /// Wraps `inner`, allowing `allowed_hosts` (`"*"` for any, `"*.example.com"` for the
     /// subdomains). Panics on a misplaced `*`. `www_redirect` is on.
-    pub fn new<I, S>(inner: A, allowed_hosts: I) -> TrustedHostMiddleware<A>
+    pub fn new<I, S>(inner: impl IntoApp<App = A>, allowed_hosts: I) -> TrustedHostMiddleware<A>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
+        let inner = inner.into_app();
         let allowed_hosts: Vec<String> = allowed_hosts.into_iter().map(Into::into).collect();
         for pattern in &allowed_hosts {
             assert!(
