@@ -16,24 +16,24 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// The server binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_hello_server");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_hello_server");
 
 /// How long a server may take to start before a test fails.
-pub const STARTUP: Duration = Duration::from_secs(20);
+pub(crate) const STARTUP: Duration = Duration::from_secs(20);
 
 // Each test binary uses its own part of the shared client. `IO_TIMEOUT` bounds a request.
 #[allow(unused_imports)]
-pub use ferrapi_test_support::blocking::{
+pub(crate) use ferrapi_test_support::blocking::{
     connect, fetch, get, refused, tcp_client, Client, IO_TIMEOUT,
 };
 #[allow(unused_imports)]
-pub use ferrapi_test_support::{agent, RawResponse};
+pub(crate) use ferrapi_test_support::{agent, RawResponse};
 
 /// Held while spawning a child: the `--fd` test makes one descriptor inheritable for a moment,
 /// and no other child may inherit it meanwhile.
 static SPAWN: Mutex<()> = Mutex::new(());
 
-pub fn spawn_lock() -> MutexGuard<'static, ()> {
+pub(crate) fn spawn_lock() -> MutexGuard<'static, ()> {
     SPAWN
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -41,12 +41,12 @@ pub fn spawn_lock() -> MutexGuard<'static, ()> {
 
 /// A command for the server with `args` and `envs`, and none of the variables it reads
 /// inherited from the environment the tests run in.
-pub fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
+pub(crate) fn command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     command_for(BIN, args, envs)
 }
 
 /// [`command`] for another example binary.
-pub fn command_for(bin: &str, args: &[&str], envs: &[(&str, &str)]) -> Command {
+pub(crate) fn command_for(bin: &str, args: &[&str], envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(bin);
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy().into_owned();
@@ -64,7 +64,7 @@ pub fn command_for(bin: &str, args: &[&str], envs: &[(&str, &str)]) -> Command {
 
 /// The lines of one output stream of a child, collected by a thread as they arrive.
 #[derive(Clone, Default)]
-pub struct Lines(Arc<(Mutex<LinesState>, Condvar)>);
+pub(crate) struct Lines(Arc<(Mutex<LinesState>, Condvar)>);
 
 #[derive(Default)]
 struct LinesState {
@@ -106,17 +106,21 @@ impl Lines {
     }
 
     /// Every line so far.
-    pub fn snapshot(&self) -> Vec<String> {
+    pub(crate) fn snapshot(&self) -> Vec<String> {
         self.0 .0.lock().unwrap().lines.clone()
     }
 
     /// Every line so far, joined.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.snapshot().join("\n")
     }
 
     /// The first line matching `pred`, waiting up to `timeout` for it.
-    pub fn wait_for(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+    pub(crate) fn wait_for(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         let deadline = Instant::now() + timeout;
         let (state, cond) = &*self.0;
         let mut state = state.lock().unwrap();
@@ -133,7 +137,7 @@ impl Lines {
     }
 
     /// Waits until the stream is closed (the process exited and the pipe drained).
-    pub fn wait_closed(&self, timeout: Duration) -> bool {
+    pub(crate) fn wait_closed(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let (state, cond) = &*self.0;
         let mut state = state.lock().unwrap();
@@ -149,7 +153,7 @@ impl Lines {
 }
 
 /// A running `hello_server` process; killed when dropped.
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
     pub pid: u32,
     /// Access log lines.
@@ -163,13 +167,13 @@ pub struct Server {
 
 impl Server {
     /// Spawns `cmd` without waiting for anything.
-    pub fn spawn(cmd: Command) -> Server {
+    pub(crate) fn spawn(cmd: Command) -> Server {
         let _guard = spawn_lock();
         Server::spawn_unlocked(cmd)
     }
 
     /// Spawns `cmd`; the caller holds [`spawn_lock`].
-    pub fn spawn_unlocked(mut cmd: Command) -> Server {
+    pub(crate) fn spawn_unlocked(mut cmd: Command) -> Server {
         let mut child = cmd.spawn().expect("spawn hello_server");
         let stdout = Lines::collect(child.stdout.take().unwrap());
         let stderr = Lines::collect(child.stderr.take().unwrap());
@@ -184,14 +188,14 @@ impl Server {
     }
 
     /// Starts a server and waits until it says it is running.
-    pub fn start(args: &[&str], envs: &[(&str, &str)]) -> Server {
+    pub(crate) fn start(args: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut server = Server::spawn(command(args, envs));
         server.wait_ready();
         server
     }
 
     /// Waits for the "ferrapi running on" line; panics with the logs if it does not come.
-    pub fn wait_ready(&mut self) {
+    pub(crate) fn wait_ready(&mut self) {
         match self
             .stderr
             .wait_for(STARTUP, |l| l.contains("ferrapi running on"))
@@ -205,7 +209,7 @@ impl Server {
     }
 
     /// The TCP address from the banner (`http://ADDR`).
-    pub fn addr(&self) -> SocketAddr {
+    pub(crate) fn addr(&self) -> SocketAddr {
         let rest = self
             .banner
             .split("http://")
@@ -229,7 +233,7 @@ impl Server {
     }
 
     /// Sends a signal (`"TERM"`, `"INT"`) with `kill`.
-    pub fn signal(&self, sig: &str) {
+    pub(crate) fn signal(&self, sig: &str) {
         let status = Command::new("kill")
             .arg(format!("-{sig}"))
             .arg(self.pid.to_string())
@@ -239,7 +243,7 @@ impl Server {
     }
 
     /// The exit status, waiting up to `timeout`; `None` if still running.
-    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+    pub(crate) fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.status {
@@ -260,7 +264,7 @@ impl Server {
     }
 
     /// The exit status; panics with the logs if the process is still running after `timeout`.
-    pub fn expect_exit(&mut self, timeout: Duration) -> ExitStatus {
+    pub(crate) fn expect_exit(&mut self, timeout: Duration) -> ExitStatus {
         match self.wait_exit(timeout) {
             Some(status) => status,
             None => panic!("server still running {timeout:?} later\n{}", self.logs()),
@@ -268,13 +272,13 @@ impl Server {
     }
 
     /// SIGTERM, then the exit status within `timeout`.
-    pub fn terminate(&mut self, timeout: Duration) -> ExitStatus {
+    pub(crate) fn terminate(&mut self, timeout: Duration) -> ExitStatus {
         self.signal("TERM");
         self.expect_exit(timeout)
     }
 
     /// Both outputs, for failure messages.
-    pub fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         format!(
             "--- stdout\n{}\n--- stderr\n{}",
             self.stdout.text(),
@@ -283,7 +287,7 @@ impl Server {
     }
 
     /// The access log line of the request for `path` (text format), waiting for it.
-    pub fn access_line(&self, path: &str) -> String {
+    pub(crate) fn access_line(&self, path: &str) -> String {
         let needle = format!(" {path} HTTP/1.");
         self.stdout
             .wait_for(IO_TIMEOUT, |l| l.contains(&needle))
@@ -301,7 +305,7 @@ impl Drop for Server {
 }
 
 /// Runs the server to completion (it is expected to exit by itself within `timeout`).
-pub fn run_to_exit(args: &[&str], envs: &[(&str, &str)], timeout: Duration) -> Finished {
+pub(crate) fn run_to_exit(args: &[&str], envs: &[(&str, &str)], timeout: Duration) -> Finished {
     let mut server = Server::spawn(command(args, envs));
     let status = server.expect_exit(timeout);
     Finished {
@@ -313,14 +317,14 @@ pub fn run_to_exit(args: &[&str], envs: &[(&str, &str)], timeout: Duration) -> F
 
 /// A process that has exited, with its output.
 #[derive(Debug)]
-pub struct Finished {
+pub(crate) struct Finished {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// The client side of the access log: the client address logged for `path` (text format).
-pub fn logged_client(line: &str) -> &str {
+pub(crate) fn logged_client(line: &str) -> &str {
     let (left, _) = line
         .split_once(" - \"")
         .unwrap_or_else(|| panic!("not an access line: {line:?}"));
@@ -328,7 +332,7 @@ pub fn logged_client(line: &str) -> &str {
 }
 
 /// A port that was free a moment ago (racy: retry when binding it fails).
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -337,7 +341,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Whether the command `name` is on the PATH.
-pub fn have(name: &str) -> bool {
+pub(crate) fn have(name: &str) -> bool {
     Command::new("which")
         .arg(name)
         .stdout(Stdio::null())

@@ -14,7 +14,7 @@ fn python() -> String {
 
 /// Runs `script` (a file of this directory) with `args`; its stdout parsed as JSON. `logs`
 /// (the server's output) is shown if it fails.
-pub fn run(script: &str, args: &[&str], logs: impl FnOnce() -> String) -> Value {
+pub(crate) fn run(script: &str, args: &[&str], logs: impl FnOnce() -> String) -> Value {
     let python = python();
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/py")

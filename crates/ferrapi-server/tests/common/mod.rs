@@ -6,7 +6,7 @@
 //! (through [`bounded`]), so a hung server fails a test instead of hanging the suite.
 #![allow(dead_code)]
 
-pub mod ws;
+pub(crate) mod ws;
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -22,18 +22,18 @@ use ferrapi_server::{App, Body, BoxError, Builder, Request, Response, Scope, Ser
 use futures_core::Stream;
 // Each test binary uses its own part of the shared client.
 #[allow(unused_imports)]
-pub use ferrapi_test_support::conn::{one_shot, Conn, IO_TIMEOUT};
+pub(crate) use ferrapi_test_support::conn::{one_shot, Conn, IO_TIMEOUT};
 use ferrapi_test_support::within;
 #[allow(unused_imports)]
-pub use ferrapi_test_support::{chunked, find, RawResponse, ReadFail};
+pub(crate) use ferrapi_test_support::{chunked, find, RawResponse, ReadFail};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// Upper bound for a whole test.
-pub const TEST_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const TEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs a test body, failing it if it takes longer than [`TEST_TIMEOUT`].
-pub async fn bounded<F: Future>(fut: F) -> F::Output {
+pub(crate) async fn bounded<F: Future>(fut: F) -> F::Output {
     within(TEST_TIMEOUT, fut).await
 }
 
@@ -67,7 +67,7 @@ macro_rules! flavors {
 
 /// A builder with timeouts short enough that leaked connections do not linger, but long enough
 /// not to interfere with tests that do not test timeouts.
-pub fn builder() -> Builder {
+pub(crate) fn builder() -> Builder {
     Server::builder()
         .header_read_timeout(Duration::from_secs(5))
         .body_read_timeout(Duration::from_secs(5))
@@ -75,19 +75,19 @@ pub fn builder() -> Builder {
 }
 
 /// A server running on its own task; stopped (shutdown signal, then abort) when dropped.
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub addr: SocketAddr,
     task: Option<JoinHandle<Result<(), ferrapi_server::Error>>>,
     stop: Option<oneshot::Sender<()>>,
 }
 
 impl TestServer {
-    pub async fn connect(&self) -> Conn {
+    pub(crate) async fn connect(&self) -> Conn {
         Conn::connect(self.addr).await
     }
 
     /// Sends the shutdown signal and waits for `serve_with_shutdown` to return.
-    pub async fn shutdown(mut self) -> Result<(), ferrapi_server::Error> {
+    pub(crate) async fn shutdown(mut self) -> Result<(), ferrapi_server::Error> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -99,7 +99,7 @@ impl TestServer {
     }
 
     /// Asserts the server still answers a plain `GET /` on a new connection.
-    pub async fn assert_healthy(&self) {
+    pub(crate) async fn assert_healthy(&self) {
         let mut c = self.connect().await;
         c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
         let r = c.response().await;
@@ -120,7 +120,7 @@ impl Drop for TestServer {
 }
 
 /// Binds `127.0.0.1:0` with `builder` and serves `app` on a spawned task.
-pub async fn serve<A: App>(builder: Builder, app: A) -> TestServer {
+pub(crate) async fn serve<A: App>(builder: Builder, app: A) -> TestServer {
     let server = builder.bind("127.0.0.1:0").await.expect("bind");
     let addr = server.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
@@ -135,7 +135,7 @@ pub async fn serve<A: App>(builder: Builder, app: A) -> TestServer {
 }
 
 /// Serves a fresh [`TestApp`] with `builder`; returns the server and the app's call counter.
-pub async fn serve_test_app(builder: Builder) -> (TestServer, Arc<AtomicUsize>) {
+pub(crate) async fn serve_test_app(builder: Builder) -> (TestServer, Arc<AtomicUsize>) {
     let app = TestApp::default();
     let calls = app.calls.clone();
     (serve(builder, app).await, calls)
@@ -169,13 +169,13 @@ pub async fn serve_test_app(builder: Builder) -> (TestServer, Arc<AtomicUsize>) 
 /// | `/conn-close`         | `bye` with an app-set `connection: close`                      |
 /// | `/method`             | the request method                                             |
 #[derive(Clone, Default)]
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub calls: Arc<AtomicUsize>,
 }
 
-pub const BIG_LEN: usize = 16 * 1024;
+pub(crate) const BIG_LEN: usize = 16 * 1024;
 
-pub fn big_body(i: usize) -> Vec<u8> {
+pub(crate) fn big_body(i: usize) -> Vec<u8> {
     let mut body = format!("{i:08}\n").into_bytes();
     body.resize(BIG_LEN, b'x');
     body
@@ -310,12 +310,12 @@ async fn route(req: Request<Body>) -> Response<Body> {
 }
 
 /// A stream over a vector of items, yielding one per poll.
-pub struct VecStream<T> {
+pub(crate) struct VecStream<T> {
     items: VecDeque<T>,
 }
 
 impl<T> VecStream<T> {
-    pub fn new(items: Vec<T>) -> Self {
+    pub(crate) fn new(items: Vec<T>) -> Self {
         VecStream {
             items: items.into(),
         }
@@ -330,7 +330,7 @@ impl<T: Unpin> Stream for VecStream<T> {
 }
 
 /// Yields `first`, then panics when polled again.
-pub struct PanicAfterFirst {
+pub(crate) struct PanicAfterFirst {
     yielded: bool,
 }
 
@@ -346,7 +346,7 @@ impl Stream for PanicAfterFirst {
 }
 
 /// A stream fed from a channel, so a test decides when each chunk is produced.
-pub struct ChannelStream(pub tokio::sync::mpsc::Receiver<Result<Bytes, BoxError>>);
+pub(crate) struct ChannelStream(pub tokio::sync::mpsc::Receiver<Result<Bytes, BoxError>>);
 
 impl Stream for ChannelStream {
     type Item = Result<Bytes, BoxError>;
@@ -360,14 +360,14 @@ impl Stream for ChannelStream {
 // ---------------------------------------------------------------------------------------------
 
 /// xorshift64*: deterministic, seeded, no dependencies.
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed.max(1))
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -377,24 +377,24 @@ impl Rng {
     }
 
     /// Uniform-ish in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
 
-    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+    pub(crate) fn bytes(&mut self, n: usize) -> Vec<u8> {
         (0..n).map(|_| self.next_u64() as u8).collect()
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
 
 /// Counts calls made to an app, for apps built inline in tests.
-pub fn counter() -> Arc<AtomicUsize> {
+pub(crate) fn counter() -> Arc<AtomicUsize> {
     Arc::new(AtomicUsize::new(0))
 }
 
-pub fn count(c: &AtomicUsize) -> usize {
+pub(crate) fn count(c: &AtomicUsize) -> usize {
     c.load(Ordering::SeqCst)
 }

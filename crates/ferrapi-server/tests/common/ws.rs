@@ -20,18 +20,18 @@ use tokio::net::tcp::OwnedWriteHalf;
 use super::{Conn, RawResponse, IO_TIMEOUT};
 
 /// The key of RFC 6455 §1.3 and its expected `Sec-WebSocket-Accept`.
-pub const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
-pub const SAMPLE_ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+pub(crate) const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+pub(crate) const SAMPLE_ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
-pub const OP_CONT: u8 = 0x0;
-pub const OP_TEXT: u8 = 0x1;
-pub const OP_BINARY: u8 = 0x2;
-pub const OP_CLOSE: u8 = 0x8;
-pub const OP_PING: u8 = 0x9;
-pub const OP_PONG: u8 = 0xA;
+pub(crate) const OP_CONT: u8 = 0x0;
+pub(crate) const OP_TEXT: u8 = 0x1;
+pub(crate) const OP_BINARY: u8 = 0x2;
+pub(crate) const OP_CLOSE: u8 = 0x8;
+pub(crate) const OP_PING: u8 = 0x9;
+pub(crate) const OP_PONG: u8 = 0xA;
 
 /// `Sec-WebSocket-Accept` for `key`, computed independently of the server.
-pub fn accept_key(key: &str) -> String {
+pub(crate) fn accept_key(key: &str) -> String {
     let mut sha = Sha1::new();
     sha.update(key.as_bytes());
     sha.update(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
@@ -40,7 +40,7 @@ pub fn accept_key(key: &str) -> String {
 
 /// A GET upgrade request for `path` with the sample key, plus `extra` header lines (each
 /// ending in `\r\n`).
-pub fn upgrade_request(path: &str, extra: &str) -> String {
+pub(crate) fn upgrade_request(path: &str, extra: &str) -> String {
     format!(
         "GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: {SAMPLE_KEY}\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n"
@@ -54,12 +54,12 @@ pub fn upgrade_request(path: &str, extra: &str) -> String {
 const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
 /// A client frame, masked with a fixed key; `rsv` is RSV1..RSV3 as 3 bits.
-pub fn frame(fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn frame(fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
     build(fin, rsv, opcode, payload, Some(KEY))
 }
 
 /// The same without a mask (a violation from a client).
-pub fn unmasked_frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn unmasked_frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
     build(fin, 0, opcode, payload, None)
 }
 
@@ -87,7 +87,7 @@ fn build(fin: bool, rsv: u8, opcode: u8, payload: &[u8], key: Option<[u8; 4]>) -
 }
 
 /// A close frame's payload: the code, then the reason.
-pub fn close_payload(code: u16, reason: &[u8]) -> Vec<u8> {
+pub(crate) fn close_payload(code: u16, reason: &[u8]) -> Vec<u8> {
     let mut p = code.to_be_bytes().to_vec();
     p.extend_from_slice(reason);
     p
@@ -95,7 +95,7 @@ pub fn close_payload(code: u16, reason: &[u8]) -> Vec<u8> {
 
 /// One frame as received from the server.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Frame {
+pub(crate) struct Frame {
     pub fin: bool,
     pub rsv: u8,
     pub opcode: u8,
@@ -120,7 +120,7 @@ impl std::fmt::Debug for Frame {
 
 impl Frame {
     /// The close code and reason of a close frame (`None` for an empty close).
-    pub fn close(&self) -> Option<(u16, String)> {
+    pub(crate) fn close(&self) -> Option<(u16, String)> {
         assert_eq!(self.opcode, OP_CLOSE, "not a close frame: {self:?}");
         if self.payload.len() < 2 {
             return None;
@@ -138,14 +138,17 @@ impl Frame {
 // ---------------------------------------------------------------------------------------------
 
 /// A raw WebSocket client: the shared raw HTTP connection, with frames parsed from its buffer.
-pub struct RawWs {
+pub(crate) struct RawWs {
     conn: Conn,
 }
 
 impl RawWs {
     /// Connects and sends `request` (a whole HTTP request); returns the client and the
     /// response. Bytes after the response stay buffered for [`RawWs::read_frame`].
-    pub async fn handshake(addr: SocketAddr, request: impl AsRef<[u8]>) -> (RawWs, RawResponse) {
+    pub(crate) async fn handshake(
+        addr: SocketAddr,
+        request: impl AsRef<[u8]>,
+    ) -> (RawWs, RawResponse) {
         let mut conn = Conn::connect(addr).await;
         conn.send(request).await;
         let head = conn.response().await;
@@ -153,7 +156,11 @@ impl RawWs {
     }
 
     /// Upgrades on `path` (asserting a proper `101`), with `extra` header lines.
-    pub async fn open_with(addr: SocketAddr, path: &str, extra: &str) -> (RawWs, RawResponse) {
+    pub(crate) async fn open_with(
+        addr: SocketAddr,
+        path: &str,
+        extra: &str,
+    ) -> (RawWs, RawResponse) {
         let (ws, head) = RawWs::handshake(addr, upgrade_request(path, extra)).await;
         assert_eq!(head.status, 101, "expected 101, got {head:?}");
         assert_eq!(head.header("sec-websocket-accept"), Some(SAMPLE_ACCEPT));
@@ -161,33 +168,33 @@ impl RawWs {
     }
 
     /// Upgrades on `path`.
-    pub async fn open(addr: SocketAddr, path: &str) -> RawWs {
+    pub(crate) async fn open(addr: SocketAddr, path: &str) -> RawWs {
         RawWs::open_with(addr, path, "").await.0
     }
 
     /// Writes bytes; panics on error or timeout.
-    pub async fn send(&mut self, data: impl AsRef<[u8]>) {
+    pub(crate) async fn send(&mut self, data: impl AsRef<[u8]>) {
         self.conn.send(data).await;
     }
 
     /// Writes bytes, reporting I/O errors (the server may have closed).
-    pub async fn try_send(&mut self, data: impl AsRef<[u8]>) -> std::io::Result<()> {
+    pub(crate) async fn try_send(&mut self, data: impl AsRef<[u8]>) -> std::io::Result<()> {
         self.conn.try_send(data).await
     }
 
     /// Sends one masked frame.
-    pub async fn send_frame(&mut self, fin: bool, opcode: u8, payload: &[u8]) {
+    pub(crate) async fn send_frame(&mut self, fin: bool, opcode: u8, payload: &[u8]) {
         self.send(frame(fin, 0, opcode, payload)).await;
     }
 
     /// Sends a masked close frame with `code` and `reason`.
-    pub async fn send_close(&mut self, code: u16, reason: &str) {
+    pub(crate) async fn send_close(&mut self, code: u16, reason: &str) {
         self.send_frame(true, OP_CLOSE, &close_payload(code, reason.as_bytes()))
             .await;
     }
 
     /// The write half, for tests that write while they read (or never read).
-    pub fn stream_mut(&mut self) -> &mut OwnedWriteHalf {
+    pub(crate) fn stream_mut(&mut self) -> &mut OwnedWriteHalf {
         self.conn.writer()
     }
 
@@ -248,7 +255,7 @@ impl RawWs {
     }
 
     /// The next frame, `Ok(None)` at EOF, `Err` if nothing complete arrives within `wait`.
-    pub async fn read_frame_within(&mut self, wait: Duration) -> Result<Option<Frame>, ()> {
+    pub(crate) async fn read_frame_within(&mut self, wait: Duration) -> Result<Option<Frame>, ()> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             if let Some(f) = self.parse_frame() {
@@ -273,7 +280,7 @@ impl RawWs {
     }
 
     /// The next frame; panics at EOF or after [`IO_TIMEOUT`].
-    pub async fn read_frame(&mut self) -> Frame {
+    pub(crate) async fn read_frame(&mut self) -> Frame {
         match self.read_frame_within(IO_TIMEOUT).await {
             Ok(Some(f)) => f,
             Ok(None) => panic!("connection closed while expecting a frame"),
@@ -282,7 +289,7 @@ impl RawWs {
     }
 
     /// Reads frames, skipping pings and pongs, until a data or close frame arrives.
-    pub async fn read_non_control(&mut self) -> Frame {
+    pub(crate) async fn read_non_control(&mut self) -> Frame {
         loop {
             let f = self.read_frame().await;
             if f.opcode != OP_PING && f.opcode != OP_PONG {
@@ -293,7 +300,7 @@ impl RawWs {
 
     /// Reads frames (skipping pings and pongs) until a close frame; asserts its code and
     /// returns its reason. Data frames before it are an error.
-    pub async fn expect_close(&mut self, code: u16) -> String {
+    pub(crate) async fn expect_close(&mut self, code: u16) -> String {
         let f = self.read_non_control().await;
         assert_eq!(f.opcode, OP_CLOSE, "expected a close frame, got {f:?}");
         assert!(f.fin && f.rsv == 0, "{f:?}");
@@ -305,7 +312,7 @@ impl RawWs {
     }
 
     /// Asserts the server closes the TCP connection (nothing but EOF) within `wait`.
-    pub async fn expect_eof_within(&mut self, wait: Duration) {
+    pub(crate) async fn expect_eof_within(&mut self, wait: Duration) {
         match self.read_frame_within(wait).await {
             Ok(None) => {}
             Ok(Some(f)) => panic!("expected EOF, got {f:?}"),
@@ -314,12 +321,12 @@ impl RawWs {
     }
 
     /// Asserts the server closes the TCP connection within [`IO_TIMEOUT`].
-    pub async fn expect_eof(&mut self) {
+    pub(crate) async fn expect_eof(&mut self) {
         self.expect_eof_within(IO_TIMEOUT).await
     }
 
     /// Echo check: sends a text message, expects it back.
-    pub async fn roundtrip(&mut self, text: &str) {
+    pub(crate) async fn roundtrip(&mut self, text: &str) {
         self.send_frame(true, OP_TEXT, text.as_bytes()).await;
         let f = self.read_non_control().await;
         assert_eq!(
@@ -335,7 +342,7 @@ impl RawWs {
 
 /// What a handler saw, reported to the test.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seen {
+pub(crate) enum Seen {
     /// The handler started; its route and agreed subprotocol.
     Start(String, Option<String>),
     /// `recv()` returned this message.
@@ -368,12 +375,12 @@ pub enum Seen {
 /// | `/send-close-return` | accept, send `last`, `close(4002, "done")`, return at once          |
 /// | `/sleepy`         | accept, sleep 1.5 s, then read (and report) until `None`                |
 #[derive(Clone)]
-pub struct WsApp {
+pub(crate) struct WsApp {
     pub seen: mpsc::UnboundedSender<Seen>,
 }
 
 impl WsApp {
-    pub fn new() -> (WsApp, mpsc::UnboundedReceiver<Seen>) {
+    pub(crate) fn new() -> (WsApp, mpsc::UnboundedReceiver<Seen>) {
         let (seen, rx) = mpsc::unbounded_channel();
         (WsApp { seen }, rx)
     }
@@ -513,7 +520,7 @@ async fn echo(mut ws: WebSocket, route: String, seen: mpsc::UnboundedSender<Seen
 }
 
 /// The next report, within [`IO_TIMEOUT`].
-pub async fn next_seen(rx: &mut mpsc::UnboundedReceiver<Seen>) -> Seen {
+pub(crate) async fn next_seen(rx: &mut mpsc::UnboundedReceiver<Seen>) -> Seen {
     tokio::time::timeout(IO_TIMEOUT, rx.recv())
         .await
         .expect("the handler reported nothing in time")
@@ -521,7 +528,7 @@ pub async fn next_seen(rx: &mut mpsc::UnboundedReceiver<Seen>) -> Seen {
 }
 
 /// Skips reports until a `Close`, asserts its code, then expects `End`.
-pub async fn expect_handler_closed(rx: &mut mpsc::UnboundedReceiver<Seen>, code: u16) {
+pub(crate) async fn expect_handler_closed(rx: &mut mpsc::UnboundedReceiver<Seen>, code: u16) {
     loop {
         match next_seen(rx).await {
             Seen::Msg(Message::Close(frame)) => {

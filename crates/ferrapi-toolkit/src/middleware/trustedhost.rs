@@ -50,7 +50,7 @@ pub(crate) struct ParsedHost<'a> {
 
 impl ParsedHost<'_> {
     /// `host[:port]`.
-    pub fn authority(&self) -> String {
+    pub(crate) fn authority(&self) -> String {
         match self.port {
             Some(port) => format!("{}:{port}", self.host),
             None => self.host.to_string(),
@@ -58,7 +58,7 @@ impl ParsedHost<'_> {
     }
 
     /// The port as a number, when it is one (leading zeros allowed, at most 65535).
-    pub fn port_number(&self) -> Option<u16> {
+    pub(crate) fn port_number(&self) -> Option<u16> {
         let digits = self.port?.trim_start_matches('0');
         if digits.len() > 5 {
             return None;
@@ -70,7 +70,7 @@ impl ParsedHost<'_> {
     }
 
     /// Starlette's `is_valid_port`: no port, or one of at most 65535.
-    pub fn is_valid_port(&self) -> bool {
+    pub(crate) fn is_valid_port(&self) -> bool {
         self.port.is_none() || self.port_number().is_some()
     }
 }

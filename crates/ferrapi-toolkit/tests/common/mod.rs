@@ -9,21 +9,21 @@ use std::time::Duration;
 
 // Each test binary uses its own part of the shared client.
 #[allow(unused_imports)]
-pub use ferrapi_test_support::conn::{raw, Conn};
+pub(crate) use ferrapi_test_support::conn::{raw, Conn};
 #[allow(unused_imports)]
-pub use ferrapi_test_support::{agent, dechunk, find, parse_raw, RawResponse};
+pub(crate) use ferrapi_test_support::{agent, dechunk, find, parse_raw, RawResponse};
 
 /// The deadline of every test.
-pub const LIMIT: Duration = Duration::from_secs(30);
+pub(crate) const LIMIT: Duration = Duration::from_secs(30);
 
 /// Runs `fut`, failing the test if it takes longer than [`LIMIT`].
-pub async fn within<F: Future>(fut: F) -> F::Output {
+pub(crate) async fn within<F: Future>(fut: F) -> F::Output {
     ferrapi_test_support::within(LIMIT, fut).await
 }
 
 /// A response read whole over a real socket.
 #[derive(Clone, Debug)]
-pub struct HttpResponse {
+pub(crate) struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -31,7 +31,7 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     /// The first value of a header (names are case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -39,7 +39,7 @@ impl HttpResponse {
     }
 
     /// Every value of a header, in order.
-    pub fn header_all(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn header_all(&self, name: &str) -> Vec<&str> {
         self.headers
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -48,16 +48,16 @@ impl HttpResponse {
     }
 
     /// The body as text.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// How long a request through [`agent`] may take.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Sends a request with `ureq` on a blocking thread and reads the whole response.
-pub async fn request(
+pub(crate) async fn request(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
@@ -77,7 +77,7 @@ pub async fn request(
 }
 
 /// The blocking core of [`request`], for tests that run many requests on their own threads.
-pub fn request_blocking(
+pub(crate) fn request_blocking(
     agent: &ureq::Agent,
     method: &str,
     url: &str,
@@ -116,16 +116,16 @@ pub fn request_blocking(
 }
 
 /// `GET url`.
-pub async fn get(url: &str) -> HttpResponse {
+pub(crate) async fn get(url: &str) -> HttpResponse {
     request("GET", url, &[], None).await
 }
 
 /// A WebSocket client over a real socket.
-pub type Ws =
+pub(crate) type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens a WebSocket to `url`, offering `protocols` (none if empty).
-pub async fn ws_connect(
+pub(crate) async fn ws_connect(
     url: &str,
     protocols: &[&str],
 ) -> Result<
@@ -148,7 +148,7 @@ pub async fn ws_connect(
 
 /// A route at `/live` whose (single) response streams the chunks sent on the returned channel,
 /// so a test can check what the client sees before the next chunk exists.
-pub fn live_stream_route() -> (tokio::sync::mpsc::Sender<String>, ferrapi_toolkit::Route) {
+pub(crate) fn live_stream_route() -> (tokio::sync::mpsc::Sender<String>, ferrapi_toolkit::Route) {
     use ferrapi_toolkit::{IntoResponse, Request, Route, Streaming};
     let (tx, rx) = tokio::sync::mpsc::channel::<String>(1);
     let rx = std::sync::Arc::new(tokio::sync::Mutex::new(Some(rx)));

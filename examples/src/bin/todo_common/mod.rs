@@ -21,7 +21,7 @@ use serde::Serialize;
 /// The command line: `--db`, and every flag of the server (`--host`, `--port`, `--workers`…).
 #[derive(Parser, Debug)]
 #[command(version, about = "A todo API on SQLite (a ferrapi example).")]
-pub struct Args {
+pub(crate) struct Args {
     /// The SQLite database file, created if missing; `:memory:` for a database that lives as
     /// long as the process.
     #[arg(long, env = "TODO_DB", default_value = "todo.db")]
@@ -32,7 +32,7 @@ pub struct Args {
 
 /// A new todo: the body of `POST /todos`.
 #[derive(Model, Serialize, Clone, Debug)]
-pub struct TodoCreate {
+pub(crate) struct TodoCreate {
     /// What there is to do.
     #[field(min_length = 1, max_length = 200)]
     pub title: String,
@@ -44,7 +44,7 @@ pub struct TodoCreate {
 /// A partial update: the body of `PATCH /todos/{todo_id}`. Only the fields sent change (an
 /// absent field, or `null`, keeps the stored value), FastAPI's `exclude_unset=True`.
 #[derive(Model, Serialize, Clone, Debug)]
-pub struct TodoUpdate {
+pub(crate) struct TodoUpdate {
     /// The new title.
     #[field(min_length = 1, max_length = 200)]
     pub title: Option<String>,
@@ -54,7 +54,7 @@ pub struct TodoUpdate {
 
 /// A stored todo, as every operation answers it.
 #[derive(Model, Serialize, Clone, Debug)]
-pub struct Todo {
+pub(crate) struct Todo {
     /// Given by the database; never reused, even after a delete.
     pub id: i64,
     pub title: String,
@@ -73,13 +73,13 @@ impl Todo {
 }
 
 /// The answer for an id that is not in the table.
-pub fn not_found() -> HTTPException {
+pub(crate) fn not_found() -> HTTPException {
     HTTPException::new(StatusCode::NOT_FOUND, "Todo not found")
 }
 
 /// Sets a freshly opened connection up, and creates the table if the file has none yet
 /// (FastAPI's tutorial calls `SQLModel.metadata.create_all(engine)` at startup).
-pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     // Write-ahead logging: readers do not wait for the writer, nor the writer for readers
     // (`:memory:` answers "memory" and keeps its own journal).
     let _mode: String =
@@ -96,20 +96,24 @@ pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// `INSERT`: the new row, with its id.
-pub fn insert_todo(conn: &Connection, todo: &TodoCreate) -> rusqlite::Result<Todo> {
+pub(crate) fn insert_todo(conn: &Connection, todo: &TodoCreate) -> rusqlite::Result<Todo> {
     conn.prepare_cached("INSERT INTO todo (title, done) VALUES (?1, ?2) RETURNING id, title, done")?
         .query_row(params![todo.title, todo.done], Todo::from_row)
 }
 
 /// A page of the todos, oldest first.
-pub fn list_todos(conn: &Connection, offset: i64, limit: i64) -> rusqlite::Result<Vec<Todo>> {
+pub(crate) fn list_todos(
+    conn: &Connection,
+    offset: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<Todo>> {
     conn.prepare_cached("SELECT id, title, done FROM todo ORDER BY id LIMIT ?1 OFFSET ?2")?
         .query_map(params![limit, offset], Todo::from_row)?
         .collect()
 }
 
 /// One todo, if there is one with this id.
-pub fn get_todo(conn: &Connection, id: i64) -> rusqlite::Result<Option<Todo>> {
+pub(crate) fn get_todo(conn: &Connection, id: i64) -> rusqlite::Result<Option<Todo>> {
     conn.prepare_cached("SELECT id, title, done FROM todo WHERE id = ?1")?
         .query_row(params![id], Todo::from_row)
         .optional()
@@ -117,7 +121,7 @@ pub fn get_todo(conn: &Connection, id: i64) -> rusqlite::Result<Option<Todo>> {
 
 /// Changes the fields `changes` has, in one statement (no read-then-write race); the updated
 /// row, or `None` if there is no such id.
-pub fn update_todo(
+pub(crate) fn update_todo(
     conn: &Connection,
     id: i64,
     changes: &TodoUpdate,
@@ -131,7 +135,7 @@ pub fn update_todo(
 }
 
 /// Deletes a todo; whether there was one.
-pub fn delete_todo(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+pub(crate) fn delete_todo(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
     let deleted = conn
         .prepare_cached("DELETE FROM todo WHERE id = ?1")?
         .execute(params![id])?;
