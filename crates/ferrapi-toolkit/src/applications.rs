@@ -1,7 +1,7 @@
 //! The application: Starlette's `Starlette` class.
 //!
 //! An [`Application`] holds a [`Router`], the middleware stack, the exception handlers, the
-//! lifespan hooks with the [`State`] they fill, and the `debug` switch. It implements the
+//! lifespan hooks with the [`AppState`] they fill, and the `debug` switch. It implements the
 //! server's [`App`] contract, so it is served like any app:
 //!
 //! ```no_run
@@ -34,7 +34,7 @@ use ferrapi_server::panic::FromPanic;
 use ferrapi_server::{App, Body, BoxError, IntoApp};
 use http::StatusCode;
 
-use crate::datastructures::State;
+use crate::datastructures::AppState;
 use crate::exceptions::{CatchUnwind, Error, ExceptionHandlers, HTTPException};
 use crate::middleware::{BoxApp, Layer};
 use crate::requests::Request;
@@ -45,14 +45,15 @@ use crate::routing::{BaseRoute, MountedParams, Router};
 /// its exception handlers and the debug switch.
 #[derive(Debug)]
 pub(crate) struct AppContext {
-    pub(crate) state: State,
+    pub(crate) state: AppState,
     pub(crate) router: Arc<Router>,
     pub(crate) handlers: Arc<ExceptionHandlers>,
     pub(crate) debug: bool,
 }
 
-type Hook =
-    Box<dyn Fn(State) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>> + Send + Sync>;
+type Hook = Box<
+    dyn Fn(AppState) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>> + Send + Sync,
+>;
 
 /// A toolkit application, being configured: routes, middleware, exception handlers, state and
 /// lifespan hooks. It is served by building it ([`Application::build`], or implicitly: every
@@ -63,7 +64,7 @@ pub struct Application {
     router: Router,
     handlers: ExceptionHandlers,
     layers: Vec<Layer>,
-    state: State,
+    state: AppState,
     debug: bool,
     on_startup: Vec<Hook>,
     on_shutdown: Vec<Hook>,
@@ -72,7 +73,7 @@ pub struct Application {
 /// A built toolkit application: what serves. Made by [`Application::build`].
 pub struct BuiltApplication {
     built: Built,
-    state: State,
+    state: AppState,
     on_startup: Vec<Hook>,
     on_shutdown: Vec<Hook>,
 }
@@ -120,7 +121,7 @@ impl Application {
             router: Router::new(),
             handlers: ExceptionHandlers::new(),
             layers: Vec::new(),
-            state: State::new(),
+            state: AppState::new(),
             debug: false,
             on_startup: Vec::new(),
             on_shutdown: Vec::new(),
@@ -212,7 +213,7 @@ impl Application {
     /// database pool, a client…). An error stops the server before it accepts connections.
     pub fn on_startup<F, Fut, E>(mut self, hook: F) -> Application
     where
-        F: Fn(State) -> Fut + Send + Sync + 'static,
+        F: Fn(AppState) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), E>> + Send + 'static,
         E: Into<BoxError> + 'static,
     {
@@ -227,7 +228,7 @@ impl Application {
     /// the requests in flight finished.
     pub fn on_shutdown<F, Fut>(mut self, hook: F) -> Application
     where
-        F: Fn(State) -> Fut + Send + Sync + 'static,
+        F: Fn(AppState) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         self.on_shutdown.push(Box::new(move |state| {
@@ -241,7 +242,7 @@ impl Application {
     }
 
     /// The application state.
-    pub fn app_state(&self) -> &State {
+    pub fn app_state(&self) -> &AppState {
         &self.state
     }
 
@@ -292,7 +293,7 @@ impl IntoApp for Application {
 
 impl BuiltApplication {
     /// The application state.
-    pub fn app_state(&self) -> &State {
+    pub fn app_state(&self) -> &AppState {
         &self.state
     }
 

@@ -445,21 +445,21 @@ fn unquote_cookie(value: &str) -> String {
 /// typed). Filled while the application is built and by its startup hooks; read by every
 /// request with [`Request::state`](crate::Request::state).
 #[derive(Clone, Default)]
-pub struct State {
+pub struct AppState {
     values: Arc<RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>,
 }
 
-impl fmt::Debug for State {
+impl fmt::Debug for AppState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let len = self.values.read().map(|v| v.len()).unwrap_or(0);
-        f.debug_struct("State").field("len", &len).finish()
+        f.debug_struct("AppState").field("len", &len).finish()
     }
 }
 
-impl State {
+impl AppState {
     /// An empty state.
-    pub fn new() -> State {
-        State::default()
+    pub fn new() -> AppState {
+        AppState::default()
     }
 
     /// Stores `value`, replacing any earlier value of its type.

@@ -76,7 +76,7 @@ pub use ferrapi_server as server;
 
 pub use applications::{Application, BuiltApplication};
 pub use background::BackgroundTasks;
-pub use datastructures::State;
+pub use datastructures::AppState;
 pub use endpoints::{blocking, Endpoint};
 pub use exceptions::{Error, ExceptionHandlers, HTTPException, WebSocketException};
 pub use ferrapi_server::http;

@@ -22,7 +22,7 @@ use http::{Extensions, Method, StatusCode, Uri, Version};
 use serde::de::DeserializeOwned;
 
 use crate::applications::AppContext;
-use crate::datastructures::{parse_cookies, PathParams, QueryParams, State, Url};
+use crate::datastructures::{parse_cookies, AppState, PathParams, QueryParams, Url};
 use crate::exceptions::{body_error, Error, HTTPException};
 use crate::formparsers::{self, FormData, FormLimits};
 use crate::routing::NoMatchFound;
@@ -269,7 +269,7 @@ impl Request {
 
     /// The application state (filled while building the app and by its startup hooks). Empty
     /// for a request that did not come through an [`Application`](crate::Application).
-    pub fn state(&self) -> State {
+    pub fn state(&self) -> AppState {
         self.inner
             .app
             .as_ref()

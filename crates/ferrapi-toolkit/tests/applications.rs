@@ -10,7 +10,7 @@ use common::{get, request, within};
 use ferrapi_toolkit::middleware::BoxApp;
 use ferrapi_toolkit::server::{App, Body, BoxError};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient};
-use ferrapi_toolkit::{Application, Error, Request, Response, Route, State, StatusCode};
+use ferrapi_toolkit::{AppState, Application, Error, Request, Response, Route, StatusCode};
 use http::HeaderValue;
 
 type Log = Arc<Mutex<Vec<String>>>;
@@ -119,7 +119,7 @@ fn app(log: Log) -> Application {
     let (l1, l2, l3, l4) = (log.clone(), log.clone(), log.clone(), log.clone());
     Application::new()
         .state(Hits::default())
-        .on_startup(move |state: State| {
+        .on_startup(move |state: AppState| {
             let log = l1.clone();
             async move {
                 log.lock().unwrap().push("startup 1".into());
@@ -129,14 +129,14 @@ fn app(log: Log) -> Application {
                 Ok::<(), BoxError>(())
             }
         })
-        .on_startup(move |_state: State| {
+        .on_startup(move |_state: AppState| {
             let log = l2.clone();
             async move {
                 log.lock().unwrap().push("startup 2".into());
                 Ok::<(), std::io::Error>(())
             }
         })
-        .on_shutdown(move |state: State| {
+        .on_shutdown(move |state: AppState| {
             let log = l3.clone();
             async move {
                 let hits = state.get::<Hits>().map(|h| h.0.load(Ordering::SeqCst));
@@ -145,7 +145,7 @@ fn app(log: Log) -> Application {
                     .push(format!("shutdown 1 hits={}", hits.unwrap_or(0)));
             }
         })
-        .on_shutdown(move |_state: State| {
+        .on_shutdown(move |_state: AppState| {
             let log = l4.clone();
             async move { log.lock().unwrap().push("shutdown 2".into()) }
         })
@@ -349,21 +349,21 @@ async fn lifespan_hooks_run_with_a_live_server() {
 fn failing_startup(log: Log) -> Application {
     let (l1, l2, l3) = (log.clone(), log.clone(), log);
     Application::new()
-        .on_startup(move |_state: State| {
+        .on_startup(move |_state: AppState| {
             let log = l1.clone();
             async move {
                 log.lock().unwrap().push("startup 1".into());
                 Err::<(), std::io::Error>(std::io::Error::other("database unreachable"))
             }
         })
-        .on_startup(move |_state: State| {
+        .on_startup(move |_state: AppState| {
             let log = l2.clone();
             async move {
                 log.lock().unwrap().push("startup 2 (must not run)".into());
                 Ok::<(), BoxError>(())
             }
         })
-        .on_shutdown(move |_state: State| {
+        .on_shutdown(move |_state: AppState| {
             let log = l3.clone();
             async move { log.lock().unwrap().push("shutdown".into()) }
         })

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use common::{parse_raw, raw, request, within};
 use ferrapi_toolkit::server::{BoxError, Server};
 use ferrapi_toolkit::testclient::{LiveServer, TestClient};
-use ferrapi_toolkit::{blocking, Application, Error, Json, Request, Route, State};
+use ferrapi_toolkit::{blocking, AppState, Application, Error, Json, Request, Route};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
@@ -157,7 +157,7 @@ async fn item(_req: Request) -> &'static str {
 fn app() -> Application {
     Application::new()
         .state(Config { greeting: "hi" })
-        .on_startup(|state: State| async move {
+        .on_startup(|state: AppState| async move {
             state.insert(Pool { size: 4 });
             Ok::<(), BoxError>(())
         })

@@ -25,10 +25,10 @@ use ferrapi_toolkit::testclient::{
 };
 use ferrapi_toolkit::websockets::{ReceiveError, WebSocketDisconnect, WebSocketState};
 use ferrapi_toolkit::{
-    Application, BackgroundTasks, Cookie, Error, EventSourceResponse, ExceptionHandlers,
+    AppState, Application, BackgroundTasks, Cookie, Error, EventSourceResponse, ExceptionHandlers,
     FileResponse, FormData, FormLimits, FormValue, HTTPException, Host, Html, Json, Mount,
     PlainText, Redirect, Request, Response, Route, Router, ServerSentEvent, Session,
-    SessionMiddleware, State, StaticFiles, Streaming, UploadFile, WebSocket, WebSocketException,
+    SessionMiddleware, StaticFiles, Streaming, UploadFile, WebSocket, WebSocketException,
     WebSocketRoute, WebSocketSender,
 };
 
@@ -54,7 +54,7 @@ fn apps_routes_and_middleware_are_send_and_sync() {
     send_sync::<PathPattern>();
     send_sync::<StaticFiles>();
     send_sync::<ExceptionHandlers>();
-    send_sync::<State>();
+    send_sync::<AppState>();
     send_sync::<ThreadPool>();
     send_sync::<BoxApp>();
     send_sync::<Next>();

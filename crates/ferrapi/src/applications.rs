@@ -25,7 +25,7 @@ use ferrapi_toolkit::middleware::BoxApp;
 use ferrapi_toolkit::responses::IntoResponse;
 use ferrapi_toolkit::routing::BaseRoute;
 use ferrapi_toolkit::server::{App as ServerApp, Body, BoxError, IntoApp};
-use ferrapi_toolkit::{Application, BuiltApplication, Request, Response, Route, State};
+use ferrapi_toolkit::{AppState, Application, BuiltApplication, Request, Response, Route};
 
 use crate::dependencies::{
     erase, AppDependencies, Dependency, DependencyOverrides, ErasedDependency, IntoDependency,
@@ -373,7 +373,7 @@ impl App {
     /// Runs `hook` at startup with the application state to fill.
     pub fn on_startup<F, Fut, E>(mut self, hook: F) -> App
     where
-        F: Fn(State) -> Fut + Send + Sync + 'static,
+        F: Fn(AppState) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), E>> + Send + 'static,
         E: Into<BoxError> + 'static,
     {
@@ -384,7 +384,7 @@ impl App {
     /// Runs `hook` at shutdown.
     pub fn on_shutdown<F, Fut>(mut self, hook: F) -> App
     where
-        F: Fn(State) -> Fut + Send + Sync + 'static,
+        F: Fn(AppState) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         self = self.edit(|app| app.on_shutdown(hook));
@@ -511,7 +511,7 @@ impl BuiltApp {
     }
 
     /// The application state.
-    pub fn app_state(&self) -> &State {
+    pub fn app_state(&self) -> &AppState {
         self.app.app_state()
     }
 

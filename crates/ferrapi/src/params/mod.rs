@@ -2,7 +2,8 @@
 //! `Header`, `Cookie` and `Body`, and its rules for reading the body.
 //!
 //! The route macros describe each argument with a [`ParamSpec`] (source, name on the wire,
-//! constraints) and call [`extract`] for it; every problem goes to one [`Validator`], so a
+//! constraints) and read it with `extract`; every problem goes to one
+//! [`Validator`](crate::Validator), so a
 //! request with several bad parameters gets all of them in one 422.
 //!
 //! Source inference is FastAPI's: a name in the path template is a path parameter; a model
