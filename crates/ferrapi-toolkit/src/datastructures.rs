@@ -1,5 +1,5 @@
 //! The small value types of requests: Starlette's `datastructures.py` (`URL`, `QueryParams`,
-//! `State`) and its cookie parser.
+//! `State`, here `AppState`) and its cookie parser.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;

@@ -16,7 +16,7 @@
 //! | `concurrency` | [`concurrency`]: [`run_in_threadpool`](concurrency::run_in_threadpool), [`ThreadPool`](concurrency::ThreadPool) |
 //! | `exceptions` | [`exceptions`]: [`HTTPException`], [`WebSocketException`], [`ExceptionHandlers`] |
 //! | `middleware` | [`middleware`]: middleware is an app wrapping an app |
-//! | `datastructures` | [`datastructures`]: [`QueryParams`](datastructures::QueryParams), [`State`], [`Url`](datastructures::Url) |
+//! | `datastructures` | [`datastructures`]: [`QueryParams`](datastructures::QueryParams), [`AppState`] (Starlette's `State`), [`Url`](datastructures::Url) |
 //! | `middleware.sessions` | [`sessions`]: [`SessionMiddleware`], [`Session`] (signed-cookie sessions) |
 //! | `staticfiles` | [`staticfiles`]: [`StaticFiles`] |
 //! | FastAPI's `sse` | [`sse`]: [`EventSourceResponse`], [`ServerSentEvent`] |
