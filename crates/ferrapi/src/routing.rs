@@ -247,7 +247,8 @@ impl Operation {
         self
     }
 
-    /// The names of the function's arguments, in order.
+    /// The names of the function's arguments, in order (set by the route macros).
+    #[doc(hidden)]
     pub fn params(mut self, names: &[&'static str]) -> Operation {
         self.params = names.to_vec();
         self

@@ -51,6 +51,7 @@ impl SchemaGenerator {
     }
 }
 
+#[doc(hidden)]
 /// Python's `name.replace("_", " ").title()`: pydantic's default title of a field.
 pub fn title_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -72,6 +73,7 @@ pub fn title_case(name: &str) -> String {
     out
 }
 
+#[doc(hidden)]
 /// Where a field's schema is written: a parameter keeps its bounds as written; a body field (a
 /// model's, or a `Body()` parameter's) has them as floats, as pydantic renders them there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +96,7 @@ fn bound(n: &Number, context: Context) -> Value {
     }
 }
 
+#[doc(hidden)]
 /// Writes `constraints` into `schema` (into the non-null branch of an optional value).
 pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context: Context) {
     let target = match schema.get_mut("anyOf").and_then(|a| a.get_mut(0)) {
@@ -135,6 +138,7 @@ pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context:
     }
 }
 
+#[doc(hidden)]
 /// Adds a title (unless the schema is a bare reference, which pydantic leaves alone) and a
 /// default.
 pub fn annotate(schema: &mut Value, title: &str, default: Option<Value>) {
@@ -150,6 +154,7 @@ pub fn annotate(schema: &mut Value, title: &str, default: Option<Value>) {
     object.insert("title".into(), Value::String(title.to_string()));
 }
 
+#[doc(hidden)]
 /// The schema of a model: its properties (in order), the required ones, its title.
 pub fn object(title: &str, properties: Map<String, Value>, required: Vec<String>) -> Value {
     let mut schema = Map::new();
@@ -162,6 +167,7 @@ pub fn object(title: &str, properties: Map<String, Value>, required: Vec<String>
     Value::Object(schema)
 }
 
+#[doc(hidden)]
 /// FastAPI's `HTTPValidationError` and `ValidationError` components.
 pub fn validation_error_components(g: &mut SchemaGenerator) {
     g.insert(
