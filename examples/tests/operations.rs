@@ -1460,6 +1460,20 @@ fn two_multi_workers_serve_and_exit_0() {
     two_workers("multi", "flavor=Multi");
 }
 
+/// The signal handlers are in place before the banner: a SIGTERM sent the moment the server
+/// says it runs is a graceful shutdown (exit 0), never the default kill. The bug this guards
+/// against was a race (the handlers were installed by a task spawned after the banner, and a
+/// loaded machine killed the process), so it is tried many times.
+#[test]
+fn a_signal_as_soon_as_the_banner_shows_is_a_graceful_shutdown() {
+    for round in 0..20 {
+        let workers = if round % 2 == 0 { "1" } else { "2" };
+        let mut server = Server::start(&["--port", "0", "--workers", workers], &[]);
+        let status = server.terminate(IO_TIMEOUT);
+        assert_eq!(code(status), Some(0), "{}", server.logs());
+    }
+}
+
 #[test]
 fn web_concurrency_sets_the_workers_and_the_flag_wins() {
     let mut server = Server::start(&["--port", "0"], &[("WEB_CONCURRENCY", "3")]);

@@ -171,6 +171,10 @@ impl Runner {
         .map_err(Error::bind)?;
 
         coordinator.block_on(async move {
+            // Installed before the startup and the banner, so that a signal sent as soon as
+            // the server says it runs is a graceful shutdown, not the default action (the
+            // process killed by SIGTERM); a signal during the startup drains at once.
+            let signals = install_signals();
             app.startup().await.map_err(Error::startup)?;
             tracing::info!("application startup complete");
             tracing::info!(
@@ -178,7 +182,7 @@ impl Runner {
                 flavor = ?self.flavor,
                 "ferrapi running on {shown} (press CTRL+C to quit)"
             );
-            let signals = tokio::spawn(watch_signals(drain.clone()));
+            let signals = tokio::spawn(watch_signals(signals, drain.clone()));
             let result = match self.flavor {
                 RuntimeFlavor::Multi => {
                     let listener = listeners.remove(0).into_tokio().map_err(Error::bind)?;
@@ -248,14 +252,29 @@ async fn run_threads<A: App>(
     result
 }
 
-/// First SIGINT/SIGTERM: graceful drain. Second: exit at once.
-async fn watch_signals(drain: Arc<Drain>) {
+/// The process's SIGINT and SIGTERM streams. Installing them replaces the default action
+/// (termination) at once; a signal that arrives before [`watch_signals`] first polls them is
+/// kept and seen then.
+fn install_signals() -> Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)> {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (
+    match (
         signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),
-    ) else {
-        tracing::warn!("could not install signal handlers; only the app can stop the server");
+    ) {
+        (Ok(int), Ok(term)) => Some((int, term)),
+        _ => {
+            tracing::warn!("could not install signal handlers; only the app can stop the server");
+            None
+        }
+    }
+}
+
+/// First SIGINT/SIGTERM: graceful drain. Second: exit at once.
+async fn watch_signals(
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+    drain: Arc<Drain>,
+) {
+    let Some((mut int, mut term)) = signals else {
         return;
     };
     let mut received = 0;
