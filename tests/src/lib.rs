@@ -1,1 +1,4 @@
-//! Cross-layer integration tests live in `tests/`; this crate has no library code.
+//! Cross-layer integration tests live in `tests/`; this crate holds what they share: the
+//! differential harness ([`diff`]) that compares ferrapi with the real FastAPI.
+
+pub mod diff;

@@ -256,6 +256,9 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     Ok(quote! {
         impl #impl_generics ::ferrapi::validation::Validate for #name #ty_generics #where_clause {
+            const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Dict;
+            const IS_MODEL: bool = true;
+
             fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 __g.component(#name_str, |__g| {
                     let __c: [::ferrapi::validation::Constraints; #n] = [#(#builders),*];
@@ -281,18 +284,6 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
                 ::core::option::Option::Some(#name {
                     #(#idents: #vars?,)*
                 })
-            }
-        }
-
-        impl #impl_generics ::ferrapi::params::ParamKind for #name #ty_generics #where_clause {
-            const IS_MODEL: bool = true;
-        }
-
-        impl #impl_generics ::ferrapi::validation::Constrained for #name #ty_generics #where_clause {
-            const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Dict;
-
-            fn target(&self) -> ::ferrapi::validation::ConstraintTarget<'_> {
-                ::ferrapi::validation::ConstraintTarget::Unconstrained
             }
         }
 
@@ -339,6 +330,8 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
     let name_str = name.to_string();
     Ok(quote! {
         impl ::ferrapi::validation::Validate for #name {
+            const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Str;
+
             fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 __g.component(#name_str, |_| {
                     ::ferrapi::__private::enum_schema(#name_str, &[#(#values),*])
@@ -373,16 +366,6 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
                         ::core::option::Option::None
                     }
                 }
-            }
-        }
-
-        impl ::ferrapi::params::ParamKind for #name {}
-
-        impl ::ferrapi::validation::Constrained for #name {
-            const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Str;
-
-            fn target(&self) -> ::ferrapi::validation::ConstraintTarget<'_> {
-                ::ferrapi::validation::ConstraintTarget::Unconstrained
             }
         }
 

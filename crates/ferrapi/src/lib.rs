@@ -37,6 +37,7 @@ pub mod params;
 pub mod responses;
 pub mod routing;
 pub mod security;
+pub mod types;
 pub mod validation;
 
 #[doc(hidden)]

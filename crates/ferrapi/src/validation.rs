@@ -20,7 +20,7 @@
 //! are declared with [`Constraints`] and applied with [`Constraints::validate`] (or
 //! `validate_str`, `validate_many`), which validates the type and checks the constraints in
 //! pydantic's order, with pydantic's error types, messages and `ctx`. Every type a parameter
-//! or field can have implements [`Constrained`], so one call serves every case:
+//! or field can have implements [`Validate`], constraints included, so one call serves every case:
 //!
 //! ```
 //! use ferrapi::validation::{Constraints, Validator};
@@ -133,8 +133,7 @@ pub use scalars::MapKey;
 pub use schema::SchemaGenerator;
 
 pub use constraints::{
-    BoundValue, Constrained, ConstraintError, ConstraintKind, ConstraintTarget, Constraints,
-    Pattern,
+    BoundValue, ConstraintError, ConstraintKind, ConstraintTarget, Constraints, Pattern,
 };
 
 /// One step of an error location: a key (`"query"`, a field name) or a list index.
@@ -377,16 +376,63 @@ impl Validator {
     }
 }
 
-/// A type that can be validated from request input with pydantic's rules.
+/// A type that can be validated from request input with pydantic's rules: the one trait a type
+/// implements to be a parameter, a body, a form field or a model field.
 ///
 /// Implemented for the integer and float types, `bool`, `String`, `Option<T>`, `Vec<T>`,
-/// maps with string or integer keys ([`MapKey`]), `serde_json::Value`, and by
-/// `#[derive(Model)]` (objects) and `#[derive(Enum)]` (string enums).
+/// maps with string or integer keys ([`MapKey`]), `serde_json::Value`, the types of
+/// [`crate::types`], and by `#[derive(Model)]` (objects) and `#[derive(Enum)]` (enums).
+///
+/// A type of your own needs `validate` (from a JSON value), usually `validate_str` (from the
+/// text of a path, query, header, cookie or form value) and `json_schema`; everything else has
+/// a default. The "Types" section of the framework guide (`docs/framework.md`) shows a `Slug`
+/// newtype end to end.
+///
+/// Constraints (`gt`, `max_length`…) are checked through [`Validate::KIND`] (which ones apply)
+/// and [`Validate::target`] (what they see of a value); the `validate_*_constrained` methods
+/// validate and check in pydantic's order, and the defaults validate first, then check.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be validated from request input",
-    note = "derive `ferrapi::Model` for a struct, `ferrapi::Enum` for a string enum; scalars, `String`, `Option`, `Vec` and maps are supported"
+    note = "derive `ferrapi::Model` for a struct, `ferrapi::Enum` for an enum, or implement `ferrapi::validation::Validate` for a type of your own; see the \"Types\" table in the framework guide for the types supported as they are"
 )]
 pub trait Validate: Sized {
+    /// Which constraints apply. The default, [`ConstraintKind::Unconstrained`], accepts none
+    /// (a model, an enum, a UUID).
+    const KIND: ConstraintKind = ConstraintKind::Unconstrained;
+
+    /// Whether the type is read from the body when an argument names no source (FastAPI's
+    /// rule: models, maps and JSON values are bodies, everything else is a query parameter).
+    const IS_MODEL: bool = false;
+
+    /// What the constraints see of this value. The default sees nothing to check.
+    fn target(&self) -> ConstraintTarget<'_> {
+        ConstraintTarget::Unconstrained
+    }
+
+    /// Validates a JSON value and checks the constraints.
+    fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<Self> {
+        let value = Self::validate(input, v)?;
+        c.check(&value, input, v).then_some(value)
+    }
+
+    /// Validates a text value and checks the constraints.
+    fn validate_str_constrained(input: &str, c: &Constraints, v: &mut Validator) -> Option<Self> {
+        let value = Self::validate_str(input, v)?;
+        c.check_str(&value, input, v).then_some(value)
+    }
+
+    /// Validates a repeated text parameter and checks the constraints. The default takes the
+    /// last value, as [`Validate::validate_many`] does.
+    fn validate_many_constrained(
+        inputs: &[&str],
+        c: &Constraints,
+        v: &mut Validator,
+    ) -> Option<Self> {
+        match inputs.last() {
+            Some(last) => Self::validate_str_constrained(last, c, v),
+            None => Self::missing(v),
+        }
+    }
     /// Validates a JSON value. Returns `None` after recording at least one error.
     fn validate(input: &Value, v: &mut Validator) -> Option<Self>;
 

@@ -10,6 +10,7 @@ use std::path::Path;
 /// The floor of each top-level module.
 const FLOORS: &[(&str, u8)] = &[
     ("validation", 0),
+    ("types", 0),
     ("exceptions", 0),
     ("responses", 0),
     ("background", 0),

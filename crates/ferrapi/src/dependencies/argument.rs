@@ -300,7 +300,7 @@ impl<T> DeclareNothing for Declare<T> {
 }
 
 /// Reads a parameter with a source attribute; `default` when it is absent.
-pub fn param_or<T: crate::validation::Validate + crate::validation::Constrained>(
+pub fn param_or<T: crate::validation::Validate>(
     cx: &Context<'_>,
     spec: &ParamSpec,
     v: &mut Validator,

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::inputs::BodyInput;
 use super::{Inputs, ParamSpec, Source};
-use crate::validation::{Constrained, Validate, Validator};
+use crate::validation::{Validate, Validator};
 
 #[doc(hidden)]
 /// Whether the argument's input is present (to decide whether its default applies).
@@ -16,7 +16,7 @@ pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
         Source::Query => req.query_params().contains_key(spec.wire()),
         Source::Header => req.headers().contains_key(spec.wire()),
         Source::Cookie => req.cookie(spec.wire()).is_some(),
-        Source::Form => !inputs.form_values(spec.wire()).is_empty(),
+        Source::Form => !form_values(inputs, spec).is_empty(),
         Source::File => inputs.has_upload(spec.wire()),
         Source::Body => match inputs.body() {
             BodyInput::NotRead | BodyInput::Missing => false,
@@ -35,11 +35,7 @@ fn embedded(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
 
 #[doc(hidden)]
 /// Reads and validates one argument; problems go to `v` at `[source, name, …]`.
-pub fn extract<T: Validate + Constrained>(
-    inputs: &Inputs<'_>,
-    spec: &ParamSpec,
-    v: &mut Validator,
-) -> Option<T> {
+pub fn extract<T: Validate>(inputs: &Inputs<'_>, spec: &ParamSpec, v: &mut Validator) -> Option<T> {
     let req = inputs.req;
     let wire = spec.wire();
     match spec.source_in(req) {
@@ -82,7 +78,7 @@ pub fn extract<T: Validate + Constrained>(
         }),
         Source::Form => v.at(Source::Form.loc(), |v| {
             v.at_key(wire, |v| {
-                let values = inputs.form_values(wire);
+                let values = form_values(inputs, spec);
                 many::<T>(&values, spec, v)
             })
         }),
@@ -124,29 +120,28 @@ pub fn extract<T: Validate + Constrained>(
     }
 }
 
-fn many<T: Validate + Constrained>(
-    values: &[&str],
-    spec: &ParamSpec,
-    v: &mut Validator,
-) -> Option<T> {
+/// A form field's values. FastAPI reads an empty value of a field that is not a list as no
+/// value at all (its default applies, or it is `missing`), whatever the field's type; a list
+/// keeps its empty values.
+fn form_values<'i>(inputs: &'i Inputs<'_>, spec: &ParamSpec) -> Vec<&'i str> {
+    let values = inputs.form_values(spec.wire());
+    if !spec.list && values.last() == Some(&"") {
+        return Vec::new();
+    }
+    values
+}
+
+fn many<T: Validate>(values: &[&str], spec: &ParamSpec, v: &mut Validator) -> Option<T> {
     if values.is_empty() {
         return T::missing(v);
     }
     spec.constraints.validate_many::<T>(values, v)
 }
 
-fn checked_str<T: Validate + Constrained>(
-    text: &str,
-    spec: &ParamSpec,
-    v: &mut Validator,
-) -> Option<T> {
+fn checked_str<T: Validate>(text: &str, spec: &ParamSpec, v: &mut Validator) -> Option<T> {
     spec.constraints.validate_str::<T>(text, v)
 }
 
-fn checked_json<T: Validate + Constrained>(
-    input: &Value,
-    spec: &ParamSpec,
-    v: &mut Validator,
-) -> Option<T> {
+fn checked_json<T: Validate>(input: &Value, spec: &ParamSpec, v: &mut Validator) -> Option<T> {
     spec.constraints.validate::<T>(input, v)
 }

@@ -21,11 +21,7 @@
 //! *is* that argument; with several, or with `#[body(embed)]`, it is an object keyed by their
 //! names.
 
-use std::collections::{BTreeMap, HashMap};
-
-use serde_json::Value;
-
-use crate::validation::{Constrained, Validate};
+use crate::validation::Validate;
 
 mod default;
 mod extract;
@@ -80,51 +76,13 @@ impl Source {
 }
 
 /// Whether a type is read from the body when its source is not given (FastAPI's rule: models
-/// are bodies, scalars are query parameters).
+/// are bodies, scalars are query parameters): [`Validate::IS_MODEL`], for every type that
+/// implements [`Validate`]. The route macros name this trait, so a type that cannot be an
+/// argument is one error naming it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a path operation argument",
-    note = "derive `ferrapi::Model` for a struct read from the body, `ferrapi::Enum` for a string enum; scalars, `String`, `Option`, `Vec` and maps work as they are"
+    note = "derive `ferrapi::Model` for a struct read from the body, `ferrapi::Enum` for an enum, or implement `ferrapi::validation::Validate` for a type of your own; scalars, `String`, `Option`, `Vec`, maps and the types of `ferrapi::types` work as they are"
 )]
-pub trait ParamKind: Validate + Constrained {
-    /// `true` for models, maps and JSON values (and lists or options of them).
-    const IS_MODEL: bool = false;
-}
+pub trait ParamKind: Validate {}
 
-macro_rules! scalar_kind {
-    ($($t:ty),*) => { $(impl ParamKind for $t {})* };
-}
-
-scalar_kind!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, String);
-
-impl<T: ParamKind> ParamKind for Option<T> {
-    const IS_MODEL: bool = T::IS_MODEL;
-}
-
-impl<T: ParamKind> ParamKind for Vec<T> {
-    const IS_MODEL: bool = T::IS_MODEL;
-}
-
-impl<K, T, S> ParamKind for HashMap<K, T, S>
-where
-    HashMap<K, T, S>: Validate + Constrained,
-{
-    const IS_MODEL: bool = true;
-}
-
-impl<K, T> ParamKind for BTreeMap<K, T>
-where
-    BTreeMap<K, T>: Validate + Constrained,
-{
-    const IS_MODEL: bool = true;
-}
-
-impl<K, T, S> ParamKind for indexmap::IndexMap<K, T, S>
-where
-    indexmap::IndexMap<K, T, S>: Validate + Constrained,
-{
-    const IS_MODEL: bool = true;
-}
-
-impl ParamKind for Value {
-    const IS_MODEL: bool = true;
-}
+impl<T: Validate> ParamKind for T {}

@@ -29,6 +29,8 @@ pub struct ParamSpec {
     schema: Option<fn(&mut crate::validation::SchemaGenerator) -> Value>,
     /// Whether the type may be absent (`Option`).
     optional: bool,
+    /// Whether the type is a list (`Vec<T>`): FastAPI keeps its empty form values.
+    pub(super) list: bool,
     /// The default value as JSON, when there is one (and it serialises).
     default: Option<fn() -> Option<Value>>,
     /// A `format` for the schema (`"password"`).
@@ -50,6 +52,7 @@ impl ParamSpec {
             description: None,
             schema: None,
             optional: false,
+            list: false,
             default: None,
             format: None,
         }
@@ -59,6 +62,7 @@ impl ParamSpec {
     pub fn typed<T: Validate>(mut self) -> ParamSpec {
         self.schema = Some(T::json_schema);
         self.optional = T::IS_OPTIONAL;
+        self.list = T::IS_LIST;
         self
     }
 

@@ -1,4 +1,4 @@
-//! [`Constraints`] and [`Constrained`]: pydantic-core's constraint checks, error types,
+//! [`Constraints`]: pydantic-core's constraint checks, error types,
 //! messages, `ctx` and order. The rules reproduced and the deliberate differences are listed in
 //! the parent module's documentation ("Constraints").
 
@@ -220,7 +220,7 @@ impl Constraints {
     /// Whether every constraint set applies to `T`, with pydantic's refusal otherwise
     /// (pydantic raises it when the model is defined; [`Constraints::check`] would silently
     /// ignore the constraint).
-    pub fn applies_to<T: Constrained + ?Sized>(&self) -> Result<(), ConstraintError> {
+    pub fn applies_to<T: Validate>(&self) -> Result<(), ConstraintError> {
         let kind = T::KIND;
         let numeric = [
             ("gt", &self.gt),
@@ -268,52 +268,30 @@ impl Constraints {
     /// Prefer [`Constraints::validate`], which also gets pydantic's order for lists (a list
     /// over `max_length` reports only `too_long`) and for the implied bounds of fixed-width
     /// integers.
-    pub fn check<C: Constrained + ?Sized>(
-        &self,
-        value: &C,
-        input: &Value,
-        v: &mut Validator,
-    ) -> bool {
+    pub fn check<C: Validate>(&self, value: &C, input: &Value, v: &mut Validator) -> bool {
         self.check_target(value.target(), || input.clone(), v)
     }
 
     /// [`Constraints::check`] for a value that arrived as text (path, query, header, cookie,
     /// form): the error echoes `input` as a string. Allocates only when it records an error.
-    pub fn check_str<C: Constrained + ?Sized>(
-        &self,
-        value: &C,
-        input: &str,
-        v: &mut Validator,
-    ) -> bool {
+    pub fn check_str<C: Validate>(&self, value: &C, input: &str, v: &mut Validator) -> bool {
         self.check_target(value.target(), || Value::String(input.to_owned()), v)
     }
 
     /// Validates a JSON value as `T` and then checks the constraints, in pydantic's order.
     /// This is what a field with constraints should call.
-    pub fn validate<T: Validate + Constrained>(
-        &self,
-        input: &Value,
-        v: &mut Validator,
-    ) -> Option<T> {
+    pub fn validate<T: Validate>(&self, input: &Value, v: &mut Validator) -> Option<T> {
         T::validate_constrained(input, self, v)
     }
 
     /// Validates a text value as `T` and then checks the constraints, in pydantic's order.
-    pub fn validate_str<T: Validate + Constrained>(
-        &self,
-        input: &str,
-        v: &mut Validator,
-    ) -> Option<T> {
+    pub fn validate_str<T: Validate>(&self, input: &str, v: &mut Validator) -> Option<T> {
         T::validate_str_constrained(input, self, v)
     }
 
     /// Validates the text values of a repeated parameter as `T` (see
     /// [`Validate::validate_many`]) and then checks the constraints, in pydantic's order.
-    pub fn validate_many<T: Validate + Constrained>(
-        &self,
-        inputs: &[&str],
-        v: &mut Validator,
-    ) -> Option<T> {
+    pub fn validate_many<T: Validate>(&self, inputs: &[&str], v: &mut Validator) -> Option<T> {
         T::validate_many_constrained(inputs, self, v)
     }
 
@@ -715,92 +693,6 @@ impl fmt::Display for ConstraintError {
 }
 
 impl std::error::Error for ConstraintError {}
-
-/// A type whose validated values [`Constraints`] can check: the integer and float types,
-/// `bool`, `String` and `str`, `Vec`, string-keyed maps, and `Option`/`Box` of those;
-/// [`serde_json::Value`] (and derived models and enums) implement it with no applicable
-/// constraint, so every parameter type can go through [`Constraints::validate`].
-///
-/// The `validate_*_constrained` methods validate and check in pydantic's order; the defaults
-/// validate first, then check. [`Constraints::validate`] and friends call them.
-pub trait Constrained {
-    /// Which constraints apply. The default, [`ConstraintKind::Unconstrained`], accepts none
-    /// (a model or an enum: `impl Constrained for Item {}`).
-    const KIND: ConstraintKind = ConstraintKind::Unconstrained;
-
-    /// What the constraints see of this value. The default sees nothing to check.
-    fn target(&self) -> ConstraintTarget<'_> {
-        ConstraintTarget::Unconstrained
-    }
-
-    /// Validates a JSON value and checks the constraints.
-    fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<Self>
-    where
-        Self: Validate,
-    {
-        let value = Self::validate(input, v)?;
-        c.check(&value, input, v).then_some(value)
-    }
-
-    /// Validates a text value and checks the constraints.
-    fn validate_str_constrained(input: &str, c: &Constraints, v: &mut Validator) -> Option<Self>
-    where
-        Self: Validate,
-    {
-        let value = Self::validate_str(input, v)?;
-        c.check_str(&value, input, v).then_some(value)
-    }
-
-    /// Validates a repeated text parameter and checks the constraints. The default takes the
-    /// last value, as [`Validate::validate_many`] does.
-    fn validate_many_constrained(
-        inputs: &[&str],
-        c: &Constraints,
-        v: &mut Validator,
-    ) -> Option<Self>
-    where
-        Self: Validate,
-    {
-        match inputs.last() {
-            Some(last) => Self::validate_str_constrained(last, c, v),
-            None => Self::missing(v),
-        }
-    }
-}
-
-impl Constrained for str {
-    const KIND: ConstraintKind = ConstraintKind::Str;
-
-    fn target(&self) -> ConstraintTarget<'_> {
-        ConstraintTarget::Str(self)
-    }
-}
-
-impl Constrained for String {
-    const KIND: ConstraintKind = ConstraintKind::Str;
-
-    fn target(&self) -> ConstraintTarget<'_> {
-        ConstraintTarget::Str(self)
-    }
-}
-
-impl Constrained for bool {
-    const KIND: ConstraintKind = ConstraintKind::Int;
-
-    fn target(&self) -> ConstraintTarget<'_> {
-        ConstraintTarget::Int(i128::from(*self))
-    }
-}
-
-impl Constrained for Value {}
-
-impl<T: Constrained + ?Sized> Constrained for &T {
-    const KIND: ConstraintKind = T::KIND;
-
-    fn target(&self) -> ConstraintTarget<'_> {
-        (**self).target()
-    }
-}
 
 #[cfg(test)]
 mod tests {

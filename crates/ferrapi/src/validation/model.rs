@@ -43,7 +43,7 @@ pub fn missing_field<T: Validate>(model_input: &Value, v: &mut Validator) -> Opt
 }
 
 /// Validates one model field and checks its constraints, in pydantic's order.
-pub fn field<T: Validate + crate::validation::Constrained>(
+pub fn field<T: Validate>(
     input: &Value,
     constraints: &crate::validation::Constraints,
     v: &mut Validator,

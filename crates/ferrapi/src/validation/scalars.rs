@@ -1,4 +1,4 @@
-//! [`Validate`] (and [`Constrained`]) for the standard types, with pydantic v2's lax
+//! [`Validate`] for the standard types, with pydantic v2's lax
 //! ("python") mode rules. The rules reproduced and the deliberate differences are listed in the
 //! parent module's documentation ("Types").
 
@@ -11,8 +11,7 @@ use serde_json::{Map, Value};
 
 use super::constraints::{int_number, Comparison};
 use super::{
-    text_input, BoundValue, Constrained, ConstraintKind, ConstraintTarget, Constraints, Validate,
-    Validator,
+    text_input, BoundValue, ConstraintKind, ConstraintTarget, Constraints, Validate, Validator,
 };
 
 /// pydantic's (CPython's) limit on the length of an integer's text.
@@ -291,9 +290,7 @@ macro_rules! int_impls {
                     }
                 }
             }
-        }
 
-        impl Constrained for $t {
             const KIND: ConstraintKind = ConstraintKind::Int;
 
             fn target(&self) -> ConstraintTarget<'_> {
@@ -335,7 +332,7 @@ macro_rules! int_impls {
                 }
                 narrow_int(wide, <$t>::MIN as i128, <$t>::MAX as i128, || text_input(input), v)
             }
-        }
+}
     )*};
 }
 
@@ -428,9 +425,7 @@ impl Validate for f64 {
             .map_err(|e| e.record(text_input(input), v))
             .ok()
     }
-}
 
-impl Constrained for f64 {
     const KIND: ConstraintKind = ConstraintKind::Float;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -452,9 +447,7 @@ impl Validate for f32 {
         let value = f64::validate_str(input, v)?;
         narrow_f32(value, || text_input(input), v)
     }
-}
 
-impl Constrained for f32 {
     const KIND: ConstraintKind = ConstraintKind::Float;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -543,6 +536,12 @@ fn bool_from_value(input: &Value) -> Result<bool, BoolError> {
 }
 
 impl Validate for bool {
+    const KIND: ConstraintKind = ConstraintKind::Int;
+
+    fn target(&self) -> ConstraintTarget<'_> {
+        ConstraintTarget::Int(i128::from(*self))
+    }
+
     fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "boolean"})
     }
@@ -561,6 +560,12 @@ impl Validate for bool {
 }
 
 impl Validate for String {
+    const KIND: ConstraintKind = ConstraintKind::Str;
+
+    fn target(&self) -> ConstraintTarget<'_> {
+        ConstraintTarget::Str(self)
+    }
+
     fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "string"})
     }
@@ -586,6 +591,8 @@ impl Validate for String {
 }
 
 impl Validate for Value {
+    const IS_MODEL: bool = true;
+
     fn validate(input: &Value, _v: &mut Validator) -> Option<Value> {
         Some(input.clone())
     }
@@ -618,6 +625,7 @@ impl<T: Validate> Validate for Option<T> {
     }
 
     const IS_LIST: bool = T::IS_LIST;
+    const IS_MODEL: bool = T::IS_MODEL;
 
     fn validate_many(inputs: &[&str], v: &mut Validator) -> Option<Option<T>> {
         if inputs.is_empty() {
@@ -626,9 +634,7 @@ impl<T: Validate> Validate for Option<T> {
             T::validate_many(inputs, v).map(Some)
         }
     }
-}
 
-impl<T: Constrained + Validate> Constrained for Option<T> {
     const KIND: ConstraintKind = T::KIND;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -689,13 +695,12 @@ impl<T: Validate> Validate for Box<T> {
     }
 
     const IS_LIST: bool = T::IS_LIST;
+    const IS_MODEL: bool = T::IS_MODEL;
 
     fn validate_many(inputs: &[&str], v: &mut Validator) -> Option<Box<T>> {
         T::validate_many(inputs, v).map(Box::new)
     }
-}
 
-impl<T: Constrained + Validate> Constrained for Box<T> {
     const KIND: ConstraintKind = T::KIND;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -795,6 +800,7 @@ impl<T: Validate> Validate for Vec<T> {
     }
 
     const IS_LIST: bool = true;
+    const IS_MODEL: bool = T::IS_MODEL;
 
     fn validate_many(inputs: &[&str], v: &mut Validator) -> Option<Vec<T>> {
         if inputs.is_empty() {
@@ -802,9 +808,7 @@ impl<T: Validate> Validate for Vec<T> {
         }
         validate_text_items(inputs, v)
     }
-}
 
-impl<T: Validate> Constrained for Vec<T> {
     const KIND: ConstraintKind = ConstraintKind::List;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -927,6 +931,8 @@ fn validate_entries_constrained<K: MapKey, T: Validate, M: FromIterator<(K, T)>>
 macro_rules! map_impls {
     ($( [$($g:tt)*] $map:ty; )*) => {$(
         impl<$($g)*> Validate for $map {
+            const IS_MODEL: bool = true;
+
             fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
                 serde_json::json!({"additionalProperties": T::json_schema(g), "type": "object"})
             }
@@ -934,9 +940,7 @@ macro_rules! map_impls {
             fn validate(input: &Value, v: &mut Validator) -> Option<Self> {
                 validate_entries(input, v)
             }
-        }
 
-        impl<$($g)*> Constrained for $map {
             const KIND: ConstraintKind = ConstraintKind::Dict;
 
             fn target(&self) -> ConstraintTarget<'_> {
@@ -946,7 +950,7 @@ macro_rules! map_impls {
             fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<Self> {
                 validate_entries_constrained(input, c, |m: &Self| m.len(), v)
             }
-        }
+}
     )*};
 }
 

@@ -148,7 +148,8 @@ pub fn annotate(schema: &mut Value, title: &str, default: Option<Value>) {
     if object.contains_key("$ref") {
         return;
     }
-    if let Some(default) = default {
+    // FastAPI leaves a `None` default out of the document (pydantic writes `"default": null`).
+    if let Some(default) = default.filter(|d| !d.is_null()) {
         object.insert("default".into(), default);
     }
     object.insert("title".into(), Value::String(title.to_string()));
