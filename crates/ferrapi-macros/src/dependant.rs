@@ -166,6 +166,12 @@ pub(crate) fn parse_param(
                     syn::Meta::Path(p) if p.is_ident("embed") && source == Source::Body => {
                         param.embed = true;
                     }
+                    syn::Meta::Path(p) if p.is_ident("deprecated") => {
+                        param.metadata.push((
+                            p.get_ident().cloned().expect("an ident"),
+                            syn::parse_quote!(true),
+                        ));
+                    }
                     syn::Meta::NameValue(nv) => {
                         let key = nv.path.get_ident().cloned().ok_or_else(|| {
                             syn::Error::new(nv.path.span(), "expected an option name")
@@ -182,13 +188,20 @@ pub(crate) fn parse_param(
                             "title" | "description" | "format" => {
                                 param.metadata.push((key, nv.value))
                             }
+                            "examples" | "openapi_examples" => {
+                                let value = nv.value;
+                                param
+                                    .metadata
+                                    .push((key, syn::parse_quote!(::ferrapi::__private::to_json(&#value))))
+                            }
                             other => {
                                 return Err(syn::Error::new(
                                     key.span(),
                                     format!(
                                         "unknown option `{other}` on argument `{ident}`; expected \
                                          alias, default, gt, ge, lt, le, multiple_of, min_length, \
-                                         max_length, pattern, title, description, format{}",
+                                         max_length, pattern, title, description, format, examples, \
+                                         openapi_examples, deprecated{}",
                                         match source {
                                             Source::Header => ", convert_underscores",
                                             Source::Body => " (or the flag `embed`)",

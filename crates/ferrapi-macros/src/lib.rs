@@ -117,8 +117,9 @@ pub fn derive_dependency(input: TokenStream) -> TokenStream {
 /// `#[field(gt = 0, min_length = 2, pattern = "^a", …)]`; `#[field(default)]` or
 /// `#[field(default = expr)]` applies when the field is absent, and `Option` fields are `None`
 /// when absent. Every field's errors are reported, at `[…, "field"]`. Unknown fields are
-/// ignored, as pydantic ignores them by default.
-#[proc_macro_derive(Model, attributes(field))]
+/// ignored, as pydantic ignores them by default; `#[model(extra = "forbid")]` (or
+/// `#[serde(deny_unknown_fields)]`) refuses them with pydantic's `extra_forbidden`.
+#[proc_macro_derive(Model, attributes(field, model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     model::derive_model(syn::parse_macro_input!(input as syn::DeriveInput))
         .unwrap_or_else(syn::Error::into_compile_error)
@@ -128,7 +129,16 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// Derives `ferrapi::Validate` for an enum of unit variants: Python's `str, Enum`. The values
 /// follow `#[serde(rename_all)]` / `#[serde(rename)]` so the same enum serialises the same way;
 /// any other input is pydantic's `enum` error (`Input should be 'red' or 'blue'`).
-#[proc_macro_derive(Enum)]
+///
+/// With explicit discriminants (`Low = 1, High = 2`) it is an integer enum, Python's
+/// `IntEnum`: the input is read as an integer (pydantic's lax rules: `"2"`, `2.0`, `true`) and
+/// must be one of the values, else `enum` (`Input should be 1 or 2`); the derive then also
+/// implements `serde::Serialize` (as the number), which serde cannot derive for it.
+///
+/// `#[enum_kind(literal)]` makes it a `Literal[...]` instead of an `Enum`: no component in the
+/// document (the schema is inline, `{"enum": [...], "type": "string"}`), pydantic's
+/// `literal_error`, and for integer literals no conversion from strings.
+#[proc_macro_derive(Enum, attributes(enum_kind))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     model::derive_enum(syn::parse_macro_input!(input as syn::DeriveInput))
         .unwrap_or_else(syn::Error::into_compile_error)

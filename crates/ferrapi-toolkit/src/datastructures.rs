@@ -386,8 +386,9 @@ pub(crate) fn split_authority(authority: &str) -> (&str, Option<u16>) {
 
 /// Parses a `Cookie` header leniently, as Starlette's `cookie_parser` does (browsers send
 /// anything): pairs split on `;`, a chunk without `=` is a value with an empty name, and quotes
-/// are unwrapped. The last occurrence of a name wins.
-pub fn parse_cookies(header: &str, into: &mut HashMap<String, String>) {
+/// are unwrapped. The last occurrence of a name wins, at the place of the first (a Python dict's
+/// rule).
+pub fn parse_cookies(header: &str, into: &mut indexmap::IndexMap<String, String>) {
     for chunk in header.split(';') {
         let (key, value) = match chunk.split_once('=') {
             Some((k, v)) => (k.trim(), v.trim()),

@@ -11,7 +11,6 @@
 //! `RuntimeError("Stream consumed")`; a body that was read with [`body`](Request::body) can be
 //! read again.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
@@ -48,7 +47,7 @@ struct Inner {
     path_params: PathParams,
     app: Option<Arc<AppContext>>,
     query: OnceLock<QueryParams>,
-    cookies: OnceLock<HashMap<String, String>>,
+    cookies: OnceLock<indexmap::IndexMap<String, String>>,
 }
 
 #[derive(Debug)]
@@ -247,10 +246,11 @@ impl Request {
         &mut self.inner.path_params
     }
 
-    /// The cookies (parsed leniently on first use; the last of a repeated name wins).
-    pub fn cookies(&self) -> &HashMap<String, String> {
+    /// The cookies, in the order the client sent them (parsed leniently on first use; the last
+    /// of a repeated name wins).
+    pub fn cookies(&self) -> &indexmap::IndexMap<String, String> {
         self.inner.cookies.get_or_init(|| {
-            let mut cookies = HashMap::new();
+            let mut cookies = indexmap::IndexMap::new();
             for value in self.inner.head.headers.get_all(header::COOKIE) {
                 if let Ok(value) = value.to_str() {
                     parse_cookies(value, &mut cookies);

@@ -365,7 +365,7 @@ pub fn sign_session(secret_key: &[u8], data: &Map<String, Value>, timestamp: u64
 impl<A: App> SessionMiddleware<A> {
     async fn handle(&self, mut req: http::Request<Body>) -> Response {
         let config = &self.config;
-        let mut cookies = std::collections::HashMap::new();
+        let mut cookies = indexmap::IndexMap::new();
         for value in req.headers().get_all(header::COOKIE) {
             if let Ok(text) = value.to_str() {
                 crate::datastructures::parse_cookies(text, &mut cookies);

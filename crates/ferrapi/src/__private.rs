@@ -2,6 +2,7 @@
 //! item living in the module of its concept. Not a stable API.
 
 pub use ferrapi_toolkit::{Error, Method, Request, Response, WebSocket};
+pub use serde;
 pub use serde_json::{Map, Value};
 pub use tokio;
 
@@ -25,6 +26,9 @@ pub use crate::responses::{
     MediaDefault, MediaViaClass, Probe, ReturnAnything, ReturnViaModel, SchemaFn,
 };
 pub use crate::validation::model::{
-    enum_error, enum_schema, field, missing_field, model_attributes_type, ModelName,
+    enum_error, enum_schema, extra_forbidden, field, int_enum_schema, lax_int, lax_int_str,
+    literal_error, literal_int, literal_schema, missing_field, model_attributes_type, ModelField,
+    ModelName,
 };
+pub use crate::validation::schema::{extend as schema_extend, set as schema_set, to_json};
 pub use crate::validation::Validator;

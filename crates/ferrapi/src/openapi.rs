@@ -137,7 +137,69 @@ fn field_schema(spec: &ParamSpec, g: &mut SchemaGenerator, context: Context) -> 
         object.insert("format".into(), json!(format));
     }
     annotate(&mut schema, &title, spec.default_json());
+    describe(&mut schema, spec);
     schema
+}
+
+/// A parameter's or body's documentation in its schema, where FastAPI writes it: the
+/// description, `deprecated`, and the `examples` (beside a `$ref` too).
+fn describe(schema: &mut Value, spec: &ParamSpec) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(description) = spec.description_text() {
+        if !object.contains_key("$ref") {
+            object.insert("description".into(), json!(description));
+        }
+    }
+    if spec.is_deprecated() && !object.contains_key("$ref") {
+        object.insert("deprecated".into(), json!(true));
+    }
+    if let Some(examples) = spec.examples_value() {
+        object.insert("examples".into(), examples.clone());
+    }
+}
+
+/// A parameter model's fields, each its own parameter (FastAPI's documentation of
+/// `Annotated[Model, Query()]`): the field's schema from the model's, required as in the model,
+/// a header field under its header name. The model itself is not a component unless something
+/// else uses it.
+fn model_parameters(
+    spec: &ParamSpec,
+    location: &'static str,
+    g: &mut SchemaGenerator,
+    seen: &mut Vec<(&'static str, String)>,
+    parameters: &mut Vec<Value>,
+) {
+    let model = g.inline(|g| spec.schema(g));
+    let required: Vec<&str> = model
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(properties) = model.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for (key, schema) in properties {
+        let name = if location == "header" {
+            key.replace('_', "-")
+        } else {
+            key.clone()
+        };
+        if seen.iter().any(|(l, n)| *l == location && *n == name) {
+            continue;
+        }
+        seen.push((location, name.clone()));
+        let mut parameter = Map::new();
+        parameter.insert("name".into(), json!(name));
+        parameter.insert("in".into(), json!(location));
+        parameter.insert("required".into(), json!(required.contains(&key.as_str())));
+        if let Some(description) = schema.get("description") {
+            parameter.insert("description".into(), description.clone());
+        }
+        parameter.insert("schema".into(), schema.clone());
+        parameters.push(Value::Object(parameter));
+    }
 }
 
 /// The OpenAPI object of one operation for `method`.
@@ -196,6 +258,10 @@ fn operation_object(
                 continue;
             }
         };
+        if spec.param_model_fields().is_some() {
+            model_parameters(spec, location, g, &mut seen, &mut parameters);
+            continue;
+        }
         let name = spec.wire_name().to_string();
         if seen.iter().any(|(l, n)| *l == location && *n == name) {
             continue;
@@ -210,6 +276,12 @@ fn operation_object(
             parameter.insert("description".into(), json!(description));
         }
         parameter.insert("schema".into(), field_schema(spec, g, Context::Parameter));
+        if let Some(examples) = spec.openapi_examples_value() {
+            parameter.insert("examples".into(), examples.clone());
+        }
+        if spec.is_deprecated() {
+            parameter.insert("deprecated".into(), json!(true));
+        }
         parameters.push(Value::Object(parameter));
     }
     // FastAPI lists path, then query, header and cookie parameters.
@@ -227,7 +299,11 @@ fn operation_object(
 
     let body_component = format!("Body_{id}");
     if !form.is_empty() {
-        let (schema, required) = body_object(&body_component, &form, g);
+        let (schema, required) = match form[..] {
+            // A form model is the body's schema itself, as FastAPI documents it.
+            [spec] if spec.param_model_fields().is_some() => (spec.schema(g), true),
+            _ => body_object(&body_component, &form, g),
+        };
         let media = if form.iter().any(|s| s.source() == Source::File) {
             "multipart/form-data"
         } else {
@@ -244,14 +320,19 @@ fn operation_object(
                 &title_case(spec.wire_name()),
                 spec.default_json(),
             );
+            describe(&mut schema, spec);
             (schema, spec.is_required())
         } else {
             body_object(&body_component, &body, g)
         };
-        out.insert(
-            "requestBody".into(),
-            request_body("application/json", schema, required),
-        );
+        let mut request = request_body("application/json", schema, required);
+        // `openapi_examples` of the body: named examples beside the schema.
+        if let Some(examples) = body.iter().find_map(|s| s.openapi_examples_value()) {
+            if let Some(media) = request.pointer_mut("/content/application~1json") {
+                media["examples"] = examples.clone();
+            }
+        }
+        out.insert("requestBody".into(), request);
     }
 
     // Responses.

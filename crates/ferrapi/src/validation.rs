@@ -355,6 +355,14 @@ impl Validator {
         }
     }
 
+    /// Rewrites the locations of the errors recorded since there were `start` of them (a
+    /// parameter model's header fields are reported at their header names).
+    pub(crate) fn rewrite_since(&mut self, start: usize, mut f: impl FnMut(&mut Vec<LocItem>)) {
+        for error in self.errors.iter_mut().skip(start) {
+            f(&mut error.loc);
+        }
+    }
+
     /// Adds errors found elsewhere (their locations are kept as they are).
     pub fn extend(&mut self, errors: impl IntoIterator<Item = ErrorDetail>) {
         self.errors.extend(errors);
@@ -403,6 +411,11 @@ pub trait Validate: Sized {
     /// Whether the type is read from the body when an argument names no source (FastAPI's
     /// rule: models, maps and JSON values are bodies, everything else is a query parameter).
     const IS_MODEL: bool = false;
+
+    /// A `#[derive(Model)]` struct's fields, so that it can be a parameter model (FastAPI's
+    /// `Annotated[Model, Query()]`, and the same for headers, cookies and forms); `None` for
+    /// every other type.
+    const MODEL_FIELDS: Option<&'static [model::ModelField]> = None;
 
     /// What the constraints see of this value. The default sees nothing to check.
     fn target(&self) -> ConstraintTarget<'_> {

@@ -10,6 +10,10 @@ use crate::validation::{Validate, Validator};
 #[doc(hidden)]
 /// Whether the argument's input is present (to decide whether its default applies).
 pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
+    if spec.param_model_fields().is_some() {
+        // A parameter model is always validated: its fields have their own defaults.
+        return true;
+    }
     let req = inputs.req;
     match spec.source_in(req) {
         Source::Path => req.path_param(spec.wire()).is_some(),
@@ -38,6 +42,9 @@ fn embedded(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
 pub fn extract<T: Validate>(inputs: &Inputs<'_>, spec: &ParamSpec, v: &mut Validator) -> Option<T> {
     let req = inputs.req;
     let wire = spec.wire();
+    if let Some(fields) = spec.param_model_fields() {
+        return super::model::extract::<T>(inputs, fields, spec.source_in(req), v);
+    }
     match spec.source_in(req) {
         Source::Path => v.at(Source::Path.loc(), |v| {
             v.at_key(wire, |v| match req.path_param(wire) {

@@ -118,6 +118,13 @@ impl<'a> Inputs<'a> {
         }
     }
 
+    /// Every text field of the form, in order.
+    pub(super) fn form_items(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.form
+            .iter()
+            .flat_map(|form| form.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     /// The values of a form field, in order.
     pub(super) fn form_values(&self, name: &str) -> Vec<&str> {
         let Some(form) = &self.form else {

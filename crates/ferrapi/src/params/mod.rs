@@ -27,6 +27,7 @@ mod default;
 mod extract;
 mod file;
 mod inputs;
+mod model;
 mod pyjson;
 mod spec;
 

@@ -31,6 +31,15 @@ pub struct ParamSpec {
     optional: bool,
     /// Whether the type is a list (`Vec<T>`): FastAPI keeps its empty form values.
     pub(super) list: bool,
+    /// `examples=[…]`: in the parameter's (or body's) schema.
+    examples: Option<Value>,
+    /// `openapi_examples={…}`: named examples beside the schema.
+    openapi_examples: Option<Value>,
+    /// `deprecated=True`.
+    deprecated: bool,
+    /// A parameter model's fields (a `#[derive(Model)]` struct read from the query, headers,
+    /// cookies or a form).
+    pub(super) model_fields: Option<&'static [crate::validation::model::ModelField]>,
     /// The default value as JSON, when there is one (and it serialises).
     default: Option<fn() -> Option<Value>>,
     /// A `format` for the schema (`"password"`).
@@ -53,6 +62,10 @@ impl ParamSpec {
             schema: None,
             optional: false,
             list: false,
+            examples: None,
+            openapi_examples: None,
+            deprecated: false,
+            model_fields: None,
             default: None,
             format: None,
         }
@@ -63,6 +76,7 @@ impl ParamSpec {
         self.schema = Some(T::json_schema);
         self.optional = T::IS_OPTIONAL;
         self.list = T::IS_LIST;
+        self.model_fields = T::MODEL_FIELDS;
         self
     }
 
@@ -76,6 +90,15 @@ impl ParamSpec {
     pub fn format(mut self, format: &'static str) -> ParamSpec {
         self.format = Some(format);
         self
+    }
+
+    /// The fields of a parameter model (a model read from the query, headers, cookies or a
+    /// form), each documented as its own parameter.
+    pub fn param_model_fields(&self) -> Option<&'static [crate::validation::model::ModelField]> {
+        match self.source {
+            Source::Query | Source::Header | Source::Cookie | Source::Form => self.model_fields,
+            _ => None,
+        }
     }
 
     /// The JSON Schema of the argument's type (before constraints and title).
@@ -179,6 +202,42 @@ impl ParamSpec {
     pub fn description(mut self, description: impl Into<Cow<'static, str>>) -> ParamSpec {
         self.description = Some(description.into());
         self
+    }
+
+    /// Examples of the value (`Query(examples=[…])`), written into its schema: documentation
+    /// only.
+    pub fn examples(mut self, examples: Value) -> ParamSpec {
+        self.examples = Some(examples);
+        self
+    }
+
+    /// Named examples (`Body(openapi_examples={…})`): an object of OpenAPI Example objects
+    /// (`summary`, `description`, `value`), beside the schema. Documentation only.
+    pub fn openapi_examples(mut self, examples: Value) -> ParamSpec {
+        self.openapi_examples = Some(examples);
+        self
+    }
+
+    /// Marks the argument deprecated in the document (`Query(deprecated=True)`); it is still
+    /// read.
+    pub fn deprecated(mut self, deprecated: bool) -> ParamSpec {
+        self.deprecated = deprecated;
+        self
+    }
+
+    /// The schema examples, if any.
+    pub fn examples_value(&self) -> Option<&Value> {
+        self.examples.as_ref()
+    }
+
+    /// The named examples, if any.
+    pub fn openapi_examples_value(&self) -> Option<&Value> {
+        self.openapi_examples.as_ref()
+    }
+
+    /// Whether the argument is deprecated.
+    pub fn is_deprecated(&self) -> bool {
+        self.deprecated
     }
 
     /// The title, if one was given.

@@ -5,6 +5,34 @@ use serde_json::Value;
 
 use super::{Validate, Validator};
 
+/// One field of a `#[derive(Model)]` struct, as a parameter model reads it (FastAPI's
+/// `Annotated[Model, Query()]`): its key on the wire and whether it takes every value of a
+/// repeated key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModelField {
+    /// The field's key (its name, `rename` or `alias`).
+    pub key: &'static str,
+    /// Whether the field is a list (`Vec<T>`, a set…): repeated keys fill it.
+    pub list: bool,
+}
+
+/// pydantic's answer to a key a model with `extra = "forbid"` does not have, at that key:
+/// `{"type":"extra_forbidden","msg":"Extra inputs are not permitted","input":…}`.
+pub fn extra_forbidden(known: &[&str], object: &serde_json::Map<String, Value>, v: &mut Validator) {
+    for (key, value) in object {
+        if !known.contains(&key.as_str()) {
+            v.at_key(key, |v| {
+                v.error(
+                    "extra_forbidden",
+                    "Extra inputs are not permitted",
+                    value.clone(),
+                    None,
+                )
+            });
+        }
+    }
+}
+
 /// The name of a model type (for messages).
 pub trait ModelName {
     /// The type's name.
@@ -31,6 +59,56 @@ pub fn enum_error(input: &Value, expected: &str, v: &mut Validator) {
         crate::validation::ctx([("expected", Value::String(expected.to_string()))]),
     );
 }
+
+/// pydantic's `literal_error`: `Input should be 'a' or 'b'`.
+pub fn literal_error(input: &Value, expected: &str, v: &mut Validator) {
+    v.error(
+        "literal_error",
+        format!("Input should be {expected}"),
+        input.clone(),
+        crate::validation::ctx([("expected", Value::String(expected.to_string()))]),
+    );
+}
+
+/// The schema of a `Literal[...]`, inline: `{"enum": [...], "type": "string"}` (the type only
+/// when every value has the same one, as pydantic writes it).
+pub fn literal_schema(values: &[Value]) -> Value {
+    let kind = |v: &Value| match v {
+        Value::String(_) => "string",
+        Value::Number(_) => "integer",
+        Value::Bool(_) => "boolean",
+        _ => "null",
+    };
+    let mut schema = serde_json::Map::new();
+    schema.insert("enum".into(), Value::Array(values.to_vec()));
+    if let Some(first) = values.first() {
+        if values.iter().all(|v| kind(v) == kind(first)) {
+            schema.insert("type".into(), Value::String(kind(first).into()));
+        }
+    }
+    Value::Object(schema)
+}
+
+/// The schema of an integer enum: `{"enum":[1,2],"title":…,"type":"integer"}`.
+pub fn int_enum_schema(title: &str, values: &[i64]) -> Value {
+    serde_json::json!({"enum": values, "title": title, "type": "integer"})
+}
+
+/// An integer as an integer `Literal` takes it: a JSON integer, an integral float or a
+/// boolean, never a string.
+pub fn literal_int(input: &Value) -> Option<i64> {
+    match input {
+        Value::Bool(b) => Some(i64::from(*b)),
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+                .map(|f| f as i64)
+        }),
+        _ => None,
+    }
+}
+
+pub use super::scalars::{lax_int, lax_int_str};
 
 /// A model field absent from the input: `None` for an `Option`, else pydantic's `missing`,
 /// whose `input` is the model's whole input (`{"type":"missing","loc":["body","name"],

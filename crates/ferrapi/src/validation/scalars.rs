@@ -384,6 +384,23 @@ fn float_from_text(raw: &str) -> Result<f64, FloatError> {
     parsed.ok_or(FloatError::Parsing)
 }
 
+/// An integer read with pydantic's lax rules from a JSON value (`2`, `2.0`, `"2"`, `true`), for
+/// the integer enums; `None` when it is not one, or does not fit.
+pub fn lax_int(input: &Value) -> Option<i64> {
+    int_from_value(input)
+        .ok()
+        .filter(|w| w.exact)
+        .and_then(|w| i64::try_from(w.value).ok())
+}
+
+/// [`lax_int`] from text.
+pub fn lax_int_str(input: &str) -> Option<i64> {
+    int_from_text(input)
+        .ok()
+        .filter(|w| w.exact)
+        .and_then(|w| i64::try_from(w.value).ok())
+}
+
 /// A float from a JSON value, python lax mode.
 fn float_from_value(input: &Value) -> Result<f64, FloatError> {
     match input {

@@ -10,6 +10,8 @@ use crate::validation::Constraints;
 #[derive(Debug, Default)]
 pub struct SchemaGenerator {
     components: IndexMap<String, Value>,
+    /// Building a parameter model's fields, which are parameters (see [`Context`]).
+    parameter_fields: bool,
 }
 
 impl SchemaGenerator {
@@ -45,6 +47,41 @@ impl SchemaGenerator {
         components.into_iter().collect()
     }
 
+    /// Where the fields of the model being built are written: [`Context::Body`], or
+    /// [`Context::Parameter`] while [`SchemaGenerator::inline`] builds a parameter model.
+    pub fn field_context(&self) -> Context {
+        if self.parameter_fields {
+            Context::Parameter
+        } else {
+            Context::Body
+        }
+    }
+
+    /// The definition of a parameter model, whose fields the caller shows as parameters:
+    /// `schema_of` gives the model's reference; the model is built apart, its fields in
+    /// [`Context::Parameter`], and is not a component (the models it uses are).
+    pub fn inline(&mut self, schema_of: impl FnOnce(&mut SchemaGenerator) -> Value) -> Value {
+        let mut scratch = SchemaGenerator {
+            components: IndexMap::new(),
+            parameter_fields: true,
+        };
+        let reference = schema_of(&mut scratch);
+        let name = reference
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(str::to_string);
+        let mut definition = reference;
+        for (key, schema) in scratch.components {
+            if Some(&key) == name.as_ref() {
+                definition = schema;
+            } else {
+                self.components.entry(key).or_insert(schema);
+            }
+        }
+        definition
+    }
+
     /// Whether there are components.
     pub fn is_empty(&self) -> bool {
         self.components.is_empty()
@@ -74,8 +111,9 @@ pub fn title_case(name: &str) -> String {
 }
 
 #[doc(hidden)]
-/// Where a field's schema is written: a parameter keeps its bounds as written; a body field (a
-/// model's, or a `Body()` parameter's) has them as floats, as pydantic renders them there.
+/// Where a field's schema is written: a parameter (a parameter model's fields included) keeps
+/// its bounds as written; a body field (a model's, or a `Body()` parameter's) has them as
+/// floats, as FastAPI renders them there (`gt=0` is `0.0`, on an integer field too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Context {
@@ -106,7 +144,12 @@ pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context:
     let Some(object) = target.as_object_mut() else {
         return;
     };
-    let kind = object.get("type").and_then(Value::as_str).unwrap_or("");
+    let kind = object
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kind = kind.as_str();
     let (min, max) = match kind {
         "array" => ("minItems", "maxItems"),
         "object" => ("minProperties", "maxProperties"),
@@ -139,20 +182,42 @@ pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context:
 }
 
 #[doc(hidden)]
-/// Adds a title (unless the schema is a bare reference, which pydantic leaves alone) and a
-/// default.
+/// Adds a default and a title (no title beside a reference: pydantic writes
+/// `{"$ref": …, "default": …}`).
 pub fn annotate(schema: &mut Value, title: &str, default: Option<Value>) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    if object.contains_key("$ref") {
-        return;
-    }
     // FastAPI leaves a `None` default out of the document (pydantic writes `"default": null`).
     if let Some(default) = default.filter(|d| !d.is_null()) {
         object.insert("default".into(), default);
     }
+    if object.contains_key("$ref") {
+        return;
+    }
     object.insert("title".into(), Value::String(title.to_string()));
+}
+
+#[doc(hidden)]
+/// Sets `key` on a schema object (a field's or a model's `description`, `examples`…).
+pub fn set(schema: &mut Value, key: &str, value: Value) {
+    if let Some(object) = schema.as_object_mut() {
+        object.insert(key.to_string(), value);
+    }
+}
+
+#[doc(hidden)]
+/// Merges the keys of `extra` (pydantic's `json_schema_extra`, an object) into a schema.
+pub fn extend(schema: &mut Value, extra: Value) {
+    if let (Some(object), Value::Object(extra)) = (schema.as_object_mut(), extra) {
+        object.extend(extra);
+    }
+}
+
+#[doc(hidden)]
+/// Any `Serialize` value as JSON (`null` if it does not serialise), for schema metadata.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 #[doc(hidden)]
