@@ -167,8 +167,8 @@ impl<'r, T: Send + Sync + 'static> Argument<'r> for State<T> {
     }
 }
 
-/// `UploadFile` and `Option<UploadFile>`: a file of the form, as FastAPI takes
-/// `file: UploadFile` without `File()`.
+/// `UploadFile`, `Vec<UploadFile>` and their options: files of the form, as FastAPI takes
+/// `file: UploadFile` and `files: list[UploadFile]` without `File()`.
 macro_rules! upload {
     ($ty:ty) => {
         impl<'r> Argument<'r> for $ty {
@@ -191,6 +191,8 @@ macro_rules! upload {
 
 upload!(UploadFile);
 upload!(Option<UploadFile>);
+upload!(Vec<UploadFile>);
+upload!(Option<Vec<UploadFile>>);
 
 /// The socket is taken when every argument is valid, so that an invalid handshake can still be
 /// closed with 1008 by the operation's pipeline.

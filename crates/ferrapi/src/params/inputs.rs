@@ -157,14 +157,26 @@ impl<'a> Inputs<'a> {
         })
     }
 
-    /// The content of the upload named `name`, when an argument asked for it.
-    pub fn upload_content(&self, name: &str) -> Option<bytes::Bytes> {
+    /// The content of the `index`th upload named `name`, when an argument asked for it.
+    pub fn upload_content(&self, name: &str, index: usize) -> Option<bytes::Bytes> {
         self.form
             .as_ref()?
             .contents
             .iter()
-            .find(|(k, _)| k == name)
+            .filter(|(k, _)| k == name)
+            .nth(index)
             .map(|(_, c)| c.clone())
+    }
+
+    /// How many uploads named `name` the form has (read or not yet taken).
+    pub(super) fn upload_count(&self, name: &str) -> usize {
+        self.form.as_ref().map_or(0, |form| {
+            let read = form.contents.iter().filter(|(k, _)| k == name).count();
+            let waiting = form.uploads.lock().map_or(0, |u| {
+                u.iter().filter(|(k, f)| k == name && f.is_some()).count()
+            });
+            read.max(waiting)
+        })
     }
 
     /// The request.

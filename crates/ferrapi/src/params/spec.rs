@@ -181,7 +181,13 @@ impl ParamSpec {
         self.source = Source::File;
         self.read_content = T::READ_CONTENT;
         self.optional = T::OPTIONAL;
-        self.schema = Some(file_schema);
+        self.list = T::LIST;
+        self.schema = Some(match (T::LIST, T::OPTIONAL) {
+            (false, false) => file_schema,
+            (true, false) => super::file::files_schema,
+            (false, true) => super::file::optional_file_schema,
+            (true, true) => super::file::optional_files_schema,
+        });
         self
     }
 
