@@ -23,7 +23,8 @@
 #
 # Environment (defaults in brackets):
 #   PAIRS ["ferrapi:hyper ferrapi:actix"]   A:B pairs; the ratio printed is A/B
-#   ENDPOINTS ["plaintext json items pipeline"]   DURATION [5] seconds per round   ROUNDS [5]
+#   ENDPOINTS ["plaintext json items pipeline"]; also order_typed, order_text and orders (A
+#   typed, B text) for the framework's 1 KB model of rich types (POST benches/order.json)   DURATION [5] seconds per round   ROUNDS [5]
 #   CONNS [32] connections per wrk   PIPELINE_DEPTH [16]   SERVER_CPU [0]  CLIENT_CPU [1]
 #   BASE_PORT [18500]   BIN_ARGS [] extra arguments for bin=PATH servers (e.g. --no-access-log)
 #
@@ -81,11 +82,14 @@ cpu_ms() {
     cat /proc/"$1"/task/*/schedstat | awk '{ns += $1} END {printf "%d", ns / 1000000}'
 }
 
-# load PORT PATH SECONDS OUT: one wrk on CLIENT_CPU.
+# load PORT PATH SECONDS OUT: one wrk on CLIENT_CPU. A PATH of `post:/x` POSTs
+# benches/order.json to /x.
 load() {
     local args=(-t1 "-c$CONNS" "-d${3}s")
     if [[ $2 == pipeline ]]; then
         args+=(-s benches/pipeline.lua "http://127.0.0.1:$1/plaintext" -- "$PIPELINE_DEPTH")
+    elif [[ $2 == post:* ]]; then
+        args+=(-s benches/post.lua "http://127.0.0.1:$1${2#post:}" -- benches/order.json)
     else
         args+=("http://127.0.0.1:$1$2")
     fi
@@ -98,7 +102,21 @@ path_of() {
         json) echo /json ;;
         items) echo '/items/42?q=x' ;;
         pipeline) echo pipeline ;;
+        # A 1 KB model with a UUID, a date-time and a decimal (benches/order.json), read as
+        # those types (typed) or as strings (text); `orders` gives A the typed one and B the
+        # text one, for `PAIRS=framework:framework`.
+        order_typed) echo post:/orders/typed ;;
+        order_text) echo post:/orders/text ;;
+        orders) echo post:/orders/typed ;;
         *) echo "unknown endpoint $1" >&2; exit 2 ;;
+    esac
+}
+
+# path_of_b ENDPOINT: B's path (the same as A's but for `orders`).
+path_of_b() {
+    case $1 in
+        orders) echo post:/orders/text ;;
+        *) path_of "$1" ;;
     esac
 }
 
@@ -110,6 +128,7 @@ for pair in $PAIRS; do
     b=${pair##*:}
     for endpoint in $ENDPOINTS; do
         path=$(path_of "$endpoint")
+        path_b=$(path_of_b "$endpoint")
         ratios=()
         for round in $(seq "$ROUNDS"); do
             pa=$(start "$a" $port)
@@ -119,12 +138,12 @@ for pair in $PAIRS; do
             wait_port $((port + 1))
             # Warm-up, both at once, as in the measurement.
             load $port "$path" 1 /dev/null &
-            load $((port + 1)) "$path" 1 /dev/null
+            load $((port + 1)) "$path_b" 1 /dev/null
             wait
             ca=$(cpu_ms "$pa")
             cb=$(cpu_ms "$pb")
             load $port "$path" "$DURATION" "$tmp/a" &
-            load $((port + 1)) "$path" "$DURATION" "$tmp/b"
+            load $((port + 1)) "$path_b" "$DURATION" "$tmp/b"
             wait
             ca=$(($(cpu_ms "$pa") - ca))
             cb=$(($(cpu_ms "$pb") - cb))
