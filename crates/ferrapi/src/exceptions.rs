@@ -152,7 +152,8 @@ impl RequestValidationError {
         &self.errors
     }
 
-    /// The parsed JSON body, if any (FastAPI's `exc.body`).
+    /// The body received (FastAPI's `exc.body`): the parsed JSON, or the text when the body is
+    /// not JSON or does not parse; `None` without a body.
     pub fn body(&self) -> Option<&Value> {
         self.body.as_ref()
     }

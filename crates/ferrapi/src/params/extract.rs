@@ -27,7 +27,10 @@ pub fn is_present(inputs: &Inputs<'_>, spec: &ParamSpec) -> bool {
             BodyInput::Json(Value::Object(map)) if embedded(inputs, spec) => {
                 map.contains_key(spec.wire())
             }
-            BodyInput::Json(_) | BodyInput::Text(_) if embedded(inputs, spec) => false,
+            // FastAPI reads an embedded argument with `body.get(name)`: a JSON body that is not
+            // an object fails that, and the argument is `missing` even with a default.
+            BodyInput::Json(_) if embedded(inputs, spec) => true,
+            BodyInput::Text(_) if embedded(inputs, spec) => false,
             _ => true,
         },
     }
@@ -98,7 +101,7 @@ pub fn extract<T: Validate>(inputs: &Inputs<'_>, spec: &ParamSpec, v: &mut Valid
             })
         }),
         Source::Body => v.at(Source::Body.loc(), |v| {
-            if let BodyInput::Invalid(err) = inputs.body() {
+            if let BodyInput::Invalid(err, _) = inputs.body() {
                 if !inputs
                     .body_error_reported
                     .swap(true, std::sync::atomic::Ordering::Relaxed)
@@ -113,6 +116,10 @@ pub fn extract<T: Validate>(inputs: &Inputs<'_>, spec: &ParamSpec, v: &mut Valid
                         Some(value) => checked_json::<T>(value, spec, v),
                         None => T::missing(v),
                     },
+                    BodyInput::Json(_) => {
+                        v.missing();
+                        None
+                    }
                     _ => T::missing(v),
                 })
             } else {

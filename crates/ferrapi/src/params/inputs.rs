@@ -46,7 +46,9 @@ pub(super) enum BodyInput {
     Missing,
     Json(Value),
     Text(Value),
-    Invalid(crate::validation::ErrorDetail),
+    /// A JSON body that does not parse: its `json_invalid` error, and the text received (what
+    /// FastAPI's `RequestValidationError.body` holds then).
+    Invalid(crate::validation::ErrorDetail, Value),
 }
 
 impl<'a> Inputs<'a> {
@@ -188,10 +190,13 @@ impl<'a> Inputs<'a> {
         self.body.as_deref().unwrap_or(&BodyInput::NotRead)
     }
 
-    /// The parsed body, when it was JSON.
+    /// The body as FastAPI's `RequestValidationError.body` holds it: the parsed JSON, or the
+    /// text received when it is not JSON or does not parse.
     pub fn body_json(&self) -> Option<&Value> {
         match self.body() {
-            BodyInput::Json(v) => Some(v),
+            // FastAPI's `exc.body`: the parsed JSON, or the text received when the body is not
+            // JSON or does not parse.
+            BodyInput::Json(v) | BodyInput::Text(v) | BodyInput::Invalid(_, v) => Some(v),
             _ => None,
         }
     }
@@ -217,7 +222,10 @@ fn parse_body(req: &Request, bytes: &[u8]) -> Result<BodyInput, Error> {
             "There was an error parsing the body",
         )
         .into()),
-        Err(err) => Ok(BodyInput::Invalid(json_invalid(bytes, &err))),
+        Err(err) => Ok(BodyInput::Invalid(
+            json_invalid(bytes, &err),
+            Value::String(String::from_utf8_lossy(bytes).into_owned()),
+        )),
     }
 }
 

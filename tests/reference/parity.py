@@ -1,0 +1,42 @@
+"""The FastAPI side of tests/tests/parity_diff.rs: behaviours found by porting FastAPI's
+documentation apps (issue "FastAPI parity")."""
+
+from typing import Annotated, Optional
+
+from fastapi import Body, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+@app.exception_handler(RequestValidationError)
+async def validation_exception_handler(request: Request, exc: RequestValidationError):
+    return JSONResponse(
+        status_code=422,
+        content=jsonable_encoder({"detail": exc.errors(), "body": exc.body}),
+    )
+
+
+class Item(BaseModel):
+    title: str
+    size: int
+
+
+@app.post("/items/")
+async def create_item(item: Item):
+    return item
+
+
+@app.post("/two/")
+async def two(
+    a: Annotated[Optional[int], Body()] = None, b: Annotated[Optional[str], Body()] = None
+):
+    return {"a": a, "b": b}
+
+
+@app.post("/one/")
+async def one(a: Annotated[Optional[int], Body(embed=True)] = None):
+    return {"a": a}
