@@ -169,8 +169,14 @@ fn the_corpus_validates_as_pydantic_does() {
                 checked += 1;
                 let got = run_kind(kind, input);
                 if got != want {
-                    let how = if matches!(input, Input::Text(_)) { "text" } else { "json" };
-                    failures.push(format!("{kind} {how} {raw}:\n  got  {got:?}\n  want {want:?}"));
+                    let how = if matches!(input, Input::Text(_)) {
+                        "text"
+                    } else {
+                        "json"
+                    };
+                    failures.push(format!(
+                        "{kind} {how} {raw}:\n  got  {got:?}\n  want {want:?}"
+                    ));
                 }
             }
         }
@@ -187,14 +193,20 @@ fn the_corpus_validates_as_pydantic_does() {
 #[test]
 fn serialised_as_pydantic_writes_them() {
     let utc: DateTime<Utc> = "2020-01-01T12:00:00.5Z".parse().unwrap();
-    assert_eq!(pydantic::Json(&utc).to_string(), "2020-01-01T12:00:00.500000Z");
+    assert_eq!(
+        pydantic::Json(&utc).to_string(),
+        "2020-01-01T12:00:00.500000Z"
+    );
     // chrono's own output: three digits.
     assert_eq!(
         serde_json::to_string(&utc).unwrap(),
         r#""2020-01-01T12:00:00.500Z""#
     );
     let fixed: DateTime<FixedOffset> = "2020-01-01T12:00:00-05:30".parse().unwrap();
-    assert_eq!(pydantic::Json(&fixed).to_string(), "2020-01-01T12:00:00-05:30");
+    assert_eq!(
+        pydantic::Json(&fixed).to_string(),
+        "2020-01-01T12:00:00-05:30"
+    );
     let zero: DateTime<FixedOffset> = "2020-01-01T12:00:00+00:00".parse().unwrap();
     assert_eq!(pydantic::Json(&zero).to_string(), "2020-01-01T12:00:00Z");
     let nanos = NaiveTime::from_hms_nano_opt(1, 2, 3, 123_456_789).unwrap();
@@ -204,11 +216,17 @@ fn serialised_as_pydantic_writes_them() {
     let far = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
     assert_eq!(pydantic::Json(&far).to_string(), "+10000-01-01");
     for (delta, text) in [
-        (TimeDelta::seconds(90061) + TimeDelta::microseconds(5), "P1DT1H1M1.000005S"),
+        (
+            TimeDelta::seconds(90061) + TimeDelta::microseconds(5),
+            "P1DT1H1M1.000005S",
+        ),
         (TimeDelta::seconds(-82739), "-PT22H58M59S"),
         (TimeDelta::zero(), "PT0S"),
         (TimeDelta::days(365), "P1Y"),
-        (TimeDelta::days(366) + TimeDelta::milliseconds(500), "P1Y1DT0.5S"),
+        (
+            TimeDelta::days(366) + TimeDelta::milliseconds(500),
+            "P1Y1DT0.5S",
+        ),
         (-TimeDelta::microseconds(1), "-PT0.000001S"),
         (TimeDelta::nanoseconds(999), "PT0S"),
         (TimeDelta::hours(2), "PT2H"),
@@ -252,7 +270,10 @@ fn schemas_are_pydantics() {
     let mut g = ferrapi::validation::SchemaGenerator::default();
     let string = |format: &str| json!({"type": "string", "format": format});
     assert_eq!(DateTime::<Utc>::json_schema(&mut g), string("date-time"));
-    assert_eq!(DateTime::<FixedOffset>::json_schema(&mut g), string("date-time"));
+    assert_eq!(
+        DateTime::<FixedOffset>::json_schema(&mut g),
+        string("date-time")
+    );
     assert_eq!(NaiveDateTime::json_schema(&mut g), string("date-time"));
     assert_eq!(NaiveDate::json_schema(&mut g), string("date"));
     assert_eq!(NaiveTime::json_schema(&mut g), string("time"));

@@ -66,6 +66,9 @@
 //!
 //! * Constraints (`gt`, `ge`, `lt`, `le` on dates, pydantic's `PastDate`, `FutureDatetime`…)
 //!   are not supported: these types take no [`Constraints`](crate::validation::Constraints).
+//! * `DateTime<Utc>` accepts an aware datetime whose UTC value falls in year 0
+//!   (`"0001-01-01T00:00:00+01:00"` is `0000-12-31T23:00:00Z`); Python's `datetime` cannot hold
+//!   it, so a FastAPI app converting to UTC fails there (a 500).
 //! * JSON numbers beyond `u64` reach validation as floats (see [`crate::validation`]), so their
 //!   `input` is echoed as a float where pydantic echoes the integer; the error is the same.
 //!
@@ -85,6 +88,10 @@
 //!   `P1Y`).
 //! * UTC (`DateTime<Utc>`, or a zero offset) is `Z` in both; other offsets `+HH:MM` in both;
 //!   `NaiveDate` is identical.
+//! * FastAPI serialises a dict returned without a response model with its `jsonable_encoder`,
+//!   not pydantic: `isoformat()` (UTC as `+00:00`, not `Z`) and a `timedelta` as float
+//!   seconds (`90061.000005`). Neither chrono nor [`pydantic`] writes that; return a model (as
+//!   FastAPI's `response_model` does) to get pydantic's output.
 //! * Outside years 0–9999 (not produced by validation; pydantic cannot hold them) [`pydantic`]
 //!   writes chrono's signed years (`+10000-01-01`).
 //!
@@ -411,9 +418,7 @@ fn date_from_text(text: &str) -> Result<parse::Date, Option<ParseError>> {
     }
 }
 
-fn exact_date(
-    dt: Result<parse::DateTime, ParseError>,
-) -> Result<parse::Date, Option<ParseError>> {
+fn exact_date(dt: Result<parse::DateTime, ParseError>) -> Result<parse::Date, Option<ParseError>> {
     match dt {
         Ok(dt) if dt.time.is_midnight() => Ok(dt.date),
         Ok(_) => Err(None),
@@ -496,7 +501,7 @@ impl Validate for NaiveTime {
 /// The serde `with` module that writes chrono's values as pydantic's JSON mode writes
 /// `datetime`, `date`, `time` and `timedelta` (see the [module documentation](super) for where
 /// chrono's own output differs): `#[serde(with = "ferrapi::types::datetime::pydantic")]` on a
-/// field of any type implementing [`PydanticJson`], `pydantic::option` on an `Option` of one.
+/// field of any type implementing [`PydanticJson`](pydantic::PydanticJson), `pydantic::option` on an `Option` of one.
 ///
 /// Deserialising (when the struct also derives `Deserialize`) validates the value as the
 /// type's [`Validate`] does, numbers included, and fails with pydantic's message.

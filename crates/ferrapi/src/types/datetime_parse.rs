@@ -61,9 +61,7 @@ impl ParseError {
         match self {
             TooShort => "input is too short",
             ExtraCharacters => "unexpected extra characters at the end of the input",
-            InvalidCharDateTimeSep => {
-                "invalid datetime separator, expected `T`, `t`, `_` or space"
-            }
+            InvalidCharDateTimeSep => "invalid datetime separator, expected `T`, `t`, `_` or space",
             InvalidCharDateSep => "invalid date separator, expected `-`",
             DateNotExact => "Timestamp is not an exact date",
             InvalidCharYear => "invalid character in year",
@@ -432,7 +430,10 @@ fn parse_pure_time(bytes: &[u8], offset: usize) -> Result<(Time, usize)> {
         if matches!(bytes.get(offset + 8), Some(b'.' | b',')) {
             length = 9;
             let mut i = 0;
-            while let Some(c) = bytes.get(offset + length + i).filter(|c| c.is_ascii_digit()) {
+            while let Some(c) = bytes
+                .get(offset + length + i)
+                .filter(|c| c.is_ascii_digit())
+            {
                 if i < 6 {
                     microsecond = microsecond * 10 + (c - b'0') as u32;
                 }
@@ -473,7 +474,8 @@ impl Time {
                     b'+' => 1,
                     b'-' => -1,
                     0xE2 => {
-                        if bytes.get(position) != Some(&0x88) || bytes.get(position + 1) != Some(&0x92)
+                        if bytes.get(position) != Some(&0x88)
+                            || bytes.get(position + 1) != Some(&0x92)
                         {
                             return Err(ParseError::InvalidCharTzSign);
                         }
@@ -765,8 +767,9 @@ impl Duration {
                         let extra_seconds = (extra_days - full_days) * 86_400.0;
                         let full_seconds = extra_seconds.trunc();
                         second = checked!(second + full_seconds as u32);
-                        microsecond = microsecond
-                            .wrapping_add(((extra_seconds - full_seconds) * 1_000_000.0).round() as u32);
+                        microsecond = microsecond.wrapping_add(
+                            ((extra_seconds - full_seconds) * 1_000_000.0).round() as u32,
+                        );
                     }
                 }
             }
@@ -873,7 +876,12 @@ impl Duration {
         let positive = total_seconds >= 0;
         let total = total_seconds.unsigned_abs();
         // pydantic-core's `as u32`: the day count wraps.
-        Duration::new(positive, (total / 86_400) as u32, (total % 86_400) as u32, 0)
+        Duration::new(
+            positive,
+            (total / 86_400) as u32,
+            (total % 86_400) as u32,
+            0,
+        )
     }
 
     /// pydantic's `timedelta` from a float number of seconds.
