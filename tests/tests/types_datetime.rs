@@ -5,18 +5,10 @@
 //! `ferrapi::types::datetime::pydantic`.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
-use ferrapi::types::datetime::pydantic::{self, PydanticJson};
+use ferrapi::types::datetime::pydantic;
 use ferrapi::{get, post, App, Model};
 use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, get, post, Case};
-use serde::{Serialize, Serializer};
-
-/// A list of values, each written as pydantic writes it.
-fn pydantic_list<T: PydanticJson, S: Serializer>(
-    values: &[T],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(values.iter().map(pydantic::Json))
-}
+use serde::Serialize;
 
 // The models of each type (a derive inside `macro_rules!` would not see its own locals).
 
@@ -37,7 +29,7 @@ struct AwareEcho {
 
 #[derive(Model, Serialize, Debug)]
 struct AwareEchoList {
-    #[serde(serialize_with = "pydantic_list")]
+    #[serde(with = "pydantic::vec")]
     value: Vec<DateTime<FixedOffset>>,
 }
 
@@ -58,7 +50,7 @@ struct UtcEcho {
 
 #[derive(Model, Serialize, Debug)]
 struct UtcEchoList {
-    #[serde(serialize_with = "pydantic_list")]
+    #[serde(with = "pydantic::vec")]
     value: Vec<DateTime<Utc>>,
 }
 
@@ -79,7 +71,7 @@ struct NaiveEcho {
 
 #[derive(Model, Serialize, Debug)]
 struct NaiveEchoList {
-    #[serde(serialize_with = "pydantic_list")]
+    #[serde(with = "pydantic::vec")]
     value: Vec<NaiveDateTime>,
 }
 
@@ -100,7 +92,7 @@ struct DateEcho {
 
 #[derive(Model, Serialize, Debug)]
 struct DateEchoList {
-    #[serde(serialize_with = "pydantic_list")]
+    #[serde(with = "pydantic::vec")]
     value: Vec<NaiveDate>,
 }
 
@@ -121,7 +113,7 @@ struct TimeEcho {
 
 #[derive(Model, Serialize, Debug)]
 struct TimeEchoList {
-    #[serde(serialize_with = "pydantic_list")]
+    #[serde(with = "pydantic::vec")]
     value: Vec<NaiveTime>,
 }
 
@@ -142,7 +134,7 @@ struct DeltaEcho {
 
 #[derive(Model, Serialize, Debug)]
 struct DeltaEchoList {
-    #[serde(serialize_with = "pydantic_list")]
+    #[serde(with = "pydantic::vec")]
     value: Vec<TimeDelta>,
 }
 

@@ -249,12 +249,16 @@ fn the_with_modules_round_trip() {
         lasts: TimeDelta,
         #[serde(with = "pydantic::option", default)]
         reminder: Option<NaiveTime>,
+        #[serde(with = "pydantic::vec", default)]
+        days: Vec<NaiveDate>,
     }
-    let event: Event =
-        serde_json::from_str(r#"{"at": 1577836800.25, "lasts": "1 day, 0:00:01"}"#).unwrap();
+    let event: Event = serde_json::from_str(
+        r#"{"at": 1577836800.25, "lasts": "1 day, 0:00:01", "days": ["2020-01-01", 0]}"#,
+    )
+    .unwrap();
     assert_eq!(
         serde_json::to_string(&event).unwrap(),
-        r#"{"at":"2020-01-01T00:00:00.250000Z","lasts":"P1DT1S","reminder":null}"#
+        r#"{"at":"2020-01-01T00:00:00.250000Z","lasts":"P1DT1S","reminder":null,"days":["2020-01-01","1970-01-01"]}"#
     );
     let error = serde_json::from_str::<Event>(r#"{"at": "nope", "lasts": "PT1S"}"#).unwrap_err();
     assert!(
@@ -506,6 +510,42 @@ s"P365D"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_sho
 s"PT86400S"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	=P1D
 s"P0.0000001D"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_hour	=PT0.00864S
 s"10:00:00.000000000001"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	=10:00:00	=PT10H
+s"1.E5"	=1970-01-02T03:46:40Z	=1970-01-02T03:46:40Z	timezone_naive	date_from_datetime_inexact	time_parsing:too_short	time_delta_parsing:duration_invalid_days
+s"1.5e+3"	=1970-01-01T00:25:00Z	=1970-01-01T00:25:00Z	timezone_naive	date_from_datetime_inexact	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"1.5E3"	=1970-01-01T00:25:00Z	=1970-01-01T00:25:00Z	timezone_naive	date_from_datetime_inexact	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"+.5"	=1970-01-01T00:00:00.500000Z	=1970-01-01T00:00:00.500000Z	timezone_naive	date_from_datetime_inexact	time_parsing:too_short	time_delta_parsing:duration_invalid_number
+s"-.5e1"	=1969-12-31T23:59:55Z	=1969-12-31T23:59:55Z	timezone_naive	date_from_datetime_inexact	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_number
+s"1.5e"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:too_short	time_delta_parsing:duration_invalid_days
+s"1.5e3.2"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"0.5e-400"	=1970-01-01T00:00:00Z	=1970-01-01T00:00:00Z	timezone_naive	=1970-01-01	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"1.5e400"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:time_too_large	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"-1.5e400"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:date_too_small	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"1.5e-3"	=1970-01-01T00:00:00.001500Z	=1970-01-01T00:00:00.001500Z	timezone_naive	date_from_datetime_inexact	time_parsing:invalid_char_hour	time_delta_parsing:invalid_char_hour
+s"12:00:00−01:00"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	timezone_naive	time_delta_parsing:extra_characters
+s"12:00:00−"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_tz_hour	time_delta_parsing:extra_characters
+s"12:00:00−0100"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	timezone_naive	time_delta_parsing:extra_characters
+s"12:00:00+01:00x"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:extra_characters	time_delta_parsing:extra_characters
+s"12:00:00.5é"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_tz_sign	time_delta_parsing:extra_characters
+s"2020-01-01T12:00:00+1:00"	datetime_from_date_parsing:extra_characters	datetime_from_date_parsing:extra_characters	datetime_from_date_parsing:extra_characters	date_from_datetime_parsing:invalid_char_tz_hour	time_parsing:invalid_char_time_sep	time_delta_parsing:duration_hour_value_too_large
+s"2020-01-01T12:00:00+01-00"	datetime_from_date_parsing:extra_characters	datetime_from_date_parsing:extra_characters	datetime_from_date_parsing:extra_characters	date_from_datetime_parsing:invalid_char_tz_minute	time_parsing:invalid_char_time_sep	time_delta_parsing:duration_hour_value_too_large
+s"2020-01-01T12:00:00.5-0"	datetime_from_date_parsing:extra_characters	datetime_from_date_parsing:extra_characters	datetime_from_date_parsing:extra_characters	date_from_datetime_parsing:invalid_char_tz_hour	time_parsing:invalid_char_time_sep	time_delta_parsing:duration_hour_value_too_large
+s"P1DT1H1M1.5S"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_hour	=P1DT1H1M1.5S
+s"P0.5M"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	=P15D
+s"PT0.5H"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	=PT30M
+s"P1,5D"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	=P1DT12H
+s"PT1.S"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	=PT1S
+s"P.5D"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:too_short	time_delta_parsing:duration_invalid_number
+s"PT1.5"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_time_unit
+s"P1DT1.5H2M"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_fraction
+s"1 day,12:00"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_hour	=P1DT12H
+s"1 day, 12:00:00.5"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_hour	=P1DT12H0.5S
+s"1 days 100:00:00"	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	datetime_from_date_parsing:invalid_char_year	date_from_datetime_parsing:invalid_char_year	time_parsing:invalid_char_hour	time_delta_parsing:duration_hour_value_too_large
+s"1day"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:too_short	=P1D
+s"1DAY"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:too_short	=P1D
+s"1 dAy"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_days
+s"+-1 day"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_number
+s"--P1D"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_number
+s"-+P1D"	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	datetime_from_date_parsing:too_short	date_from_datetime_parsing:too_short	time_parsing:invalid_char_hour	time_delta_parsing:duration_invalid_number
 0	=1970-01-01T00:00:00Z	=1970-01-01T00:00:00Z	timezone_naive	=1970-01-01	timezone_naive	=PT0S
 1	=1970-01-01T00:00:01Z	=1970-01-01T00:00:01Z	timezone_naive	date_from_datetime_inexact	timezone_naive	=PT1S
 -1	=1969-12-31T23:59:59Z	=1969-12-31T23:59:59Z	timezone_naive	date_from_datetime_inexact	time_parsing:time_negative	=-PT1S
@@ -632,6 +672,12 @@ null	datetime_type	datetime_type	datetime_type	date_type	time_type	time_delta_ty
 //     "P1W", "PT36H", "-PT1S", "PT0S", "P0D", "-PT0S", "P1M", "PT1.5M", "P1.5W", "PT4294967296S", "P1.5DT1.5H",
 //     "99999999999:00:00", "23999999999:00:00", "2399999999:00:00", "1:2:3", "01:02:03.1234567", "1:00:00:00",
 //     "PT1H1M1.000005S", "-PT22H58M59S", "P365D", "PT86400S", "P0.0000001D", "10:00:00.000000000001",
+//     # number syntax, odd offsets
+//     "1.E5", "1.5e+3", "1.5E3", "+.5", "-.5e1", "1.5e", "1.5e3.2", "0.5e-400", "1.5e400", "-1.5e400", "1.5e-3",
+//     "12:00:00\u221201:00", "12:00:00\u2212", "12:00:00\u22120100", "12:00:00+01:00x", "12:00:00.5\u00e9",
+//     "2020-01-01T12:00:00+1:00", "2020-01-01T12:00:00+01-00", "2020-01-01T12:00:00.5-0", "P1DT1H1M1.5S",
+//     "P0.5M", "PT0.5H", "P1,5D", "PT1.S", "P.5D", "PT1.5", "P1DT1.5H2M", "1 day,12:00", "1 day, 12:00:00.5",
+//     "1 days 100:00:00", "1day", "1DAY", "1 dAy", "+-1 day", "--P1D", "-+P1D",
 // ]
 //
 // NUMBERS = [0, 1, -1, 1577836800, 1577836801, 1577836800.0, 1577836800.5, 1577836800123, 1577836800123.5,

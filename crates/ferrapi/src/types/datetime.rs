@@ -501,7 +501,8 @@ impl Validate for NaiveTime {
 /// The serde `with` module that writes chrono's values as pydantic's JSON mode writes
 /// `datetime`, `date`, `time` and `timedelta` (see the [module documentation](super) for where
 /// chrono's own output differs): `#[serde(with = "ferrapi::types::datetime::pydantic")]` on a
-/// field of any type implementing [`PydanticJson`](pydantic::PydanticJson), `pydantic::option` on an `Option` of one.
+/// field of any type implementing [`PydanticJson`](pydantic::PydanticJson), `pydantic::option`
+/// on an `Option` of one, `pydantic::vec` on a `Vec`.
 ///
 /// Deserialising (when the struct also derives `Deserialize`) validates the value as the
 /// type's [`Validate`] does, numbers included, and fails with pydantic's message.
@@ -684,6 +685,40 @@ pub mod pydantic {
                     .first()
                     .map_or_else(|| "invalid value".to_string(), |e| e.msg.clone()),
             )),
+        }
+    }
+
+    /// The same for a `Vec` (a JSON array):
+    /// `#[serde(with = "ferrapi::types::datetime::pydantic::vec")]`.
+    pub mod vec {
+        use serde::de::{Deserialize, Deserializer, Error as _};
+        use serde::ser::Serializer;
+
+        use super::{Json, PydanticJson};
+        use crate::validation::{Validate, Validator};
+
+        /// Serialises each value as pydantic does.
+        pub fn serialize<T: PydanticJson, S: Serializer>(
+            values: &[T],
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(values.iter().map(Json))
+        }
+
+        /// Deserialises an array as `Vec<T>`'s [`Validate`] does.
+        pub fn deserialize<'de, T: PydanticJson + Validate, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Vec<T>, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let mut v = Validator::new();
+            match Vec::<T>::validate(&value, &mut v) {
+                Some(values) => Ok(values),
+                None => Err(D::Error::custom(
+                    v.into_errors()
+                        .first()
+                        .map_or_else(|| "invalid value".to_string(), |e| e.msg.clone()),
+                )),
+            }
         }
     }
 
