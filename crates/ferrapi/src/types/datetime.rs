@@ -45,7 +45,8 @@
 //! * **Durations** ([`TimeDelta`](chrono::TimeDelta)): ISO 8601 (`P1Y2M3W4DT5H6M7.5S`, a
 //!   year being 365 days and a month 30, one fractional quantity, last), `[±]HH:MM[:SS[.f]]`
 //!   with any number of hours, `N day[s][,] [HH:MM:SS]`, a leading `-` or `+`; numbers of
-//!   seconds (`true` is one second, as in Python); up to 999,999,999 days; `time_delta_parsing` with speedate's reasons, `time_delta_type`.
+//!   seconds (`true` is one second, as in Python); up to 999,999,999 days; errors are
+//!   `time_delta_parsing` with speedate's reasons, or `time_delta_type`.
 //! * `NaN` is `… NaN values not permitted` for every type (only a Python caller can send one).
 //! * `tests/types_datetime.rs` replays 317 inputs recorded from pydantic through all six types
 //!   (texts both as parameters and as JSON strings: 3,460 checks); the integration test
