@@ -14,7 +14,7 @@ pub(super) fn file_schema(_g: &mut crate::validation::SchemaGenerator) -> Value 
 /// A type a file argument can be: the upload itself, or its content.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a file argument",
-    note = "a file argument is `UploadFile`, `Bytes`, `Vec<u8>`, or an `Option` of one"
+    note = "a file argument is `UploadFile`, `Bytes`, `ByteString`, `Vec<u8>`, or an `Option` of one"
 )]
 pub trait FromFile: Sized {
     /// Whether the content is read into memory before the operation runs.
@@ -39,17 +39,38 @@ impl FromFile for ferrapi_toolkit::UploadFile {
     }
 }
 
+/// A plain form field sent where a file's content is expected: FastAPI reads its text's bytes
+/// (`file: Annotated[bytes, File()]` given `file=abc`). An empty value is no value.
+fn text_content(inputs: &Inputs<'_>, name: &str) -> Option<bytes::Bytes> {
+    inputs
+        .form_values(name)
+        .last()
+        .filter(|text| !text.is_empty())
+        .map(|text| bytes::Bytes::copy_from_slice(text.as_bytes()))
+}
+
 impl FromFile for bytes::Bytes {
     const READ_CONTENT: bool = true;
 
     fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
-        match inputs.upload_content(name) {
+        match inputs
+            .upload_content(name)
+            .or_else(|| text_content(inputs, name))
+        {
             Some(content) => Some(content),
             None => {
                 v.missing();
                 None
             }
         }
+    }
+}
+
+impl FromFile for crate::types::ByteString {
+    const READ_CONTENT: bool = true;
+
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
+        bytes::Bytes::take(inputs, name, v).map(Into::into)
     }
 }
 
@@ -66,7 +87,7 @@ impl<T: FromFile> FromFile for Option<T> {
     const OPTIONAL: bool = true;
 
     fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
-        if inputs.has_upload(name) {
+        if inputs.has_upload(name) || (T::READ_CONTENT && text_content(inputs, name).is_some()) {
             T::take(inputs, name, v).map(Some)
         } else {
             Some(None)
