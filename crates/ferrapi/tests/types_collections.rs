@@ -98,7 +98,7 @@ fn sets_from_repeated_parameters() {
     let mut v = Validator::new();
     assert!(<BTreeSet<u32>>::validate_str("1", &mut v).is_none());
     assert_eq!(v.into_errors()[0].kind, "set_type");
-    assert!(<BTreeSet<u32>>::IS_LIST);
+    const { assert!(<BTreeSet<u32>>::IS_LIST) };
 }
 
 #[test]
@@ -287,7 +287,7 @@ fn wrappers_are_the_type_they_hold() {
     let list: Arc<Vec<u8>> = many(&none(), &["1", "2"]).unwrap();
     assert_eq!(*list, vec![1, 2]);
     assert_eq!(schema::<Arc<Option<String>>>(), schema::<Option<String>>());
-    assert!(<Arc<Option<String>>>::IS_OPTIONAL);
+    const { assert!(<Arc<Option<String>>>::IS_OPTIONAL) };
 }
 
 #[test]

@@ -162,6 +162,7 @@ fn schema() -> Value {
 
 macro_rules! bytes_impls {
     ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl Validate for $t {
             const KIND: ConstraintKind = ConstraintKind::Bytes;
 

@@ -169,6 +169,7 @@ fn validate_many_set<T: Validate, Set: SetLike<T>>(
 
 macro_rules! set_impls {
     ($( [$($g:tt)*] $set:ty; )*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($g)*> Validate for $set {
             const IS_LIST: bool = true;
             const KIND: ConstraintKind = ConstraintKind::List;

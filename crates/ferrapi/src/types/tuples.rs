@@ -69,6 +69,9 @@ fn schema(prefix: Vec<Value>) -> Value {
 
 macro_rules! tuple_impls {
     ($( ($($name:ident $index:tt),+) ; )*) => {$(
+        // Not listed among the types that implement `Validate` when a type does not (twelve
+        // tuples would fill rustc's list).
+        #[diagnostic::do_not_recommend]
         impl<$($name: Validate),+> Validate for ($($name,)+) {
             const IS_LIST: bool = true;
 
@@ -144,6 +147,7 @@ fn collect_array<T, const N: usize>(items: Vec<Option<T>>) -> Option<[T; N]> {
     items?.try_into().ok()
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Validate, const N: usize> Validate for [T; N] {
     const IS_LIST: bool = true;
 

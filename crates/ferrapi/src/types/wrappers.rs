@@ -14,6 +14,7 @@ use crate::validation::{
 
 macro_rules! pointer_impls {
     ($($ptr:ident),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<T: Validate> Validate for $ptr<T> {
             const KIND: ConstraintKind = T::KIND;
             const IS_MODEL: bool = T::IS_MODEL;
@@ -67,6 +68,7 @@ pointer_impls!(Arc, Rc);
 
 macro_rules! str_impls {
     ($( [$($g:tt)*] $t:ty; )*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($g)*> Validate for $t {
             const KIND: ConstraintKind = ConstraintKind::Str;
 

@@ -406,6 +406,7 @@ fn non_zero_error(input: Value, v: &mut Validator) {
 /// `value_error` ([`non_zero_error`]). `NonZeroU128`'s upper bound is `i128::MAX`.
 macro_rules! non_zero_impls {
     ($($t:ty => $int:ty, $min:expr;)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl Validate for $t {
             fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
                 serde_json::json!({"type": "integer"})
@@ -464,6 +465,7 @@ non_zero_impls! {
     NonZeroI128 => i128, i128::MIN;
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for NonZeroU128 {
     fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "integer"})
