@@ -53,6 +53,7 @@ class Bag(BaseModel):
     scores: Annotated[list[Positive], Field(max_length=3)] = []
     codes: set[Annotated[str, Field(max_length=2)]] = set()
     limited: Annotated[set[int], Field(min_length=1, max_length=2)] = {1}
+    grid: list[list[Annotated[int, Field(lt=3)]]] = []
 
 
 # Sets.

@@ -34,6 +34,8 @@ struct Bag {
     codes: BTreeSet<String>,
     #[field(default = BTreeSet::from([1]), min_length = 1, max_length = 2)]
     limited: BTreeSet<i64>,
+    #[field(default = Vec::new(), items(items(lt = 3)))]
+    grid: Vec<Vec<i64>>,
 }
 
 // Sets.
@@ -434,6 +436,8 @@ fn other_cases() -> Vec<Case> {
         r#""limited": [1, 2, 3]"#,
         r#""limited": [1, 1, 1]"#,
         r#""label": 5"#,
+        r#""grid": [[1, 2], [3, "a", 0]]"#,
+        r#""grid": [[], [2]]"#,
     ] {
         cases.push(post("/bag").json(&with(extra)));
     }

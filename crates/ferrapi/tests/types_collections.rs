@@ -223,6 +223,8 @@ fn bytes_are_utf8_text() {
         schema::<ByteString>(),
         json!({"type": "string", "contentMediaType": "application/octet-stream"})
     );
+    let back: ByteString = serde_json::from_str(r#""é""#).unwrap();
+    assert_eq!(back, ByteString::from("é"));
     let invalid = ByteString::new(vec![0xff, 0]);
     assert_eq!(
         serde_json::to_string(&invalid).unwrap_err().to_string(),

@@ -22,6 +22,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use bytes::Bytes;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
@@ -127,6 +128,40 @@ impl Serialize for ByteString {
                 e.valid_up_to()
             ))),
         }
+    }
+}
+
+/// Reads a string's UTF-8 bytes, or raw bytes (the inverse of the `Serialize`, plus binary
+/// formats).
+impl<'de> Deserialize<'de> for ByteString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ByteString, D::Error> {
+        struct BytesVisitor;
+
+        impl Visitor<'_> for BytesVisitor {
+            type Value = ByteString;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or bytes")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<ByteString, E> {
+                Ok(ByteString::from(text))
+            }
+
+            fn visit_string<E: de::Error>(self, text: String) -> Result<ByteString, E> {
+                Ok(ByteString::from(text))
+            }
+
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<ByteString, E> {
+                Ok(ByteString(Bytes::copy_from_slice(bytes)))
+            }
+
+            fn visit_byte_buf<E: de::Error>(self, bytes: Vec<u8>) -> Result<ByteString, E> {
+                Ok(ByteString::from(bytes))
+            }
+        }
+
+        deserializer.deserialize_string(BytesVisitor)
     }
 }
 
