@@ -16,6 +16,9 @@
 //!   in the input's order, `HashSet` in its hash order (Python's order is its own hash order,
 //!   so only `BTreeSet` and `IndexSet` answers are byte-for-byte predictable).
 //!
+//! Items are `Eq + Hash` (`HashSet`, `IndexSet`) or `Ord` (`BTreeSet`), so a set of floats
+//! (`set[float]` in Python) has no counterpart.
+//!
 //! pydantic's `frozenset[T]` validates the same way with `frozen_set_type` and "Frozenset"
 //! in the messages; Rust has no frozen set type, so it has no counterpart here.
 
