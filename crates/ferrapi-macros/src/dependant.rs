@@ -75,6 +75,39 @@ const CONSTRAINTS: &[&str] = &[
     "pattern",
 ];
 
+/// `items(gt = 0, max_length = 5)` (nested: `items(items(…))`): the constraints of each item
+/// of a list or set, as a `Constraints` expression.
+pub(crate) fn items_constraints(list: &syn::MetaList) -> syn::Result<Expr> {
+    let items = Punctuated::<syn::Meta, Token![,]>::parse_terminated.parse2(list.tokens.clone())?;
+    let mut builder = quote!(::ferrapi::validation::Constraints::new());
+    for item in items {
+        match item {
+            syn::Meta::NameValue(nv)
+                if nv
+                    .path
+                    .get_ident()
+                    .is_some_and(|k| CONSTRAINTS.contains(&k.to_string().as_str())) =>
+            {
+                let key = &nv.path;
+                let value = &nv.value;
+                builder = quote!(#builder.#key(#value));
+            }
+            syn::Meta::List(inner) if inner.path.is_ident("items") => {
+                let inner = items_constraints(&inner)?;
+                builder = quote!(#builder.items(#inner));
+            }
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected an item constraint in `items(…)`: gt, ge, lt, le, multiple_of, \
+                     min_length, max_length, pattern, items(…)",
+                ))
+            }
+        }
+    }
+    syn::parse2(builder)
+}
+
 /// Parses a function argument. `path_params` is `None` for a dependency (which does not know
 /// the path it serves).
 pub(crate) fn parse_arg(
@@ -171,6 +204,10 @@ pub(crate) fn parse_param(
                             p.get_ident().cloned().expect("an ident"),
                             syn::parse_quote!(true),
                         ));
+                    }
+                    syn::Meta::List(list) if list.path.is_ident("items") => {
+                        let key = syn::Ident::new("items", list.path.span());
+                        param.constraints.push((key, items_constraints(&list)?));
                     }
                     syn::Meta::NameValue(nv) => {
                         let key = nv.path.get_ident().cloned().ok_or_else(|| {
@@ -487,7 +524,15 @@ pub(crate) fn generate(
             builder = quote!(#builder.convert_underscores(#cu));
         }
         for (key, value) in p.constraints.iter().chain(&p.metadata) {
-            builder = quote!(#builder.#key(#value));
+            builder = if key == "items" {
+                quote!({
+                    let __s = #builder;
+                    let __c = __s.constraints().clone().items(#value);
+                    __s.with_constraints(__c)
+                })
+            } else {
+                quote!(#builder.#key(#value))
+            };
         }
         let slot = quote!(__specs[#index]);
         let extract = match (p.source, &p.default) {

@@ -233,6 +233,11 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                     out.default = Some(syn::parse_quote!(::core::default::Default::default()));
                 }
                 syn::Meta::Path(p) if p.is_ident("deprecated") => out.meta.deprecated = true,
+                syn::Meta::List(list) if list.path.is_ident("items") => {
+                    let key = syn::Ident::new("items", list.path.span());
+                    let items = crate::dependant::items_constraints(&list)?;
+                    out.constraints.push((key, items));
+                }
                 syn::Meta::NameValue(nv) => {
                     let name = nv.path.get_ident().cloned().ok_or_else(|| {
                         syn::Error::new(nv.path.span(), "expected an option name")

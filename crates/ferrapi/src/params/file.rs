@@ -39,7 +39,7 @@ fn not_an_upload(text: &str, v: &mut Validator) {
 /// A type a file argument can be: the upload itself, or its content.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a file argument",
-    note = "a file argument is `UploadFile`, `Bytes`, `Vec<u8>`, a `Vec` of one (several files of the same name), or an `Option` of one"
+    note = "a file argument is `UploadFile`, `Bytes`, `ByteString`, `Vec<u8>`, a `Vec` of one (several files of the same name), or an `Option` of one"
 )]
 pub trait FromFile: Sized {
     /// Whether the content is read into memory before the operation runs.
@@ -98,6 +98,18 @@ impl FromFile for bytes::Bytes {
                 }
             },
         }
+    }
+}
+
+impl FromFile for crate::types::ByteString {
+    const READ_CONTENT: bool = true;
+
+    fn take(inputs: &Inputs<'_>, name: &str, v: &mut Validator) -> Option<Self> {
+        bytes::Bytes::take(inputs, name, v).map(Into::into)
+    }
+
+    fn take_nth(inputs: &Inputs<'_>, name: &str, index: usize, v: &mut Validator) -> Option<Self> {
+        bytes::Bytes::take_nth(inputs, name, index, v).map(Into::into)
     }
 }
 

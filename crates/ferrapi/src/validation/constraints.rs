@@ -129,6 +129,10 @@ pub struct Constraints {
     pub max_length: Option<usize>,
     /// `pattern`: a regular expression a string must contain a match of.
     pub pattern: Option<Pattern>,
+    /// The constraints of each item of a list or set (pydantic's
+    /// `list[Annotated[int, Gt(0)]]`, `conlist(conint(gt=0))`), checked per item with the
+    /// item's index in `loc`.
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {
@@ -199,6 +203,17 @@ impl Constraints {
         Ok(self)
     }
 
+    /// Sets the constraints of each item of a list or set (`#[field(items(gt = 0))]`).
+    pub fn items(mut self, items: Constraints) -> Constraints {
+        self.items = Some(Box::new(items));
+        self
+    }
+
+    /// The constraints of each item, if any were set.
+    pub fn item_constraints(&self) -> Option<&Constraints> {
+        self.items.as_deref()
+    }
+
     /// Sets an already compiled `pattern`.
     pub fn with_pattern(mut self, pattern: Pattern) -> Constraints {
         self.pattern = Some(pattern);
@@ -215,6 +230,7 @@ impl Constraints {
             && self.min_length.is_none()
             && self.max_length.is_none()
             && self.pattern.is_none()
+            && self.items.is_none()
     }
 
     /// Whether every constraint set applies to `T`, with pydantic's refusal otherwise
@@ -250,7 +266,10 @@ impl Constraints {
             if set
                 && !matches!(
                     kind,
-                    ConstraintKind::Str | ConstraintKind::List | ConstraintKind::Dict
+                    ConstraintKind::Str
+                        | ConstraintKind::List
+                        | ConstraintKind::Dict
+                        | ConstraintKind::Bytes
                 )
             {
                 return Err(ConstraintError::not_applicable(name, kind));
@@ -258,6 +277,9 @@ impl Constraints {
         }
         if self.pattern.is_some() && kind != ConstraintKind::Str {
             return Err(ConstraintError::not_applicable("pattern", kind));
+        }
+        if self.items.is_some() && kind != ConstraintKind::List {
+            return Err(ConstraintError::not_applicable("items", kind));
         }
         Ok(())
     }
@@ -510,6 +532,71 @@ impl Constraints {
     }
 }
 
+impl Constraints {
+    /// A set's `too_long`: pydantic-core checks a set's size each time an item is added and
+    /// stops at the first item too many, so the length is unknown (`actual_length: null`,
+    /// "not more"). Returns whether `len` is within `max_length`.
+    pub(crate) fn check_set_growth(
+        &self,
+        field_type: &'static str,
+        len: usize,
+        input: &impl Fn() -> Value,
+        v: &mut Validator,
+    ) -> bool {
+        match self.max_length {
+            Some(max) if len > max => {
+                v.error(
+                    "too_long",
+                    format!(
+                        "{field_type} should have at most {max} item{} after validation, not more",
+                        plural(max)
+                    ),
+                    input(),
+                    super::ctx([
+                        ("field_type", Value::from(field_type)),
+                        ("max_length", Value::from(max)),
+                        ("actual_length", Value::Null),
+                    ]),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// pydantic's `bytes` lengths, counted in bytes: `bytes_too_short`, then `bytes_too_long`.
+    pub(crate) fn check_bytes(
+        &self,
+        len: usize,
+        input: impl FnOnce() -> Value,
+        v: &mut Validator,
+    ) -> bool {
+        if let Some(min) = self.min_length {
+            if len < min {
+                v.error(
+                    "bytes_too_short",
+                    format!("Data should have at least {min} byte{}", plural(min)),
+                    input(),
+                    super::ctx([("min_length", Value::from(min))]),
+                );
+                return false;
+            }
+        }
+        if let Some(max) = self.max_length {
+            if len > max {
+                v.error(
+                    "bytes_too_long",
+                    format!("Data should have at most {max} byte{}", plural(max)),
+                    input(),
+                    super::ctx([("max_length", Value::from(max))]),
+                );
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// pydantic's `expected_plural`.
 fn plural(n: usize) -> &'static str {
     if n == 1 {
@@ -638,6 +725,8 @@ pub enum ConstraintKind {
     List,
     /// Dicts: `min_length`, `max_length`.
     Dict,
+    /// Bytes: `min_length`, `max_length`, counted in bytes.
+    Bytes,
     /// No constraint applies (models, enums, any JSON value).
     Unconstrained,
 }
@@ -650,6 +739,7 @@ impl ConstraintKind {
             ConstraintKind::Str => "a string",
             ConstraintKind::List => "a list",
             ConstraintKind::Dict => "a dict",
+            ConstraintKind::Bytes => "bytes",
             ConstraintKind::Unconstrained => "this type",
         }
     }

@@ -4,6 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
+use std::num::{
+    NonZeroI128, NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI8, NonZeroIsize, NonZeroU128,
+    NonZeroU16, NonZeroU32, NonZeroU64, NonZeroU8, NonZeroUsize,
+};
 
 use indexmap::IndexMap;
 
@@ -337,6 +341,168 @@ macro_rules! int_impls {
 }
 
 int_impls!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+/// An integer validated from JSON with the declared constraints, then the implied bounds
+/// `[min, max]` (reported as `ge`/`le`, as for the fixed-width types): what a type narrower
+/// than its integer (`NonZeroU32`: `[1, u32::MAX]`) builds on.
+fn int_within(
+    input: &Value,
+    c: &Constraints,
+    min: i128,
+    max: i128,
+    v: &mut Validator,
+) -> Option<i128> {
+    let wide = match int_from_value(input) {
+        Ok(wide) => wide,
+        Err(e) => {
+            e.record(input.clone(), v);
+            return None;
+        }
+    };
+    if !c.check_int(wide.value, wide.exact, || input.clone(), v) {
+        return None;
+    }
+    narrow_int(wide, min, max, || input.clone(), v)
+}
+
+/// [`int_within`] for a text value.
+fn int_within_str(
+    input: &str,
+    c: &Constraints,
+    min: i128,
+    max: i128,
+    v: &mut Validator,
+) -> Option<i128> {
+    let wide = match int_from_text(input) {
+        Ok(wide) => wide,
+        Err(e) => {
+            e.record(text_input(input), v);
+            return None;
+        }
+    };
+    if !c.check_int(wide.value, wide.exact, || text_input(input), v) {
+        return None;
+    }
+    narrow_int(wide, min, max, || text_input(input), v)
+}
+
+/// pydantic's message for a signed `NonZero*` given 0: what pydantic reports for
+/// `Annotated[int, AfterValidator(f)]` when `f` raises `ValueError("Input should not be zero")`
+/// (FastAPI renders the exception in `ctx` as `{}`).
+fn non_zero_error(input: Value, v: &mut Validator) {
+    let mut ctx = Map::new();
+    ctx.insert("error".to_string(), Value::Object(Map::new()));
+    v.error(
+        "value_error",
+        "Value error, Input should not be zero",
+        input,
+        Some(ctx),
+    );
+}
+
+/// `NonZero*` integers: pydantic's `int` narrowed to the type's range without 0. Unsigned ones
+/// have the implied bounds `[1, MAX]` (0 is `greater_than_equal` with `{"ge": 1}`, as
+/// `conint(ge=1)` reports it); signed ones have their type's bounds, and 0 is a
+/// `value_error` ([`non_zero_error`]). `NonZeroU128`'s upper bound is `i128::MAX`.
+macro_rules! non_zero_impls {
+    ($($t:ty => $int:ty, $min:expr;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl Validate for $t {
+            fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
+                serde_json::json!({"type": "integer"})
+            }
+
+            fn validate(input: &Value, v: &mut Validator) -> Option<$t> {
+                Self::validate_constrained(input, &Constraints::new(), v)
+            }
+
+            fn validate_str(input: &str, v: &mut Validator) -> Option<$t> {
+                Self::validate_str_constrained(input, &Constraints::new(), v)
+            }
+
+            const KIND: ConstraintKind = ConstraintKind::Int;
+
+            fn target(&self) -> ConstraintTarget<'_> {
+                ConstraintTarget::Int(self.get() as i128)
+            }
+
+            fn validate_constrained(input: &Value, c: &Constraints, v: &mut Validator) -> Option<$t> {
+                let value = int_within(input, c, $min, <$int>::MAX as i128, v)?;
+                match <$t>::new(value as $int) {
+                    Some(value) => Some(value),
+                    None => {
+                        non_zero_error(input.clone(), v);
+                        None
+                    }
+                }
+            }
+
+            fn validate_str_constrained(input: &str, c: &Constraints, v: &mut Validator) -> Option<$t> {
+                let value = int_within_str(input, c, $min, <$int>::MAX as i128, v)?;
+                match <$t>::new(value as $int) {
+                    Some(value) => Some(value),
+                    None => {
+                        non_zero_error(text_input(input), v);
+                        None
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+non_zero_impls! {
+    NonZeroU8 => u8, 1;
+    NonZeroU16 => u16, 1;
+    NonZeroU32 => u32, 1;
+    NonZeroU64 => u64, 1;
+    NonZeroUsize => usize, 1;
+    NonZeroI8 => i8, i8::MIN as i128;
+    NonZeroI16 => i16, i16::MIN as i128;
+    NonZeroI32 => i32, i32::MIN as i128;
+    NonZeroI64 => i64, i64::MIN as i128;
+    NonZeroIsize => isize, isize::MIN as i128;
+    NonZeroI128 => i128, i128::MIN;
+}
+
+#[diagnostic::do_not_recommend]
+impl Validate for NonZeroU128 {
+    fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
+        serde_json::json!({"type": "integer"})
+    }
+
+    fn validate(input: &Value, v: &mut Validator) -> Option<NonZeroU128> {
+        Self::validate_constrained(input, &Constraints::new(), v)
+    }
+
+    fn validate_str(input: &str, v: &mut Validator) -> Option<NonZeroU128> {
+        Self::validate_str_constrained(input, &Constraints::new(), v)
+    }
+
+    const KIND: ConstraintKind = ConstraintKind::Int;
+
+    fn target(&self) -> ConstraintTarget<'_> {
+        ConstraintTarget::Int(i128::try_from(self.get()).unwrap_or(i128::MAX))
+    }
+
+    fn validate_constrained(
+        input: &Value,
+        c: &Constraints,
+        v: &mut Validator,
+    ) -> Option<NonZeroU128> {
+        let value = int_within(input, c, 1, i128::MAX, v)?;
+        NonZeroU128::new(value as u128)
+    }
+
+    fn validate_str_constrained(
+        input: &str,
+        c: &Constraints,
+        v: &mut Validator,
+    ) -> Option<NonZeroU128> {
+        let value = int_within_str(input, c, 1, i128::MAX, v)?;
+        NonZeroU128::new(value as u128)
+    }
+}
 
 /// Why a value is not a float.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -750,12 +916,41 @@ impl<T: Validate> Validate for Box<T> {
     }
 }
 
+/// Validates one item of a list or set: with the items' constraints when there are any
+/// (`list[Annotated[int, Gt(0)]]`).
+fn validate_item<T: Validate>(
+    item: &Value,
+    items: Option<&Constraints>,
+    v: &mut Validator,
+) -> Option<T> {
+    match items {
+        Some(c) => T::validate_constrained(item, c, v),
+        None => T::validate(item, v),
+    }
+}
+
+/// [`validate_item`] for a text value (one of a repeated parameter's).
+fn validate_text_item<T: Validate>(
+    item: &str,
+    items: Option<&Constraints>,
+    v: &mut Validator,
+) -> Option<T> {
+    match items {
+        Some(c) => T::validate_str_constrained(item, c, v),
+        None => T::validate_str(item, v),
+    }
+}
+
 /// Validates the items of a JSON array, each at its index; `None` if any failed.
-fn validate_items<T: Validate>(items: &[Value], v: &mut Validator) -> Option<Vec<T>> {
+fn validate_items<T: Validate>(
+    items: &[Value],
+    c: Option<&Constraints>,
+    v: &mut Validator,
+) -> Option<Vec<T>> {
     let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        match v.at(i, |v| T::validate(item, v)) {
+        match v.at(i, |v| validate_item::<T>(item, c, v)) {
             Some(value) if ok => out.push(value),
             Some(_) => {}
             None => ok = false,
@@ -765,11 +960,15 @@ fn validate_items<T: Validate>(items: &[Value], v: &mut Validator) -> Option<Vec
 }
 
 /// Validates text values, each at its index; `None` if any failed.
-fn validate_text_items<T: Validate>(inputs: &[&str], v: &mut Validator) -> Option<Vec<T>> {
+fn validate_text_items<T: Validate>(
+    inputs: &[&str],
+    c: Option<&Constraints>,
+    v: &mut Validator,
+) -> Option<Vec<T>> {
     let mut out = Vec::with_capacity(inputs.len());
     let mut ok = true;
     for (i, item) in inputs.iter().enumerate() {
-        match v.at(i, |v| T::validate_str(item, v)) {
+        match v.at(i, |v| validate_text_item::<T>(item, c, v)) {
             Some(value) if ok => out.push(value),
             Some(_) => {}
             None => ok = false,
@@ -808,7 +1007,7 @@ impl<T: Validate> Validate for Vec<T> {
 
     fn validate(input: &Value, v: &mut Validator) -> Option<Vec<T>> {
         match input {
-            Value::Array(items) => validate_items(items, v),
+            Value::Array(items) => validate_items(items, None, v),
             _ => {
                 list_type_error(input, v);
                 None
@@ -823,7 +1022,7 @@ impl<T: Validate> Validate for Vec<T> {
         if inputs.is_empty() {
             return Self::missing(v);
         }
-        validate_text_items(inputs, v)
+        validate_text_items(inputs, None, v)
     }
 
     const KIND: ConstraintKind = ConstraintKind::List;
@@ -841,7 +1040,7 @@ impl<T: Validate> Validate for Vec<T> {
         if !c.check_max_items("List", items.len(), &echo, v) {
             return None;
         }
-        let out = validate_items(items, v)?;
+        let out = validate_items(items, c.item_constraints(), v)?;
         c.check_min_items("List", out.len(), &echo, v)
             .then_some(out)
     }
@@ -858,7 +1057,7 @@ impl<T: Validate> Validate for Vec<T> {
         if !c.check_max_items("List", inputs.len(), &echo, v) {
             return None;
         }
-        let out = validate_text_items(inputs, v)?;
+        let out = validate_text_items(inputs, c.item_constraints(), v)?;
         c.check_min_items("List", out.len(), &echo, v)
             .then_some(out)
     }

@@ -179,6 +179,10 @@ pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context:
     if let Some(p) = constraints.pattern.as_ref() {
         object.insert("pattern".into(), json!(p.as_str()));
     }
+    // The items' constraints go into `items`, as pydantic writes `list[Annotated[int, Gt(0)]]`.
+    if let (Some(items), Some(schema)) = (constraints.items.as_deref(), object.get_mut("items")) {
+        apply_constraints(schema, items, context);
+    }
 }
 
 #[doc(hidden)]
