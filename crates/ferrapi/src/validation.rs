@@ -78,7 +78,8 @@
 //! * Dict keys are strings or integers ([`MapKey`]); pydantic's other key types (floats, enums,
 //!   tuples…) have no counterpart. Integer keys are validated from their text as pydantic does
 //!   (`" 1 "` and `"01"` are `1`), with its key errors at `[…, key, "[key]"]`.
-//! * Inputs JSON cannot express (bytes, tuples, sets, `Decimal`) have no counterpart.
+//! * Python inputs JSON cannot express (a `bytes` or `tuple` object, a `set`) have no
+//!   counterpart: the types that stand for them ([`crate::types`]) read their JSON forms.
 //! * A single text value validated as a `Vec` ([`Validate::validate_str`]) is `list_type`, as
 //!   in pydantic; repeated parameters go through [`Validate::validate_many`], which FastAPI's
 //!   list parameters correspond to (no value at all is `missing`, as in FastAPI).
@@ -113,8 +114,8 @@
 //!   FastAPI turns into a 500).
 //! * Bounds are [`serde_json::Number`]s, so they are finite: `gt=float("inf")` has no
 //!   equivalent.
-//! * Constraints apply to the field's own value; constraints on list items or dict values
-//!   (`list[Annotated[int, Gt(0)]]`) are not expressed here.
+//! * Constraints on the items of a list or a set (`list[Annotated[int, Gt(0)]]`) are
+//!   [`Constraints::items`]; constraints on dict values have no counterpart yet.
 
 mod constraints;
 #[doc(hidden)]
