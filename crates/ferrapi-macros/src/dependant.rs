@@ -73,6 +73,8 @@ const CONSTRAINTS: &[&str] = &[
     "min_length",
     "max_length",
     "pattern",
+    "max_digits",
+    "decimal_places",
 ];
 
 /// Parses a function argument. `path_params` is `None` for a dependency (which does not know
@@ -474,7 +476,16 @@ pub(crate) fn generate(
             builder = quote!(#builder.convert_underscores(#cu));
         }
         for (key, value) in p.constraints.iter().chain(&p.metadata) {
-            builder = quote!(#builder.#key(#value));
+            builder = if key == "max_digits" || key == "decimal_places" {
+                // Decimal-only: set on the spec's constraints (`ParamSpec` has no method).
+                quote!({
+                    let __p = #builder;
+                    let __c = __p.constraints().clone().#key(#value);
+                    __p.with_constraints(__c)
+                })
+            } else {
+                quote!(#builder.#key(#value))
+            };
         }
         let slot = quote!(__specs[#index]);
         let extract = match (p.source, &p.default) {

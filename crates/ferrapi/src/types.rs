@@ -10,9 +10,30 @@
 //! | Python (pydantic)  | Rust                                    | Feature            |
 //! |--------------------|-----------------------------------------|--------------------|
 //! | `uuid.UUID`        | `uuid::Uuid`                            | `uuid` (default)   |
+//! | `decimal.Decimal`  | `rust_decimal::Decimal` ([`decimal`])   | `rust_decimal`     |
+//! | `AnyUrl`           | `url::Url`                              | `url`              |
+//! | `HttpUrl`          | [`HttpUrl`]                             | `url`              |
+//! | `EmailStr`         | [`EmailStr`]                            | `email`            |
+//! | `NameEmail`        | [`NameEmail`]                           | `email`            |
+//! | `IPvAnyAddress`    | `std::net::IpAddr` ([`ip`])             |                    |
+//! | `IPv4Address`      | `std::net::Ipv4Addr`                    |                    |
+//! | `IPv6Address`      | `std::net::Ipv6Addr` ([`ip`])           |                    |
 //!
 //! A type of your own implements [`Validate`](crate::validation::Validate): the framework
 //! guide's "Types" section shows a `Slug` newtype end to end.
 
 #[cfg(feature = "uuid")]
 mod uuid;
+
+#[cfg(feature = "rust_decimal")]
+pub mod decimal;
+#[cfg(feature = "email")]
+mod email;
+pub mod ip;
+#[cfg(feature = "url")]
+mod url;
+
+#[cfg(feature = "email")]
+pub use email::{EmailStr, NameEmail};
+#[cfg(feature = "url")]
+pub use url::{HttpUrl, HttpUrlError};

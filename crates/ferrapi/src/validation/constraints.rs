@@ -129,6 +129,11 @@ pub struct Constraints {
     pub max_length: Option<usize>,
     /// `pattern`: a regular expression a string must contain a match of.
     pub pattern: Option<Pattern>,
+    /// `max_digits`: digits in total of a decimal (trailing zeros of the fraction and a
+    /// zero before the point not counted).
+    pub max_digits: Option<u32>,
+    /// `decimal_places`: digits after the point of a decimal (trailing zeros not counted).
+    pub decimal_places: Option<u32>,
 }
 
 impl Constraints {
@@ -179,6 +184,18 @@ impl Constraints {
         self
     }
 
+    /// Sets `max_digits` (decimals only).
+    pub fn max_digits(mut self, max: u32) -> Constraints {
+        self.max_digits = Some(max);
+        self
+    }
+
+    /// Sets `decimal_places` (decimals only).
+    pub fn decimal_places(mut self, places: u32) -> Constraints {
+        self.decimal_places = Some(places);
+        self
+    }
+
     /// Sets `pattern`, compiling it.
     ///
     /// # Panics
@@ -215,6 +232,8 @@ impl Constraints {
             && self.min_length.is_none()
             && self.max_length.is_none()
             && self.pattern.is_none()
+            && self.max_digits.is_none()
+            && self.decimal_places.is_none()
     }
 
     /// Whether every constraint set applies to `T`, with pydantic's refusal otherwise
@@ -238,7 +257,7 @@ impl Constraints {
                         format!("'{name}' must be coercible to an integer"),
                     ));
                 }
-                ConstraintKind::Int | ConstraintKind::Float => {}
+                ConstraintKind::Int | ConstraintKind::Float | ConstraintKind::Decimal => {}
                 _ => return Err(ConstraintError::not_applicable(name, kind)),
             }
         }
@@ -258,6 +277,15 @@ impl Constraints {
         }
         if self.pattern.is_some() && kind != ConstraintKind::Str {
             return Err(ConstraintError::not_applicable("pattern", kind));
+        }
+        let digits = [
+            ("max_digits", self.max_digits.is_some()),
+            ("decimal_places", self.decimal_places.is_some()),
+        ];
+        for (name, set) in digits {
+            if set && kind != ConstraintKind::Decimal {
+                return Err(ConstraintError::not_applicable(name, kind));
+            }
         }
         Ok(())
     }
@@ -638,6 +666,8 @@ pub enum ConstraintKind {
     List,
     /// Dicts: `min_length`, `max_length`.
     Dict,
+    /// Decimals: bounds, `multiple_of`, `max_digits`, `decimal_places`.
+    Decimal,
     /// No constraint applies (models, enums, any JSON value).
     Unconstrained,
 }
@@ -650,6 +680,7 @@ impl ConstraintKind {
             ConstraintKind::Str => "a string",
             ConstraintKind::List => "a list",
             ConstraintKind::Dict => "a dict",
+            ConstraintKind::Decimal => "a decimal",
             ConstraintKind::Unconstrained => "this type",
         }
     }
