@@ -9,7 +9,8 @@
 //!   spaces and control characters trimmed, tabs and newlines removed.
 //! * A text that does not parse is `url_parsing`, `Input should be a valid URL, {error}`,
 //!   with `ctx` `{"error": …}`, the `url` crate's own words (`relative URL without a base`,
-//!   `empty host`, `invalid port number`, `input is empty`…). A JSON value that is not a
+//!   `empty host`, `invalid port number`…; `input is empty` for `""`, pydantic-core's own
+//!   check). A JSON value that is not a
 //!   string is `url_type` (`URL input should be a string or URL`).
 //! * [`HttpUrl`]: the input may have at most 2083 bytes (`url_too_long`, `URL should have at
 //!   most 2083 characters`, `ctx` `{"max_length": 2083}`, checked before parsing, as pydantic
@@ -38,11 +39,18 @@ use crate::validation::{ctx, text_input, SchemaGenerator, Validate, Validator};
 /// pydantic's `HttpUrl` maximum length.
 const HTTP_URL_MAX_LENGTH: usize = 2083;
 
+/// `Url::parse`, with pydantic-core's own error for an empty text.
+fn parse_url(text: &str) -> Result<Url, String> {
+    if text.is_empty() {
+        return Err("input is empty".to_string());
+    }
+    Url::parse(text).map_err(|e| e.to_string())
+}
+
 fn parse(text: &str, input: impl FnOnce() -> Value, v: &mut Validator) -> Option<Url> {
-    match Url::parse(text) {
+    match parse_url(text) {
         Ok(url) => Some(url),
-        Err(e) => {
-            let error = e.to_string();
+        Err(error) => {
             v.error(
                 "url_parsing",
                 format!("Input should be a valid URL, {error}"),
@@ -149,8 +157,8 @@ impl HttpUrl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HttpUrlError {
-    /// The text does not parse as a URL.
-    Parse(url::ParseError),
+    /// The text does not parse as a URL: the `url` crate's reason (or `input is empty`).
+    Parse(String),
     /// Longer than 2083 bytes.
     TooLong,
     /// Neither `http` nor `https`.
@@ -179,7 +187,7 @@ impl FromStr for HttpUrl {
         if text.len() > HTTP_URL_MAX_LENGTH {
             return Err(HttpUrlError::TooLong);
         }
-        HttpUrl::new(Url::parse(text).map_err(HttpUrlError::Parse)?)
+        HttpUrl::new(parse_url(text).map_err(HttpUrlError::Parse)?)
     }
 }
 
