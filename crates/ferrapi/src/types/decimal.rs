@@ -467,7 +467,15 @@ fn check(
         }
     }
     use std::cmp::Ordering::{Equal, Greater, Less};
-    let checks: [(&Option<Number>, &str, &str, &str, &[std::cmp::Ordering]); 4] = [
+    /// A bound, its error type, its `ctx` key, the message's words, the orderings that hold.
+    type Check<'a> = (
+        &'a Option<Number>,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [std::cmp::Ordering],
+    );
+    let checks: [Check<'_>; 4] = [
         (
             &c.le,
             "less_than_equal",
