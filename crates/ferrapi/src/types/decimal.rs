@@ -211,7 +211,9 @@ impl PyDecimal {
 
 /// Reads `text` as pydantic reads a string into a `Decimal`.
 fn parse_text(text: &str) -> Parsed {
-    let trimmed = text.trim();
+    // Python's `str.strip()`: Unicode whitespace and the separators U+001C..U+001F.
+    let trimmed =
+        text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
     let cleaned: String;
     let body = if trimmed.contains('_') {
         cleaned = trimmed.replace('_', "");
@@ -578,7 +580,8 @@ pub fn to_python_string(d: &Decimal) -> String {
 
 /// What FastAPI's `jsonable_encoder` makes of `d` (a handler returning a plain dict with a
 /// `Decimal` in it): a JSON integer when `d` has no decimal places, else a float (`1.50` is
-/// `1.5`).
+/// `1.5`). An integer beyond `u64` is written as a float (Python writes every digit;
+/// `serde_json` numbers stop at 64 bits).
 pub fn to_jsonable(d: &Decimal) -> Value {
     PyDecimal::from_decimal(d).to_jsonable()
 }
@@ -679,6 +682,8 @@ mod tests {
             ("+.e1", "invalid"),
             ("1 0", "invalid"),
             ("0x10", "invalid"),
+            ("\u{1c}7\u{1f}", "7"),
+            ("\u{200b}7", "invalid"),
         ] {
             assert_eq!(py(text), shown, "{text:?}");
         }
