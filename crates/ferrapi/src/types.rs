@@ -7,17 +7,21 @@
 //! model field and response model. Its `Serialize` (the type's own, or the one named below)
 //! writes what pydantic writes in JSON mode.
 //!
-//! | Python (pydantic)  | Rust                                                  | Feature          |
-//! |--------------------|-------------------------------------------------------|------------------|
-//! | `uuid.UUID`        | `uuid::Uuid`                                          | `uuid` (default) |
-//! | `decimal.Decimal`  | `rust_decimal::Decimal` (`decimal::as_python_str`)    | `rust_decimal`   |
-//! | `AnyUrl`           | `url::Url`                                            | `url`            |
-//! | `HttpUrl`          | `HttpUrl`                                             | `url`            |
-//! | `EmailStr`         | `EmailStr`                                            | `email`          |
-//! | `NameEmail`        | `NameEmail`                                           | `email`          |
-//! | `IPvAnyAddress`    | `std::net::IpAddr` ([`ip::as_python_str`])            |                  |
-//! | `IPv4Address`      | `std::net::Ipv4Addr`                                  |                  |
-//! | `IPv6Address`      | `std::net::Ipv6Addr` ([`ip::as_python_str`])          |                  |
+//! | Python (pydantic)  | Rust                                    | Feature            |
+//! |--------------------|-----------------------------------------|--------------------|
+//! | `uuid.UUID`        | `uuid::Uuid`                            | `uuid` (default)   |
+//! | `decimal.Decimal`  | `rust_decimal::Decimal`                 | `rust_decimal`     |
+//! | `AnyUrl`           | `url::Url`                              | `url`              |
+//! | `HttpUrl`          | `HttpUrl`                               | `url`              |
+//! | `EmailStr`         | `EmailStr`                              | `email`            |
+//! | `NameEmail`        | `NameEmail`                             | `email`            |
+//! | `IPvAnyAddress`    | `std::net::IpAddr`                      |                    |
+//! | `IPv4Address`      | `std::net::Ipv4Addr`                    |                    |
+//! | `IPv6Address`      | `std::net::Ipv6Addr`                    |                    |
+//!
+//! Serialised with a `#[serde(with = …)]` module where the type's own `Serialize` writes other
+//! text than pydantic: `decimal::as_python_str` for a `Decimal` (`"1E-7"`), and
+//! [`ip::as_python_str`] for an `IpAddr` or `Ipv6Addr` (`"::ffff:102:304"`).
 //!
 //! A type of your own implements [`Validate`](crate::validation::Validate): the framework
 //! guide's "Types" section shows a `Slug` newtype end to end.
