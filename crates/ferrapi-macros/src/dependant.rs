@@ -73,6 +73,8 @@ const CONSTRAINTS: &[&str] = &[
     "min_length",
     "max_length",
     "pattern",
+    "max_digits",
+    "decimal_places",
 ];
 
 /// `items(gt = 0, max_length = 5)` (nested: `items(items(…))`): the constraints of each item
@@ -529,6 +531,13 @@ pub(crate) fn generate(
                     let __s = #builder;
                     let __c = __s.constraints().clone().items(#value);
                     __s.with_constraints(__c)
+                })
+            } else if key == "max_digits" || key == "decimal_places" {
+                // Decimal-only: set on the spec's constraints (`ParamSpec` has no method).
+                quote!({
+                    let __p = #builder;
+                    let __c = __p.constraints().clone().#key(#value);
+                    __p.with_constraints(__c)
                 })
             } else {
                 quote!(#builder.#key(#value))

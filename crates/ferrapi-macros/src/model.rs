@@ -15,6 +15,8 @@ const CONSTRAINTS: &[&str] = &[
     "min_length",
     "max_length",
     "pattern",
+    "max_digits",
+    "decimal_places",
 ];
 
 struct Field {

@@ -23,6 +23,14 @@
 //! | `str` | `Box<str>`, `Arc<str>`, `Rc<str>`, `Cow<str>` | |
 //! | `T` | `Arc<T>`, `Rc<T>` (as `Box<T>`) | |
 //! | `list[Annotated[T, Gt(0)]]`, `conlist(conint(gt=0))` | `Vec<T>` or a set with `items(gt = 0)` ([`Constraints::items`](crate::validation::Constraints::items)) | |
+//! | `decimal.Decimal`  | `rust_decimal::Decimal`                 | `rust_decimal`     |
+//! | `AnyUrl`           | `url::Url`                              | `url`              |
+//! | `HttpUrl`          | `HttpUrl`                               | `url`              |
+//! | `EmailStr`         | `EmailStr`                              | `email`            |
+//! | `NameEmail`        | `NameEmail`                             | `email`            |
+//! | `IPvAnyAddress`    | `std::net::IpAddr`                      |                    |
+//! | `IPv4Address`      | `std::net::Ipv4Addr`                    |                    |
+//! | `IPv6Address`      | `std::net::Ipv6Addr`                    |                    |
 //!
 //! chrono's types are serialised as pydantic writes them with
 //! `#[serde(with = "ferrapi::types::datetime::pydantic")]` (`TimeDelta` has no `Serialize` of
@@ -53,6 +61,10 @@
 //! implement [`Validate`](crate::validation::Validate), shown when a type does not, keeps
 //! naming the common ones.
 //!
+//! Serialised with a `#[serde(with = …)]` module where the type's own `Serialize` writes other
+//! text than pydantic: `decimal::as_python_str` for a `Decimal` (`"1E-7"`), and
+//! [`ip::as_python_str`] for an `IpAddr` or `Ipv6Addr` (`"::ffff:102:304"`).
+//!
 //! A type of your own implements [`Validate`](crate::validation::Validate): the framework
 //! guide's "Types" section shows a `Slug` newtype end to end.
 
@@ -71,3 +83,16 @@ mod datetime_parse;
 mod duration;
 
 pub use binary::ByteString;
+
+#[cfg(feature = "rust_decimal")]
+pub mod decimal;
+#[cfg(feature = "email")]
+mod email;
+pub mod ip;
+#[cfg(feature = "url")]
+mod url;
+
+#[cfg(feature = "email")]
+pub use email::{EmailStr, NameEmail};
+#[cfg(feature = "url")]
+pub use url::{HttpUrl, HttpUrlError};

@@ -314,6 +314,7 @@ fn date_time_schema() -> Value {
     json!({"type": "string", "format": "date-time"})
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for DateTime<FixedOffset> {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         date_time_schema()
@@ -332,6 +333,7 @@ fn utc_datetime(dt: parse::DateTime) -> Option<DateTime<Utc>> {
     Some(aware_datetime(dt)?.with_timezone(&Utc))
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for DateTime<Utc> {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         date_time_schema()
@@ -346,6 +348,7 @@ impl Validate for DateTime<Utc> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for NaiveDateTime {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         date_time_schema()
@@ -431,6 +434,7 @@ fn exact_date(dt: Result<parse::DateTime, ParseError>) -> Result<parse::Date, Op
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for NaiveDate {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         json!({"type": "string", "format": "date"})
@@ -489,6 +493,7 @@ fn validate_time(input: Input<'_>, v: &mut Validator) -> Option<NaiveTime> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for NaiveTime {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         json!({"type": "string", "format": "time"})

@@ -57,6 +57,7 @@ fn validate(input: Input<'_>, v: &mut Validator) -> Option<TimeDelta> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for TimeDelta {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         json!({"type": "string", "format": "duration"})

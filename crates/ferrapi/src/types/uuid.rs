@@ -81,6 +81,7 @@ fn parse(text: &str, input: impl FnOnce() -> Value, v: &mut Validator) -> Option
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Validate for Uuid {
     fn json_schema(_g: &mut SchemaGenerator) -> Value {
         json!({"type": "string", "format": "uuid"})

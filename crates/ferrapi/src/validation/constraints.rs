@@ -133,6 +133,11 @@ pub struct Constraints {
     /// `list[Annotated[int, Gt(0)]]`, `conlist(conint(gt=0))`), checked per item with the
     /// item's index in `loc`.
     pub items: Option<Box<Constraints>>,
+    /// `max_digits`: digits in total of a decimal (trailing zeros of the fraction and a
+    /// zero before the point not counted).
+    pub max_digits: Option<u32>,
+    /// `decimal_places`: digits after the point of a decimal (trailing zeros not counted).
+    pub decimal_places: Option<u32>,
 }
 
 impl Constraints {
@@ -180,6 +185,18 @@ impl Constraints {
     /// Sets `max_length`.
     pub fn max_length(mut self, max: usize) -> Constraints {
         self.max_length = Some(max);
+        self
+    }
+
+    /// Sets `max_digits` (decimals only).
+    pub fn max_digits(mut self, max: u32) -> Constraints {
+        self.max_digits = Some(max);
+        self
+    }
+
+    /// Sets `decimal_places` (decimals only).
+    pub fn decimal_places(mut self, places: u32) -> Constraints {
+        self.decimal_places = Some(places);
         self
     }
 
@@ -231,6 +248,8 @@ impl Constraints {
             && self.max_length.is_none()
             && self.pattern.is_none()
             && self.items.is_none()
+            && self.max_digits.is_none()
+            && self.decimal_places.is_none()
     }
 
     /// Whether every constraint set applies to `T`, with pydantic's refusal otherwise
@@ -254,7 +273,7 @@ impl Constraints {
                         format!("'{name}' must be coercible to an integer"),
                     ));
                 }
-                ConstraintKind::Int | ConstraintKind::Float => {}
+                ConstraintKind::Int | ConstraintKind::Float | ConstraintKind::Decimal => {}
                 _ => return Err(ConstraintError::not_applicable(name, kind)),
             }
         }
@@ -280,6 +299,15 @@ impl Constraints {
         }
         if self.items.is_some() && kind != ConstraintKind::List {
             return Err(ConstraintError::not_applicable("items", kind));
+        }
+        let digits = [
+            ("max_digits", self.max_digits.is_some()),
+            ("decimal_places", self.decimal_places.is_some()),
+        ];
+        for (name, set) in digits {
+            if set && kind != ConstraintKind::Decimal {
+                return Err(ConstraintError::not_applicable(name, kind));
+            }
         }
         Ok(())
     }
@@ -727,6 +755,8 @@ pub enum ConstraintKind {
     Dict,
     /// Bytes: `min_length`, `max_length`, counted in bytes.
     Bytes,
+    /// Decimals: bounds, `multiple_of`, `max_digits`, `decimal_places`.
+    Decimal,
     /// No constraint applies (models, enums, any JSON value).
     Unconstrained,
 }
@@ -740,6 +770,7 @@ impl ConstraintKind {
             ConstraintKind::List => "a list",
             ConstraintKind::Dict => "a dict",
             ConstraintKind::Bytes => "bytes",
+            ConstraintKind::Decimal => "a decimal",
             ConstraintKind::Unconstrained => "this type",
         }
     }

@@ -134,9 +134,81 @@ fn bound(n: &Number, context: Context) -> Value {
     }
 }
 
+/// The start of pydantic's `pattern` for a decimal's string form: not empty, not only signs
+/// and points, an optional sign and leading zeros.
+const DECIMAL_PATTERN_START: &str = r"^(?!^[-+.]*$)[+-]?0*";
+
+/// The `pattern` pydantic writes for a `Decimal` with these `max_digits` and
+/// `decimal_places` (`GenerateJsonSchema.get_decimal_pattern`).
+pub(crate) fn decimal_pattern(max_digits: Option<u32>, decimal_places: Option<u32>) -> String {
+    let rest = match (max_digits, decimal_places) {
+        (Some(digits), Some(places)) => {
+            let whole = digits.saturating_sub(places);
+            format!(
+                r"(?:\d{{0,{whole}}}|(?=[\d.]{{1,{}}}0*$)\d{{0,{whole}}}\.\d{{0,{places}}}0*$)",
+                digits + 1
+            )
+        }
+        (Some(digits), None) => format!(
+            r"(?:\d{{0,{digits}}}|(?=[\d.]{{1,{}}}0*$)\d*\.\d*0*$)",
+            digits + 1
+        ),
+        (None, Some(places)) => format!(r"\d*\.?\d{{0,{places}}}0*$"),
+        (None, None) => r"\d*\.?\d*$".to_string(),
+    };
+    format!("{DECIMAL_PATTERN_START}{rest}")
+}
+
+/// The branches of a decimal's schema (`anyOf` of a number and a string with pydantic's
+/// decimal pattern), in `schema` itself or in the first branch of an optional value's.
+fn decimal_branches(schema: &mut Value) -> Option<&mut Vec<Value>> {
+    fn is_decimal(branches: &[Value]) -> bool {
+        branches.len() >= 2
+            && branches[0].get("type") == Some(&json!("number"))
+            && branches[1]
+                .get("pattern")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.starts_with(DECIMAL_PATTERN_START))
+    }
+    let own = schema
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|b| is_decimal(b));
+    if own {
+        return schema.get_mut("anyOf").and_then(Value::as_array_mut);
+    }
+    let first = schema.get_mut("anyOf")?.get_mut(0)?;
+    let nested = first
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|b| is_decimal(b));
+    if nested {
+        first.get_mut("anyOf").and_then(Value::as_array_mut)
+    } else {
+        None
+    }
+}
+
 #[doc(hidden)]
 /// Writes `constraints` into `schema` (into the non-null branch of an optional value).
 pub fn apply_constraints(schema: &mut Value, constraints: &Constraints, context: Context) {
+    // A decimal: bounds (as floats, in parameters too) on the number branch, `max_digits` and
+    // `decimal_places` in the string branch's pattern, as pydantic writes them.
+    if let Some(branches) = decimal_branches(schema) {
+        if constraints.max_digits.is_some() || constraints.decimal_places.is_some() {
+            if let Some(text) = branches[1].as_object_mut() {
+                text.insert(
+                    "pattern".into(),
+                    json!(decimal_pattern(
+                        constraints.max_digits,
+                        constraints.decimal_places
+                    )),
+                );
+            }
+        }
+        apply_constraints(&mut branches[0], constraints, Context::Body);
+        return;
+    }
     let target = match schema.get_mut("anyOf").and_then(|a| a.get_mut(0)) {
         Some(first) => first,
         None => schema,
