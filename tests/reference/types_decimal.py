@@ -1,7 +1,7 @@
 """Decimals in every position: the FastAPI side of tests/tests/types_decimal.rs."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Optional
 
 from fastapi import Body, Cookie, FastAPI, Form, Header, Query
 from pydantic import BaseModel, Field
@@ -11,6 +11,7 @@ app = FastAPI()
 
 class Thing(BaseModel):
     price: Decimal
+    discount: Optional[Decimal] = None
 
 
 class Bounded(BaseModel):

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 #[derive(Model, Debug)]
 struct Thing {
     price: Decimal,
+    discount: Option<Decimal>,
 }
 
 #[derive(Model, Debug)]

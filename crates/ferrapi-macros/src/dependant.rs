@@ -239,7 +239,7 @@ pub(crate) fn parse_param(
                                     format!(
                                         "unknown option `{other}` on argument `{ident}`; expected \
                                          alias, default, gt, ge, lt, le, multiple_of, min_length, \
-                                         max_length, pattern, title, description, format, examples, \
+                                         max_length, pattern, max_digits, decimal_places, items(…), title, description, format, examples, \
                                          openapi_examples, deprecated{}",
                                         match source {
                                             Source::Header => ", convert_underscores",

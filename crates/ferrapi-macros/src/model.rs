@@ -266,7 +266,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 format!(
                                 "unknown field option `{other}` on `{ident}`; expected default, \
                                      alias, gt, ge, lt, le, multiple_of, min_length, max_length, \
-                                     pattern, title, description, examples, deprecated, \
+                                     pattern, max_digits, decimal_places, items(…), title, description, examples, deprecated, \
                                      json_schema_extra"
                             ),
                             ))

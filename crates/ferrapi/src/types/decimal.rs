@@ -38,8 +38,6 @@
 //! * FastAPI's document has two schemas for a model with a `Decimal` used in responses
 //!   (serialization mode: the string branch alone, and `Model-Input` / `Model-Output` when the
 //!   model is also a request body); ferrapi writes the validation-mode schema everywhere.
-//!   `Option<Decimal>` is written `{"anyOf": [{"anyOf": [number, string]}, null]}` where
-//!   pydantic flattens the union.
 //! * A `multiple_of` whose quotient has more than 28 digits is a 500 in pydantic (Python's
 //!   decimal context); ferrapi computes it.
 

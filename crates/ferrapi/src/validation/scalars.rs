@@ -789,7 +789,16 @@ impl<T: Validate> Validate for Option<T> {
     const IS_OPTIONAL: bool = true;
 
     fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
-        serde_json::json!({"anyOf": [T::json_schema(g), {"type": "null"}]})
+        match T::json_schema(g) {
+            // A union already (a `Decimal`'s number-or-string): pydantic flattens `null` into it.
+            Value::Object(mut object) if object.len() == 1 && object.contains_key("anyOf") => {
+                if let Some(Value::Array(branches)) = object.get_mut("anyOf") {
+                    branches.push(serde_json::json!({"type": "null"}));
+                }
+                Value::Object(object)
+            }
+            inner => serde_json::json!({"anyOf": [inner, {"type": "null"}]}),
+        }
     }
 
     fn validate(input: &Value, v: &mut Validator) -> Option<Option<T>> {
