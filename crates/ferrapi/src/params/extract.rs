@@ -106,7 +106,7 @@ pub fn extract<T: Validate>(inputs: &Inputs<'_>, spec: &ParamSpec, v: &mut Valid
                     .body_error_reported
                     .swap(true, std::sync::atomic::Ordering::Relaxed)
                 {
-                    v.extend([err.clone()]);
+                    v.extend([(**err).clone()]);
                 }
                 return None;
             }

@@ -48,7 +48,7 @@ pub(super) enum BodyInput {
     Text(Value),
     /// A JSON body that does not parse: its `json_invalid` error, and the text received (what
     /// FastAPI's `RequestValidationError.body` holds then).
-    Invalid(crate::validation::ErrorDetail, Value),
+    Invalid(Box<crate::validation::ErrorDetail>, Value),
 }
 
 impl<'a> Inputs<'a> {
@@ -223,7 +223,7 @@ fn parse_body(req: &Request, bytes: &[u8]) -> Result<BodyInput, Error> {
         )
         .into()),
         Err(err) => Ok(BodyInput::Invalid(
-            json_invalid(bytes, &err),
+            Box::new(json_invalid(bytes, &err)),
             Value::String(String::from_utf8_lossy(bytes).into_owned()),
         )),
     }
