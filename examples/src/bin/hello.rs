@@ -12,6 +12,10 @@
 //! * `GET /json` → `{"message":"Hello, World!"}`
 //! * `GET /items/{id}?q=…` → `{"id":<int>,"q":<string or null>}`; a non-integer `id` is a 422
 //!   with FastAPI's body
+//! * `POST /orders/typed` and `POST /orders/text` → the order sent (`benches/order.json`, 1 KB),
+//!   read as a model with a `Uuid`, a `DateTime<Utc>` and a `Decimal`, or with those three as
+//!   strings: the benchmark of what rich types cost (`ENDPOINTS=orders` in
+//!   `benches/headtohead.sh`)
 //! * any method on `/echo` → the request body, streamed back (an operation without the macro,
 //!   over a toolkit endpoint)
 //! * `/ws` → a WebSocket echo (a toolkit WebSocket route mounted as it is)
@@ -19,8 +23,12 @@
 
 use ferrapi::toolkit::websockets::{ReceiveError, WebSocket};
 use ferrapi::toolkit::{Error, Method, PlainText, Request, Response, WebSocketRoute};
-use ferrapi::{get, App, Operation};
+use chrono::{DateTime, Utc};
+use ferrapi::types::datetime::pydantic;
+use ferrapi::{get, post, App, Model, Operation};
+use rust_decimal::Decimal;
 use serde::Serialize;
+use uuid::Uuid;
 
 #[derive(Serialize)]
 struct Greeting {
@@ -55,6 +63,39 @@ async fn item(id: i64, q: Option<String>) -> Item {
     Item { id, q }
 }
 
+/// An order as real APIs send them: an id, a time, an amount, and text.
+#[derive(Model, Serialize)]
+struct Order {
+    id: Uuid,
+    #[serde(with = "pydantic")]
+    created_at: DateTime<Utc>,
+    total: Decimal,
+    customer: String,
+    address: String,
+    notes: String,
+}
+
+/// The same order with the id, the time and the amount as plain strings.
+#[derive(Model, Serialize)]
+struct TextOrder {
+    id: String,
+    created_at: String,
+    total: String,
+    customer: String,
+    address: String,
+    notes: String,
+}
+
+#[post("/orders/typed")]
+async fn order_typed(order: Order) -> Order {
+    order
+}
+
+#[post("/orders/text")]
+async fn order_text(order: TextOrder) -> TextOrder {
+    order
+}
+
 async fn echo(mut req: Request) -> Result<Response, Error> {
     Ok(Response::new(req.stream()?))
 }
@@ -85,6 +126,8 @@ fn app() -> App {
         .route(plaintext)
         .route(json)
         .route(item)
+        .route(order_typed)
+        .route(order_text)
         .route(Operation::new(&any, "/echo", "echo", echo).include_in_schema(false))
         .mount(WebSocketRoute::new("/ws", ws_echo))
 }
