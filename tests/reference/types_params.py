@@ -165,3 +165,13 @@ async def documented(
     ] = None,
 ):
     return {"q": q}
+
+
+class Paging(BaseModel):
+    page: int = 1
+    size: int = 10
+
+
+@app.get("/paging/")
+async def paging(paging: Annotated[Optional[Paging], Query()] = None):
+    return {"paging": paging}

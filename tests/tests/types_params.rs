@@ -202,6 +202,19 @@ async fn documented(
     json!({ "q": q })
 }
 
+#[derive(Model, Serialize, Debug)]
+struct Paging {
+    #[field(default = 1)]
+    page: i64,
+    #[field(default = 10)]
+    size: i64,
+}
+
+#[get("/paging/")]
+async fn paging(#[query] paging: Option<Paging>) -> Value {
+    json!({ "paging": paging })
+}
+
 fn app() -> App {
     App::new()
         .route(read_items)
@@ -216,6 +229,7 @@ fn app() -> App {
         .route(update_with_examples)
         .route(update_with_openapi_examples)
         .route(documented)
+        .route(paging)
 }
 
 fn cases() -> Vec<Case> {
@@ -274,6 +288,11 @@ fn cases() -> Vec<Case> {
         put("/examples/3").json(r#"{"name": "Foo", "price": "x"}"#),
         put("/openapi-examples/3").json(r#"{"name": "Baz", "price": "thirty five point four"}"#),
         get("/documented/?q=foo"),
+        // An optional parameter model: `None` when none of its fields came.
+        get("/paging/"),
+        get("/paging/?other=1"),
+        get("/paging/?page=2"),
+        get("/paging/?size=x"),
     ];
     for body in [
         r#"{"title": "t", "kind": "bug"}"#,

@@ -21,9 +21,9 @@
 //! * `/ws` → a WebSocket echo (a toolkit WebSocket route mounted as it is)
 //! * anything else → 404 `{"detail":"Not Found"}`
 
+use chrono::{DateTime, Utc};
 use ferrapi::toolkit::websockets::{ReceiveError, WebSocket};
 use ferrapi::toolkit::{Error, Method, PlainText, Request, Response, WebSocketRoute};
-use chrono::{DateTime, Utc};
 use ferrapi::types::datetime::pydantic;
 use ferrapi::{get, post, App, Model, Operation};
 use rust_decimal::Decimal;

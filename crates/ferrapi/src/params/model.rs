@@ -159,7 +159,13 @@ pub(super) fn extract<T: Validate>(
     source: Source,
     v: &mut Validator,
 ) -> Option<T> {
-    let object = Value::Object(model_input(inputs, fields, source));
+    let object = model_input(inputs, fields, source);
+    // An optional model none of whose fields came is `None`, as FastAPI leaves an
+    // `Optional[Model]` parameter unset then.
+    if T::IS_OPTIONAL && !fields.iter().any(|f| object.contains_key(f.key)) {
+        return T::missing(v);
+    }
+    let object = Value::Object(object);
     let before = v.error_count();
     let out = v.at(source.loc(), |v| T::validate(&object, v));
     if source == Source::Header {

@@ -787,6 +787,7 @@ impl Validate for Value {
 
 impl<T: Validate> Validate for Option<T> {
     const IS_OPTIONAL: bool = true;
+    const MODEL_FIELDS: Option<&'static [super::model::ModelField]> = T::MODEL_FIELDS;
 
     fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         match T::json_schema(g) {

@@ -66,8 +66,15 @@ impl SchemaGenerator {
             parameter_fields: true,
         };
         let reference = schema_of(&mut scratch);
-        let name = reference
-            .get("$ref")
+        // The model's reference, or the one in an optional model's `anyOf`.
+        let direct = reference.get("$ref").map(|_| &reference);
+        let branch = reference
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .and_then(|branches| branches.iter().find(|b| b.get("$ref").is_some()));
+        let name = direct
+            .or(branch)
+            .and_then(|r| r.get("$ref"))
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix("#/components/schemas/"))
             .map(str::to_string);
