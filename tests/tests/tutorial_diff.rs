@@ -47,13 +47,13 @@
 //! automatic `User-Agent` or `Accept-Encoding`, and redirects are not followed.
 
 use std::io::Read;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+
+use std::process::Command;
+
+use std::time::Duration;
 
 use ferrapi::toolkit::testclient::LiveServer;
+use ferrapi_integration_tests::diff::Uvicorn;
 use flate2::read::GzDecoder;
 use serde_json::Value;
 use ureq::config::AutoHeaderValue;
@@ -102,94 +102,6 @@ fn check_python() -> (u32, u32) {
          {FASTAPI_VERSION}'s (`{python} -m pip install -r requirements-test.txt`)"
     );
     (major.parse().unwrap(), minor.parse().unwrap())
-}
-
-/// The reference app under uvicorn; killed when dropped.
-struct Uvicorn {
-    child: Child,
-    addr: SocketAddr,
-    stderr: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Uvicorn {
-    fn start() -> Uvicorn {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference");
-        assert!(
-            dir.join("tutorial.py").is_file(),
-            "{} is missing",
-            dir.join("tutorial.py").display()
-        );
-        // A free port: the kernel picks one, it is released, uvicorn binds it.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut child = Command::new(python())
-            .args(["-m", "uvicorn", "tutorial:app", "--host", "127.0.0.1"])
-            .args(["--port", &port.to_string()])
-            .args(["--no-access-log", "--log-level", "warning"])
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start uvicorn");
-        // Drained all along, so uvicorn never blocks on a full pipe; shown if it fails.
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let mut pipe = child.stderr.take().expect("piped stderr");
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let mut server = Uvicorn {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            stderr,
-        };
-        server.wait_ready();
-        server
-    }
-
-    fn log(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
-    }
-
-    /// Polls the port (bounded: 30 s), failing early if uvicorn exits.
-    fn wait_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("uvicorn exited ({status}) before serving:\n{}", self.log());
-            }
-            if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok() {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "uvicorn did not listen on {} within 30 s:\n{}",
-                self.addr,
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for Uvicorn {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// How two answers are compared.
@@ -849,7 +761,7 @@ fn start_tutorial() -> (tokio::runtime::Runtime, LiveServer) {
 #[test]
 fn tutorial_answers_as_fastapi_does() {
     let python = check_python();
-    let uvicorn = Uvicorn::start();
+    let uvicorn = Uvicorn::start("tutorial");
     let (_rt, ferrapi) = start_tutorial();
     let ferrapi_base = ferrapi.url("").trim_end_matches('/').to_string();
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -929,7 +841,7 @@ fn tutorial_answers_as_fastapi_does() {
 #[test]
 fn websockets_answer_as_fastapi_does() {
     check_python();
-    let uvicorn = Uvicorn::start();
+    let uvicorn = Uvicorn::start("tutorial");
     let (_rt, ferrapi) = start_tutorial();
     let probe = |base: &str| -> String {
         let ws = base.replacen("http://", "ws://", 1);

@@ -461,31 +461,11 @@ impl Constraints {
     }
 
     /// The string checks: `min_length`, `max_length`, `pattern`.
-    fn check_text(&self, text: &str, input: impl FnOnce() -> Value, v: &mut Validator) -> bool {
-        if self.min_length.is_some() || self.max_length.is_some() {
-            let len = text.chars().count();
-            if let Some(min) = self.min_length {
-                if len < min {
-                    v.error(
-                        "string_too_short",
-                        format!("String should have at least {min} character{}", plural(min)),
-                        input(),
-                        super::ctx([("min_length", Value::from(min))]),
-                    );
-                    return false;
-                }
-            }
-            if let Some(max) = self.max_length {
-                if len > max {
-                    v.error(
-                        "string_too_long",
-                        format!("String should have at most {max} character{}", plural(max)),
-                        input(),
-                        super::ctx([("max_length", Value::from(max))]),
-                    );
-                    return false;
-                }
-            }
+    fn check_text(&self, text: &str, input: impl Fn() -> Value, v: &mut Validator) -> bool {
+        if (self.min_length.is_some() || self.max_length.is_some())
+            && !self.check_length(text.chars().count(), &STRING_LENGTH, &input, v)
+        {
+            return false;
         }
         if let Some(pattern) = &self.pattern {
             if !pattern.is_match(text) {
@@ -599,33 +579,63 @@ impl Constraints {
         input: impl FnOnce() -> Value,
         v: &mut Validator,
     ) -> bool {
-        if let Some(min) = self.min_length {
-            if len < min {
-                v.error(
-                    "bytes_too_short",
-                    format!("Data should have at least {min} byte{}", plural(min)),
-                    input(),
-                    super::ctx([("min_length", Value::from(min))]),
-                );
-                return false;
-            }
-        }
-        if let Some(max) = self.max_length {
-            if len > max {
-                v.error(
-                    "bytes_too_long",
-                    format!("Data should have at most {max} byte{}", plural(max)),
-                    input(),
-                    super::ctx([("max_length", Value::from(max))]),
-                );
-                return false;
-            }
-        }
-        true
+        self.check_length(len, &BYTES_LENGTH, input, v)
+    }
+
+    /// `min_length` then `max_length` of a string or bytes, worded by `words`; at most one
+    /// error.
+    fn check_length(
+        &self,
+        len: usize,
+        words: &LengthWords,
+        input: impl FnOnce() -> Value,
+        v: &mut Validator,
+    ) -> bool {
+        let (kind, bound, key, relation) = match (self.min_length, self.max_length) {
+            (Some(min), _) if len < min => (words.too_short, min, "min_length", "at least"),
+            (_, Some(max)) if len > max => (words.too_long, max, "max_length", "at most"),
+            _ => return true,
+        };
+        v.error(
+            kind,
+            format!(
+                "{} should have {relation} {bound} {}{}",
+                words.what,
+                words.unit,
+                plural(bound)
+            ),
+            input(),
+            super::ctx([(key, Value::from(bound))]),
+        );
+        false
     }
 }
 
 /// pydantic's `expected_plural`.
+/// How a length error is worded: its types, the value's name and the unit counted.
+struct LengthWords {
+    too_short: &'static str,
+    too_long: &'static str,
+    what: &'static str,
+    unit: &'static str,
+}
+
+/// `String should have at least 2 characters`.
+const STRING_LENGTH: LengthWords = LengthWords {
+    too_short: "string_too_short",
+    too_long: "string_too_long",
+    what: "String",
+    unit: "character",
+};
+
+/// `Data should have at most 3 bytes`.
+const BYTES_LENGTH: LengthWords = LengthWords {
+    too_short: "bytes_too_short",
+    too_long: "bytes_too_long",
+    what: "Data",
+    unit: "byte",
+};
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
