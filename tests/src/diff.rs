@@ -188,6 +188,8 @@ pub struct Case {
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
     mode: Mode,
+    /// Headers compared beside `content-type` (every value, in order).
+    compared: Vec<&'static str>,
 }
 
 /// The boundary of [`Case::multipart`] bodies.
@@ -202,7 +204,15 @@ impl Case {
             headers: Vec::new(),
             body: None,
             mode: Mode::Exact,
+            compared: Vec::new(),
         }
+    }
+
+    /// Compares these response headers too (all their values, in order): `set-cookie`, a
+    /// custom header an operation sets.
+    pub fn compare_headers(mut self, names: &[&'static str]) -> Case {
+        self.compared.extend_from_slice(names);
+        self
     }
 
     /// Adds a header.
@@ -314,14 +324,20 @@ pub struct Answer {
     pub content_type: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+    /// The values of the headers the case compares, `name: value` in order.
+    pub headers: Vec<String>,
 }
 
 impl Answer {
     fn show(&self) -> String {
         format!(
-            "{} [{}] {}",
+            "{} [{}]{} {}",
             self.status,
             self.content_type.as_deref().unwrap_or("-"),
+            self.headers
+                .iter()
+                .map(|h| format!(" [{h}]"))
+                .collect::<String>(),
             String::from_utf8_lossy(&self.body)
         )
     }
@@ -356,6 +372,17 @@ pub fn send(base: &str, case: &Case) -> Answer {
         .headers()
         .get("content-type")
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let headers = case
+        .compared
+        .iter()
+        .flat_map(|name| {
+            response
+                .headers()
+                .get_all(*name)
+                .iter()
+                .map(move |v| format!("{name}: {}", String::from_utf8_lossy(v.as_bytes())))
+        })
+        .collect();
     let status = response.status().as_u16();
     let body = response
         .body_mut()
@@ -367,6 +394,7 @@ pub fn send(base: &str, case: &Case) -> Answer {
         status,
         content_type,
         body,
+        headers,
     }
 }
 
@@ -401,6 +429,7 @@ pub fn compare(reference: &str, ours: &str, cases: &[Case]) -> Vec<String> {
             Mode::JsonValue(_) => {
                 theirs.status == mine.status
                     && theirs.content_type == mine.content_type
+                    && theirs.headers == mine.headers
                     && serde_json::from_slice::<Value>(&theirs.body).ok()
                         == serde_json::from_slice::<Value>(&mine.body).ok()
             }

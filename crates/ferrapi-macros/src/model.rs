@@ -477,6 +477,12 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             let mut __s = <#ty as ::ferrapi::validation::Validate>::json_schema(__g);
             ::ferrapi::validation::schema::apply_constraints(&mut __s, &__c[#i], __g.field_context());
             ::ferrapi::validation::schema::annotate(&mut __s, &::ferrapi::validation::schema::title_case(#title), #default);
+            // pydantic titles no field whose type is a model, optional or not.
+            if <#ty as ::ferrapi::validation::Validate>::MODEL_FIELDS.is_some() {
+                if let ::core::option::Option::Some(__o) = __s.as_object_mut() {
+                    __o.remove("title");
+                }
+            }
             #field_meta
             __props.insert(::std::string::String::from(#key), __s);
             if #required {

@@ -22,6 +22,8 @@ struct RouteArgs {
     operation_id: Option<Expr>,
     dependencies: Vec<Expr>,
     responses: Vec<syn::ExprTuple>,
+    /// `response_model_exclude_unset` and friends: (field of `ResponseShape`, value).
+    shape: Vec<(syn::Ident, Expr)>,
 }
 
 impl Parse for RouteArgs {
@@ -45,6 +47,7 @@ impl Parse for RouteArgs {
             operation_id: None,
             dependencies: Vec::new(),
             responses: Vec::new(),
+            shape: Vec::new(),
         };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -55,6 +58,28 @@ impl Parse for RouteArgs {
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "response_model" => args.response_model = Some(input.parse()?),
+                "response_model_exclude_unset"
+                | "response_model_exclude_defaults"
+                | "response_model_exclude_none" => {
+                    let field = syn::Ident::new(
+                        key.to_string().trim_start_matches("response_model_"),
+                        key.span(),
+                    );
+                    args.shape.push((field, input.parse()?));
+                }
+                "response_model_include" => {
+                    let list: syn::ExprArray = input.parse()?;
+                    let field = syn::Ident::new("include", key.span());
+                    args.shape.push((
+                        field,
+                        syn::parse_quote!(::core::option::Option::Some(&#list)),
+                    ));
+                }
+                "response_model_exclude" => {
+                    let list: syn::ExprArray = input.parse()?;
+                    let field = syn::Ident::new("exclude", key.span());
+                    args.shape.push((field, syn::parse_quote!(&#list)));
+                }
                 "status_code" => args.status_code = Some(input.parse()?),
                 "tags" => {
                     let list: syn::ExprArray = input.parse()?;
@@ -91,8 +116,11 @@ impl Parse for RouteArgs {
                         key.span(),
                         format!(
                         "unknown path operation option `{other}`; expected one of: status_code, \
-                             response_model, tags, name, summary, description, deprecated, \
-                             include_in_schema, operation_id, dependencies, responses"
+                             response_model, response_model_exclude_unset, \
+                             response_model_exclude_defaults, response_model_exclude_none, \
+                             response_model_include, response_model_exclude, tags, name, summary, \
+                             description, deprecated, include_in_schema, operation_id, \
+                             dependencies, responses"
                     ),
                     ))
                 }
@@ -198,6 +226,13 @@ fn check(methods: &[&str], args: TokenStream, func: &mut ItemFn) -> syn::Result<
         return Err(syn::Error::new(
             generics.span(),
             "path operations cannot be generic: the argument types decide how the request is read",
+        ));
+    }
+    if let (Some((field, _)), None) = (args.shape.first(), &args.response_model) {
+        return Err(syn::Error::new(
+            field.span(),
+            "response_model_* options shape a response model: add `response_model = M` (the \
+             return type itself if it is the model)",
         ));
     }
     let websocket = methods.is_empty();
@@ -343,8 +378,19 @@ fn generate_run(
             Some(code) => quote!(::ferrapi::__private::status(#code)),
             None => quote!(::ferrapi::__private::status(200u16)),
         };
+        let shape = op
+            .args
+            .shape
+            .iter()
+            .map(|(field, value)| quote!(#field: #value));
         let respond = match &op.args.response_model {
-            Some(model) => quote!(::ferrapi::__private::respond_model::<#model, _>(__out, #status)),
+            Some(model) => quote! {{
+                const __SHAPE: ::ferrapi::responses::ResponseShape = ::ferrapi::responses::ResponseShape {
+                    #(#shape,)*
+                    ..::ferrapi::responses::ResponseShape::NONE
+                };
+                ::ferrapi::__private::respond_model::<#model, _>(__out, #status, &__SHAPE)
+            }},
             // Spanned at the return type: an output that cannot be a response is reported
             // there.
             None => quote_spanned! {op.output_span=> {

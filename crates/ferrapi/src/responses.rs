@@ -12,10 +12,18 @@
 //! * `response_model = M`: the value is serialised, validated as `M`, and `M` is sent, so
 //!   fields that `M` does not declare (a password) never leave the server. A value that does not
 //!   validate as `M` is a 500, logged, as FastAPI's `ResponseValidationError`.
+//! * `response_model_exclude_unset`, `response_model_exclude_defaults`,
+//!   `response_model_exclude_none`, `response_model_include` and `response_model_exclude`
+//!   shape `M`'s JSON before it is sent ([`ResponseShape`]).
 
 use ferrapi_toolkit::{Html, Json, PlainText, Redirect, Response, Streaming};
 
+mod parts;
 mod probe;
+mod shape;
+
+pub use parts::ResponseParts;
+pub use shape::ResponseShape;
 
 #[doc(hidden)]
 pub use probe::{MediaDefault, MediaViaClass, Probe, ReturnAnything, ReturnViaModel, SchemaFn};

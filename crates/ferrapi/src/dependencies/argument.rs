@@ -149,6 +149,7 @@ macro_rules! provided {
 
 provided!(&'r Request, |cx| cx.request());
 provided!(BackgroundTasks, |cx| cx.background());
+provided!(crate::responses::ResponseParts, |cx| cx.response_parts());
 provided!(SecurityScopes, |cx| SecurityScopes::from_context(cx));
 
 impl<'r, T: Send + Sync + 'static> Argument<'r> for State<T> {

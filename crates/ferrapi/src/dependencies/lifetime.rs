@@ -13,6 +13,7 @@ use super::{AppDependencies, BoxFuture, DependencyScope, Failure};
 use crate::background::BackgroundTasks;
 use crate::exceptions::RequestValidationError;
 use crate::params::Inputs;
+use crate::responses::ResponseParts;
 
 /// How the request went, as a teardown sees it (FastAPI throws the exception into the
 /// generator).
@@ -144,6 +145,8 @@ pub struct Shared<'a> {
     pub(super) cache: Mutex<Vec<CacheEntry>>,
     pub(super) teardowns: Mutex<Vec<(DependencyScope, TeardownFn)>>,
     background: OnceLock<BackgroundTasks>,
+    /// The status, headers and cookies set through a `ResponseParts` argument.
+    response: OnceLock<ResponseParts>,
     pub(super) raised: Mutex<Option<Error>>,
     /// Whether a teardown was registered (so `finish` has work).
     pub(super) deferred: std::sync::atomic::AtomicBool,
@@ -163,6 +166,7 @@ impl<'a> Shared<'a> {
             cache: Mutex::new(Vec::new()),
             teardowns: Mutex::new(Vec::new()),
             background: OnceLock::new(),
+            response: OnceLock::new(),
             raised: Mutex::new(None),
             deferred: std::sync::atomic::AtomicBool::new(false),
             app,
@@ -191,6 +195,11 @@ impl<'a> Shared<'a> {
             }
             Failure::Raised => self.take_error(),
         }
+    }
+
+    /// The response's parts set by the operation and its dependencies (one set for all).
+    pub fn response_parts(&self) -> ResponseParts {
+        self.response.get_or_init(ResponseParts::new).clone()
     }
 
     /// The request's background tasks (one list for the operation and its dependencies).
@@ -225,6 +234,7 @@ impl<'a> Shared<'a> {
         // Most requests set up nothing: no lock, no outcome, and no room for the rest in the
         // operation's future (the rest is boxed).
         if self.background.get().is_none()
+            && self.response.get().is_none()
             && !self.deferred.load(std::sync::atomic::Ordering::Relaxed)
         {
             return result;
@@ -245,6 +255,9 @@ impl<'a> Shared<'a> {
         };
         match result {
             Ok(mut response) => {
+                if let Some(parts) = self.response.get() {
+                    parts.apply(&mut response);
+                }
                 if let Some(tasks) = self.background.get() {
                     tasks.attach(&mut response);
                 }

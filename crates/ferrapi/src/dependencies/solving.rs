@@ -113,6 +113,12 @@ impl<'a> Context<'a> {
         self.shared.background()
     }
 
+    /// The status, headers and cookies the operation and its dependencies set for the
+    /// response ([`ResponseParts`](crate::responses::ResponseParts)).
+    pub fn response_parts(&self) -> crate::responses::ResponseParts {
+        self.shared.response_parts()
+    }
+
     /// Ends the resolution with `err` (an `HTTPException`, say).
     pub fn raise(&self, err: impl Into<Error>) -> Failure {
         self.shared.raise(err.into())

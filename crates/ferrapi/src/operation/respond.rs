@@ -11,7 +11,7 @@ use ferrapi_toolkit::{Error, Response, StatusCode};
 use serde::Serialize;
 
 use crate::exceptions::{detail_response, json_response, RequestValidationError};
-use crate::responses::ResponseClass;
+use crate::responses::{ResponseClass, ResponseShape};
 use crate::validation::{Validate, Validator};
 
 /// A status code from a number or a `StatusCode`.
@@ -162,8 +162,13 @@ fn serialize<T: Serialize + ?Sized>(value: &T, status: StatusCode) -> Result<Res
     Ok(json_response(status, value))
 }
 
-/// `response_model = M`: serialise, validate as `M`, send `M`.
-pub fn respond_model<M, T>(value: T, status: StatusCode) -> Result<Response, Error>
+/// `response_model = M`: serialise, validate as `M`, send `M`, shaped by `shape`
+/// (`response_model_exclude_unset`…).
+pub fn respond_model<M, T>(
+    value: T,
+    status: StatusCode,
+    shape: &ResponseShape,
+) -> Result<Response, Error>
 where
     M: Validate + Serialize,
     T: Serialize,
@@ -172,7 +177,12 @@ where
     let mut v = Validator::new();
     let model = v.at("response", |v| M::validate(&raw, v));
     match model {
-        Some(model) if !v.has_errors() => serialize(&model, status),
+        Some(model) if !v.has_errors() && shape.is_none() => serialize(&model, status),
+        Some(model) if !v.has_errors() => {
+            let mut out = serde_json::to_value(&model)?;
+            shape.apply(&mut out, &raw, M::json_schema);
+            serialize(&out, status)
+        }
         _ => Err(Error::msg(format!(
             "ResponseValidationError: {}",
             RequestValidationError::new(v.into_errors(), None)
