@@ -31,6 +31,7 @@
 //! | `IPvAnyAddress`    | `std::net::IpAddr`                      |                    |
 //! | `IPv4Address`      | `std::net::Ipv4Addr`                    |                    |
 //! | `IPv6Address`      | `std::net::Ipv6Addr`                    |                    |
+//! | a model and its `model_fields_set` | [`Partial<T>`] (partial updates) | |
 //!
 //! chrono's types are serialised as pydantic writes them with
 //! `#[serde(with = "ferrapi::types::datetime::pydantic")]` (`TimeDelta` has no `Serialize` of
@@ -69,6 +70,7 @@
 //! guide's "Types" section shows a `Slug` newtype end to end.
 
 mod binary;
+mod partial;
 mod sets;
 mod tuples;
 #[cfg(feature = "uuid")]
@@ -83,6 +85,7 @@ mod datetime_parse;
 mod duration;
 
 pub use binary::ByteString;
+pub use partial::Partial;
 
 #[cfg(feature = "rust_decimal")]
 pub mod decimal;
