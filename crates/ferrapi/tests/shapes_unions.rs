@@ -1,0 +1,154 @@
+//! Unions: `#[derive(Model)]` on enums (discriminated and smart-mode), against answers recorded
+//! from pydantic 2.13.
+
+use ferrapi::validation::{SchemaGenerator, Validate, Validator};
+use ferrapi::Model;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+struct Cat {
+    meows: i64,
+}
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Pet {
+    Cat(Cat),
+    Dog { name: String },
+    Bird,
+}
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum IntOrStr {
+    Int(i64),
+    Str(String),
+}
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum FloatOrInt {
+    Float(f64),
+    Int(i64),
+}
+
+fn check<T: Validate + std::fmt::Debug>(input: Value) -> Result<T, Value> {
+    let mut v = Validator::new();
+    match T::validate(&input, &mut v) {
+        Some(x) if !v.has_errors() => Ok(x),
+        _ => Err(serde_json::to_value(v.into_errors()).unwrap()),
+    }
+}
+
+#[test]
+fn discriminated_valid() {
+    assert_eq!(
+        check::<Pet>(json!({"kind": "cat", "meows": 3})).unwrap(),
+        Pet::Cat(Cat { meows: 3 })
+    );
+    assert_eq!(
+        check::<Pet>(json!({"kind": "dog", "name": "rex"})).unwrap(),
+        Pet::Dog { name: "rex".into() }
+    );
+    assert_eq!(check::<Pet>(json!({"kind": "bird"})).unwrap(), Pet::Bird);
+    assert_eq!(
+        serde_json::to_value(Pet::Cat(Cat { meows: 3 })).unwrap(),
+        json!({"kind": "cat", "meows": 3})
+    );
+}
+
+#[test]
+fn discriminated_errors() {
+    assert_eq!(
+        check::<Pet>(json!({"kind": "fish"})).unwrap_err(),
+        json!([{"type": "union_tag_invalid", "loc": [], "msg": "Input tag 'fish' found using 'kind' does not match any of the expected tags: 'cat', 'dog', 'bird'", "input": {"kind": "fish"}, "ctx": {"discriminator": "'kind'", "tag": "fish", "expected_tags": "'cat', 'dog', 'bird'"}}])
+    );
+    assert_eq!(
+        check::<Pet>(json!({"kind": ["a"]})).unwrap_err()[0]["ctx"]["tag"],
+        json!("['a']")
+    );
+    assert_eq!(
+        check::<Pet>(json!({"kind": null})).unwrap_err()[0]["ctx"]["tag"],
+        json!("None")
+    );
+    assert_eq!(
+        check::<Pet>(json!({})).unwrap_err(),
+        json!([{"type": "union_tag_not_found", "loc": [], "msg": "Unable to extract tag using discriminator 'kind'", "input": {}, "ctx": {"discriminator": "'kind'"}}])
+    );
+    assert_eq!(
+        check::<Pet>(json!(5)).unwrap_err(),
+        json!([{"type": "model_attributes_type", "loc": [], "msg": "Input should be a valid dictionary or object to extract fields from", "input": 5}])
+    );
+    assert_eq!(
+        check::<Pet>(json!({"kind": "cat", "meows": "x"})).unwrap_err(),
+        json!([{"type": "int_parsing", "loc": ["cat", "meows"], "msg": "Input should be a valid integer, unable to parse string as an integer", "input": "x"}])
+    );
+    assert_eq!(
+        check::<Pet>(json!({"kind": "dog"})).unwrap_err(),
+        json!([{"type": "missing", "loc": ["dog", "name"], "msg": "Field required", "input": {"kind": "dog"}}])
+    );
+}
+
+#[test]
+fn smart_mode() {
+    assert_eq!(check::<IntOrStr>(json!(5)).unwrap(), IntOrStr::Int(5));
+    assert_eq!(
+        check::<IntOrStr>(json!("5")).unwrap(),
+        IntOrStr::Str("5".into())
+    );
+    assert_eq!(check::<IntOrStr>(json!(5.0)).unwrap(), IntOrStr::Int(5));
+    assert_eq!(check::<IntOrStr>(json!(true)).unwrap(), IntOrStr::Int(1));
+    assert_eq!(check::<FloatOrInt>(json!(5)).unwrap(), FloatOrInt::Int(5));
+    assert_eq!(
+        check::<FloatOrInt>(json!(5.0)).unwrap(),
+        FloatOrInt::Float(5.0)
+    );
+    assert_eq!(
+        check::<FloatOrInt>(json!("5")).unwrap(),
+        FloatOrInt::Float(5.0)
+    );
+    assert_eq!(
+        check::<IntOrStr>(json!(5.5)).unwrap_err(),
+        json!([
+            {"type": "int_from_float", "loc": ["int"], "msg": "Input should be a valid integer, got a number with a fractional part", "input": 5.5},
+            {"type": "string_type", "loc": ["str"], "msg": "Input should be a valid string", "input": 5.5}
+        ])
+    );
+    assert_eq!(check::<Option<IntOrStr>>(json!(null)).unwrap(), None);
+}
+
+#[test]
+fn schemas() {
+    let mut g = SchemaGenerator::new();
+    assert_eq!(
+        <Option<IntOrStr>>::json_schema(&mut g),
+        json!({"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]})
+    );
+    assert_eq!(
+        Pet::json_schema(&mut g),
+        json!({"oneOf": [
+            {"$ref": "#/components/schemas/Cat"},
+            {"$ref": "#/components/schemas/Dog"},
+            {"$ref": "#/components/schemas/Bird"}
+        ], "discriminator": {"propertyName": "kind", "mapping": {
+            "cat": "#/components/schemas/Cat",
+            "dog": "#/components/schemas/Dog",
+            "bird": "#/components/schemas/Bird"
+        }}})
+    );
+    let components = g.into_components();
+    assert_eq!(
+        components["Cat"],
+        json!({"properties": {
+            "kind": {"type": "string", "const": "cat", "title": "Kind"},
+            "meows": {"type": "integer", "title": "Meows"}
+        }, "type": "object", "required": ["kind", "meows"], "title": "Cat"})
+    );
+    assert_eq!(
+        components["Bird"],
+        json!({"properties": {
+            "kind": {"type": "string", "const": "bird", "title": "Kind"}
+        }, "type": "object", "required": ["kind"], "title": "Bird"})
+    );
+}
