@@ -234,6 +234,10 @@ pub(crate) fn derive(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenS
         const _: () = {
             #(#hidden_items)*
             #body
+
+            impl ::ferrapi::__private::ModelName for #name {
+                const NAME: &'static str = #name_str;
+            }
         };
     })
 }
