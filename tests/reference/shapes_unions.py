@@ -58,6 +58,10 @@ class Tag(BaseModel):
     name: str
 
 
+class Circle(BaseModel):
+    r: float
+
+
 @app.post("/values/")
 async def values(
     value: Annotated[Union[int, str], Body(embed=True)],
@@ -67,7 +71,7 @@ async def values(
 
 
 @app.post("/shapes/")
-async def shapes(shape: Annotated[Union[Point, Tag, list[int]], Body(embed=True)]):
+async def shapes(shape: Annotated[Union[Point, Tag, list[int], Circle], Body(embed=True)]):
     return {"shape": shape}
 
 
@@ -79,3 +83,23 @@ async def numbers(n: Annotated[Union[float, int], Body(embed=True)]):
 @app.get("/search/")
 async def search(q: Union[int, str], page: Optional[Union[int, bool]] = None):
     return {"q": q, "page": page}
+
+
+class Fish(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    kind: Literal["salmon"]
+    fins: int
+
+
+class Worm(BaseModel):
+    kind: Literal["Worm"]
+    segments: list[int]
+
+
+Animal = Annotated[Union[Fish, Worm], Field(discriminator="kind")]
+
+
+@app.post("/animals/")
+async def animals(animals: list[Animal]) -> list[Animal]:
+    return animals

@@ -83,6 +83,7 @@ enum Shape {
     Point(Point),
     Tag(Tag),
     List(Vec<i64>),
+    Circle { r: f64 },
 }
 
 #[post("/shapes/")]
@@ -114,6 +115,27 @@ async fn search(q: IntOrStr, page: Option<IntOrBool>) -> Value {
     json!({ "q": q, "page": page })
 }
 
+#[derive(Model, Serialize, Debug)]
+#[model(extra = "forbid")]
+struct Fish {
+    fins: i64,
+}
+
+#[derive(Model, Serialize, Debug)]
+#[serde(tag = "kind")]
+enum Animal {
+    #[serde(rename = "salmon")]
+    Fish(Fish),
+    Worm {
+        segments: Vec<i64>,
+    },
+}
+
+#[post("/animals/", response_model = Vec<Animal>)]
+async fn animals(animals: Vec<Animal>) -> Vec<Animal> {
+    animals
+}
+
 fn app() -> App {
     App::new()
         .route(create_pet)
@@ -123,6 +145,7 @@ fn app() -> App {
         .route(shapes)
         .route(numbers)
         .route(search)
+        .route(animals)
 }
 
 fn cases() -> Vec<Case> {
@@ -198,8 +221,22 @@ fn cases() -> Vec<Case> {
         r#"{"shape": [1, "a"]}"#,
         r#"{"shape": "a"}"#,
         r#"{"shape": 3}"#,
+        r#"{"shape": {"r": 1}}"#,
+        r#"{"shape": {"r": "x"}}"#,
+        r#"{"shape": {"x": 1, "y": 2, "r": 3}}"#,
+        r#"{"shape": {}}"#,
     ] {
         cases.push(post("/shapes/").json(body));
+    }
+    // A list of a discriminated union; a member model that forbids extra keys accepts the tag.
+    for body in [
+        r#"[{"kind": "salmon", "fins": 2}, {"kind": "Worm", "segments": [1, "2"]}]"#,
+        r#"[{"kind": "salmon", "fins": 2, "scales": 1}, {"kind": "Fish"}, {"kind": "Worm", "segments": ["x"]}]"#,
+        r#"[{"kind": "salmon"}, 3, {}]"#,
+        r#"[]"#,
+        r#"{"kind": "salmon", "fins": 2}"#,
+    ] {
+        cases.push(post("/animals/").json(body));
     }
     // A union as a query parameter: the text is a string, exactly.
     for query in [
