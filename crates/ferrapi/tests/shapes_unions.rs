@@ -152,3 +152,96 @@ fn schemas() {
         }, "type": "object", "required": ["kind"], "title": "Bird"})
     );
 }
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+enum Event {
+    PageView {
+        page_url: String,
+    },
+    #[serde(rename = "click")]
+    ButtonClick {
+        #[serde(rename = "id")]
+        button_id: i64,
+    },
+}
+
+#[test]
+fn renamed_tags_and_fields() {
+    let page = json!({"type": "page_view", "pageUrl": "/"});
+    assert_eq!(
+        check::<Event>(page.clone()).unwrap(),
+        Event::PageView {
+            page_url: "/".into()
+        }
+    );
+    assert_eq!(
+        serde_json::to_value(Event::PageView {
+            page_url: "/".into()
+        })
+        .unwrap(),
+        page
+    );
+    let click = json!({"type": "click", "id": 3});
+    assert_eq!(
+        check::<Event>(click.clone()).unwrap(),
+        Event::ButtonClick { button_id: 3 }
+    );
+    assert_eq!(
+        serde_json::to_value(Event::ButtonClick { button_id: 3 }).unwrap(),
+        click
+    );
+    assert_eq!(
+        check::<Event>(json!({"type": "ButtonClick"})).unwrap_err()[0]["ctx"]["expected_tags"],
+        json!("'page_view', 'click'")
+    );
+    assert_eq!(
+        check::<Event>(json!({"type": "page_view", "page_url": "/"})).unwrap_err(),
+        json!([{"type": "missing", "loc": ["page_view", "pageUrl"], "msg": "Field required", "input": {"type": "page_view", "page_url": "/"}}])
+    );
+}
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum Search {
+    Ids(Vec<i64>),
+    ByName { name: String },
+    Flag(Option<bool>),
+}
+
+#[test]
+fn smart_mode_labels_and_text() {
+    assert_eq!(
+        check::<Search>(json!({"x": 1})).unwrap_err(),
+        json!([
+            {"type": "list_type", "loc": ["list[int]"], "msg": "Input should be a valid list", "input": {"x": 1}},
+            {"type": "missing", "loc": ["ByName", "name"], "msg": "Field required", "input": {"x": 1}},
+            {"type": "bool_type", "loc": ["bool"], "msg": "Input should be a valid boolean", "input": {"x": 1}}
+        ])
+    );
+    assert_eq!(check::<Search>(json!(null)).unwrap(), Search::Flag(None));
+    let mut v = Validator::new();
+    assert_eq!(
+        IntOrStr::validate_str("5", &mut v),
+        Some(IntOrStr::Str("5".into()))
+    );
+    assert_eq!(
+        FloatOrInt::validate_str("5", &mut v),
+        Some(FloatOrInt::Float(5.0))
+    );
+    assert!(!v.has_errors());
+    let mut g = SchemaGenerator::new();
+    assert_eq!(
+        Search::json_schema(&mut g),
+        json!({"anyOf": [
+            {"type": "array", "items": {"type": "integer"}},
+            {"$ref": "#/components/schemas/ByName"},
+            {"type": "boolean"},
+            {"type": "null"}
+        ]})
+    );
+}
