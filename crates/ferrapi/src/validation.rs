@@ -403,7 +403,8 @@ impl Validator {
 ///
 /// Implemented for the integer and float types, `bool`, `String`, `Option<T>`, `Vec<T>`,
 /// maps with string or integer keys ([`MapKey`]), `serde_json::Value`, the types of
-/// [`crate::types`], and by `#[derive(Model)]` (objects) and `#[derive(Enum)]` (enums).
+/// [`crate::types`], and by `#[derive(Model)]` (objects, and unions on enums with data) and
+/// `#[derive(Enum)]` (enums).
 ///
 /// A type of your own needs `validate` (from a JSON value), usually `validate_str` (from the
 /// text of a path, query, header, cookie or form value) and `json_schema`; everything else has
