@@ -634,6 +634,12 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
     if integer {
         let quoted: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
         let expected = expected_list(&quoted);
+        // pydantic's name for the type in a union's error `loc`.
+        let label = if literal {
+            format!("literal[{}]", quoted.join(","))
+        } else {
+            format!("int-enum[{name_str}]")
+        };
         let schema = if literal {
             quote!(::ferrapi::__private::literal_schema(&[#(::ferrapi::__private::Value::from(#numbers)),*]))
         } else {
@@ -657,6 +663,10 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
             impl ::ferrapi::validation::Validate for #name {
                 fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                     #schema
+                }
+
+                fn union_label() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#label)
                 }
 
                 fn validate(
@@ -707,6 +717,12 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
     let expected = expected_list(&quoted);
+    // pydantic's name for the type in a union's error `loc`.
+    let label = if literal {
+        format!("literal[{}]", quoted.join(","))
+    } else {
+        format!("str-enum[{name_str}]")
+    };
     let schema = if literal {
         quote!(::ferrapi::__private::literal_schema(&[#(::ferrapi::__private::Value::from(#values)),*]))
     } else {
@@ -723,6 +739,10 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
             fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 let _ = &__g;
                 #schema
+            }
+
+            fn union_label() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#label)
             }
 
             fn validate(

@@ -245,3 +245,53 @@ fn smart_mode_labels_and_text() {
         ]})
     );
 }
+
+#[derive(ferrapi::Enum, Serialize, Debug, PartialEq, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Color {
+    Red,
+}
+
+#[derive(ferrapi::Enum, Serialize, Debug, PartialEq, Clone, Copy)]
+#[enum_kind(literal)]
+#[serde(rename_all = "lowercase")]
+enum Ab {
+    A,
+    B,
+}
+
+#[derive(ferrapi::Enum, Debug, PartialEq, Clone, Copy)]
+enum Level {
+    Low = 1,
+}
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum Choice {
+    Ab(Ab),
+    Level(Level),
+    Color(Color),
+}
+
+#[test]
+fn enum_members_are_named_as_pydantic_names_them() {
+    let locs: Vec<Value> = check::<Choice>(json!(null))
+        .unwrap_err()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["loc"].clone())
+        .collect();
+    assert_eq!(
+        locs,
+        [
+            json!(["literal['a','b']"]),
+            json!(["int-enum[Level]"]),
+            json!(["str-enum[Color]"])
+        ]
+    );
+    assert_eq!(
+        check::<Choice>(json!("red")).unwrap(),
+        Choice::Color(Color::Red)
+    );
+}
