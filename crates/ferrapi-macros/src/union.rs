@@ -181,7 +181,8 @@ pub(crate) fn derive(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenS
                     }
 
                     fn union_label() -> ::std::borrow::Cow<'static, str> {
-                        ::std::borrow::Cow::Borrowed(#name_str)
+                        let __labels: &[::std::borrow::Cow<'static, str>] = &[#(<#member_types as ::ferrapi::validation::Validate>::union_label()),*];
+                        ::std::borrow::Cow::Owned(::std::format!("tagged-union[{}]", __labels.join(",")))
                     }
                 }
             }
@@ -223,8 +224,14 @@ pub(crate) fn derive(input: &DeriveInput, data: &DataEnum) -> syn::Result<TokenS
                         ::ferrapi::__private::smart_finish(__start, __best, __v)
                     }
 
+                    // Empty: a union nested in a smart-mode union is flattened into it, its
+                    // members' errors at their own names, as pydantic flattens `int | (str | …)`.
                     fn union_label() -> ::std::borrow::Cow<'static, str> {
-                        ::std::borrow::Cow::Borrowed(#name_str)
+                        ::std::borrow::Cow::Borrowed("")
+                    }
+
+                    fn union_match(__input: &::ferrapi::__private::Value) -> ::ferrapi::__private::UnionMatch {
+                        ::ferrapi::__private::best_match(&[#(<#member_types as ::ferrapi::validation::Validate>::union_match(__input)),*])
                     }
                 }
             }

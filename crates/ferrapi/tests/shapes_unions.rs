@@ -295,3 +295,57 @@ fn enum_members_are_named_as_pydantic_names_them() {
         Choice::Color(Color::Red)
     );
 }
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum PetOrInt {
+    Pet(Pet),
+    Int(i64),
+}
+
+#[derive(Model, Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum Nested {
+    Inner(IntOrStr),
+    List(Vec<i64>),
+    Float(f64),
+}
+
+#[test]
+fn nested_unions_as_pydantic_reports_them() {
+    // A discriminated union inside a smart one is `tagged-union[…]`.
+    assert_eq!(
+        check::<PetOrInt>(json!({"kind": "z"})).unwrap_err(),
+        json!([
+            {"type": "union_tag_invalid", "loc": ["tagged-union[Cat,Dog,Bird]"], "msg": "Input tag 'z' found using 'kind' does not match any of the expected tags: 'cat', 'dog', 'bird'", "input": {"kind": "z"}, "ctx": {"discriminator": "'kind'", "tag": "z", "expected_tags": "'cat', 'dog', 'bird'"}},
+            {"type": "int_type", "loc": ["int"], "msg": "Input should be a valid integer", "input": {"kind": "z"}}
+        ])
+    );
+    // A smart union inside a smart one is flattened into it.
+    assert_eq!(
+        check::<Nested>(json!(null)).unwrap_err(),
+        json!([
+            {"type": "int_type", "loc": ["int"], "msg": "Input should be a valid integer", "input": null},
+            {"type": "string_type", "loc": ["str"], "msg": "Input should be a valid string", "input": null},
+            {"type": "list_type", "loc": ["list[int]"], "msg": "Input should be a valid list", "input": null},
+            {"type": "float_type", "loc": ["float"], "msg": "Input should be a valid number", "input": null}
+        ])
+    );
+    assert_eq!(
+        check::<Nested>(json!(5)).unwrap(),
+        Nested::Inner(IntOrStr::Int(5))
+    );
+    assert_eq!(check::<Nested>(json!(5.5)).unwrap(), Nested::Float(5.5));
+    assert_eq!(
+        check::<Nested>(json!("5")).unwrap(),
+        Nested::Inner(IntOrStr::Str("5".into()))
+    );
+    let mut g = SchemaGenerator::new();
+    assert_eq!(
+        Nested::json_schema(&mut g),
+        json!({"anyOf": [
+            {"type": "integer"}, {"type": "string"},
+            {"type": "array", "items": {"type": "integer"}}, {"type": "number"}
+        ]})
+    );
+}

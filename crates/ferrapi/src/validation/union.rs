@@ -226,7 +226,7 @@ pub fn smart_member<T: Validate, U>(
         best,
         wrap,
         v,
-        |v| v.at_key(&label, |v| T::validate(input, v)),
+        |v| at_label(&label, v, |v| T::validate(input, v)),
         || T::union_match(input),
     )
 }
@@ -246,9 +246,29 @@ pub fn smart_member_str<T: Validate, U>(
         best,
         wrap,
         v,
-        |v| v.at_key(&label, |v| T::validate_str(input, v)),
+        |v| at_label(&label, v, |v| T::validate_str(input, v)),
         || T::union_match(&Value::String(input.to_string())),
     )
+}
+
+/// Runs `f` at a member's label; a nested smart-mode union (an empty label) is flattened.
+fn at_label<R>(label: &str, v: &mut Validator, f: impl FnOnce(&mut Validator) -> R) -> R {
+    if label.is_empty() {
+        f(v)
+    } else {
+        v.at_key(label, f)
+    }
+}
+
+/// How well a nested smart-mode union matched: the best of its members' matches.
+pub fn best_match(matches: &[UnionMatch]) -> UnionMatch {
+    let mut best = UnionMatch::LAX;
+    for m in matches {
+        if m.beats(&best) {
+            best = *m;
+        }
+    }
+    best
 }
 
 fn smart_step<T, U>(
