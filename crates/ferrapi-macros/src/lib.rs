@@ -36,6 +36,7 @@ mod dependant;
 mod dependency;
 mod model;
 mod route;
+mod union;
 
 use proc_macro::TokenStream;
 

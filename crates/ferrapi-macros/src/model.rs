@@ -124,7 +124,7 @@ fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// The serde rename rule of a container, applied to a field or variant name.
-fn rename_all(rule: &str, name: &str, is_variant: bool) -> String {
+pub(crate) fn rename_all(rule: &str, name: &str, is_variant: bool) -> String {
     let words: Vec<String> = if is_variant {
         // PascalCase variant → words.
         let mut words = Vec::new();
@@ -180,7 +180,7 @@ fn rename_all(rule: &str, name: &str, is_variant: bool) -> String {
 }
 
 /// `rename_all` / `rename` from `#[serde(...)]` attributes.
-fn serde_rename(attrs: &[syn::Attribute], key: &str) -> syn::Result<Option<String>> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute], key: &str) -> syn::Result<Option<String>> {
     let mut found = None;
     for attr in attrs {
         if !attr.path().is_ident("serde") {
@@ -287,7 +287,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
 }
 
 /// `#[serde(deny_unknown_fields)]` on the container.
-fn serde_flag(attrs: &[syn::Attribute], flag: &str) -> syn::Result<bool> {
+pub(crate) fn serde_flag(attrs: &[syn::Attribute], flag: &str) -> syn::Result<bool> {
     let mut found = false;
     for attr in attrs {
         if !attr.path().is_ident("serde") {
@@ -377,6 +377,9 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
 pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    if let Data::Enum(data) = &input.data {
+        return crate::union::derive(&input, data);
+    }
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new(
             input.span(),
@@ -637,6 +640,12 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
     if integer {
         let quoted: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
         let expected = expected_list(&quoted);
+        // pydantic's name for the type in a union's error `loc`.
+        let label = if literal {
+            format!("literal[{}]", quoted.join(","))
+        } else {
+            format!("int-enum[{name_str}]")
+        };
         let schema = if literal {
             quote!(::ferrapi::__private::literal_schema(&[#(::ferrapi::__private::Value::from(#numbers)),*]))
         } else {
@@ -660,6 +669,10 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
             impl ::ferrapi::validation::Validate for #name {
                 fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                     #schema
+                }
+
+                fn union_label() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#label)
                 }
 
                 fn validate(
@@ -710,6 +723,12 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
     let expected = expected_list(&quoted);
+    // pydantic's name for the type in a union's error `loc`.
+    let label = if literal {
+        format!("literal[{}]", quoted.join(","))
+    } else {
+        format!("str-enum[{name_str}]")
+    };
     let schema = if literal {
         quote!(::ferrapi::__private::literal_schema(&[#(::ferrapi::__private::Value::from(#values)),*]))
     } else {
@@ -726,6 +745,10 @@ pub(crate) fn derive_enum(input: DeriveInput) -> syn::Result<TokenStream> {
             fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 let _ = &__g;
                 #schema
+            }
+
+            fn union_label() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#label)
             }
 
             fn validate(

@@ -31,4 +31,8 @@ pub use crate::validation::model::{
     ModelName,
 };
 pub use crate::validation::schema::{extend as schema_extend, set as schema_set, to_json};
-pub use crate::validation::Validator;
+pub use crate::validation::union::{
+    best_match, smart_finish, smart_member, smart_member_str, tagged_member, tagged_schema,
+    union_tag, untagged_schema, Best,
+};
+pub use crate::validation::{UnionMatch, Validator};

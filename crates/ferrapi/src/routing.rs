@@ -295,6 +295,13 @@ impl Operation {
         }
     }
 
+    /// Whether the successful response is documented by a model (a response model or the
+    /// returned type), not by a response class.
+    pub fn documents_model(&self) -> bool {
+        self.response_model.is_some()
+            || (self.response_media.is_none() && self.return_schema.is_some())
+    }
+
     /// Documents another response (FastAPI's `responses=`); the same status declared again
     /// replaces the earlier one.
     pub fn response(mut self, response: ExtraResponse) -> Operation {

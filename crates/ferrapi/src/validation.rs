@@ -122,6 +122,8 @@ mod constraints;
 pub mod model;
 mod scalars;
 pub mod schema;
+#[doc(hidden)]
+pub mod union;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -369,6 +371,17 @@ impl Validator {
         self.errors.extend(errors);
     }
 
+    /// Drops the errors recorded since there were `count` of them (a smart-mode union forgets
+    /// its members' errors once one of them matched).
+    pub fn truncate_errors(&mut self, count: usize) {
+        self.errors.truncate(count);
+    }
+
+    /// Removes and returns the errors recorded since there were `count` of them.
+    pub fn take_errors_since(&mut self, count: usize) -> Vec<ErrorDetail> {
+        self.errors.split_off(count.min(self.errors.len()))
+    }
+
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
@@ -390,7 +403,8 @@ impl Validator {
 ///
 /// Implemented for the integer and float types, `bool`, `String`, `Option<T>`, `Vec<T>`,
 /// maps with string or integer keys ([`MapKey`]), `serde_json::Value`, the types of
-/// [`crate::types`], and by `#[derive(Model)]` (objects) and `#[derive(Enum)]` (enums).
+/// [`crate::types`], and by `#[derive(Model)]` (objects, and unions on enums with data) and
+/// `#[derive(Enum)]` (enums).
 ///
 /// A type of your own needs `validate` (from a JSON value), usually `validate_str` (from the
 /// text of a path, query, header, cookie or form value) and `json_schema`; everything else has
@@ -475,12 +489,81 @@ pub trait Validate: Sized {
         Value::Object(Map::new())
     }
 
+    /// How closely a value this type validated from `input` matched it, for pydantic's smart-mode
+    /// unions (an untagged `#[derive(Model)]` enum): the member that matched best wins, an
+    /// exact match at once. The default is a lax match, or, for a model, a strict one that
+    /// counts the fields the input set (pydantic prefers the model that sets the most).
+    fn union_match(input: &Value) -> UnionMatch {
+        match (Self::MODEL_FIELDS, input.as_object()) {
+            (Some(fields), Some(object)) => UnionMatch {
+                exactness: Exactness::Strict,
+                fields_set: Some(fields.iter().filter(|f| object.contains_key(f.key)).count()),
+            },
+            _ => UnionMatch::LAX,
+        }
+    }
+
+    /// The name pydantic gives this type in the `loc` of a smart-mode union's errors (`int`,
+    /// `str`, `list[int]`, a model's name). The default is the type's name without its path.
+    fn union_label() -> Cow<'static, str> {
+        let name = std::any::type_name::<Self>();
+        let name = name.split('<').next().unwrap_or(name);
+        Cow::Borrowed(name.rsplit("::").next().unwrap_or(name))
+    }
+
     /// Validates every text value of a repeated parameter (`?ids=1&ids=2`). The default takes
     /// the last value, as FastAPI does for a non-list parameter.
     fn validate_many(inputs: &[&str], v: &mut Validator) -> Option<Self> {
         match inputs.last() {
             Some(last) => Self::validate_str(last, v),
             None => Self::missing(v),
+        }
+    }
+}
+
+/// How exactly a union member matched its input (pydantic-core's `Exactness`): lax (a
+/// conversion, `"5"` for an `int`), strict (`5` for a `float`), exact (`5` for an `int`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exactness {
+    /// A conversion of the input's type.
+    Lax,
+    /// No conversion, but not the input's own type.
+    Strict,
+    /// The input's own type.
+    Exact,
+}
+
+/// How well a smart-mode union's member matched: see [`Validate::union_match`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnionMatch {
+    /// How exactly the value matched.
+    pub exactness: Exactness,
+    /// For a model, how many of its fields the input set.
+    pub fields_set: Option<usize>,
+}
+
+impl UnionMatch {
+    /// A lax match without fields.
+    pub const LAX: UnionMatch = UnionMatch::of(Exactness::Lax);
+    /// A strict match without fields.
+    pub const STRICT: UnionMatch = UnionMatch::of(Exactness::Strict);
+    /// An exact match without fields.
+    pub const EXACT: UnionMatch = UnionMatch::of(Exactness::Exact);
+
+    /// A match of this exactness, without fields.
+    pub const fn of(exactness: Exactness) -> UnionMatch {
+        UnionMatch {
+            exactness,
+            fields_set: None,
+        }
+    }
+
+    /// Whether `self` beats `best`, as pydantic-core decides: the model that set more fields,
+    /// else the more exact match; on a tie the earlier member stays.
+    pub fn beats(&self, best: &UnionMatch) -> bool {
+        match (best.fields_set, self.fields_set) {
+            (Some(current), Some(new)) if current != new => current < new,
+            _ => best.exactness < self.exactness,
         }
     }
 }

@@ -267,6 +267,14 @@ macro_rules! int_impls {
                 serde_json::json!({"type": "integer"})
             }
 
+            fn union_match(input: &Value) -> crate::validation::UnionMatch {
+                int_union_match(input)
+            }
+
+            fn union_label() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed("int")
+            }
+
             fn validate(input: &Value, v: &mut Validator) -> Option<$t> {
                 match int_from_value(input) {
                     Ok(wide) => {
@@ -597,6 +605,14 @@ impl Validate for f64 {
         serde_json::json!({"type": "number"})
     }
 
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        float_union_match(input)
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("float")
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<f64> {
         float_from_value(input)
             .map_err(|e| e.record(input.clone(), v))
@@ -619,6 +635,14 @@ impl Validate for f64 {
 impl Validate for f32 {
     fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "number"})
+    }
+
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        float_union_match(input)
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("float")
     }
 
     fn validate(input: &Value, v: &mut Validator) -> Option<f32> {
@@ -719,6 +743,14 @@ fn bool_from_value(input: &Value) -> Result<bool, BoolError> {
 }
 
 impl Validate for bool {
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        exact_if(input.is_boolean())
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("bool")
+    }
+
     const KIND: ConstraintKind = ConstraintKind::Int;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -743,6 +775,14 @@ impl Validate for bool {
 }
 
 impl Validate for String {
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        exact_if(input.is_string())
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("str")
+    }
+
     const KIND: ConstraintKind = ConstraintKind::Str;
 
     fn target(&self) -> ConstraintTarget<'_> {
@@ -786,6 +826,18 @@ impl Validate for Value {
 }
 
 impl<T: Validate> Validate for Option<T> {
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        if input.is_null() {
+            crate::validation::UnionMatch::EXACT
+        } else {
+            T::union_match(input)
+        }
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        T::union_label()
+    }
+
     const IS_OPTIONAL: bool = true;
     const MODEL_FIELDS: Option<&'static [super::model::ModelField]> = T::MODEL_FIELDS;
 
@@ -871,6 +923,14 @@ impl<T: Validate> Validate for Option<T> {
 }
 
 impl<T: Validate> Validate for Box<T> {
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        T::union_match(input)
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        T::union_label()
+    }
+
     fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         T::json_schema(g)
     }
@@ -1011,6 +1071,18 @@ fn dict_type_error(input: &Value, v: &mut Validator) {
 }
 
 impl<T: Validate> Validate for Vec<T> {
+    fn union_match(input: &Value) -> crate::validation::UnionMatch {
+        if input.is_array() {
+            crate::validation::UnionMatch::STRICT
+        } else {
+            crate::validation::UnionMatch::LAX
+        }
+    }
+
+    fn union_label() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(format!("list[{}]", T::union_label()))
+    }
+
     fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
         serde_json::json!({"type": "array", "items": T::json_schema(g)})
     }
@@ -1159,6 +1231,19 @@ macro_rules! map_impls {
         impl<$($g)*> Validate for $map {
             const IS_MODEL: bool = true;
 
+            fn union_match(input: &Value) -> crate::validation::UnionMatch {
+                if input.is_object() {
+                    crate::validation::UnionMatch::STRICT
+                } else {
+                    crate::validation::UnionMatch::LAX
+                }
+            }
+
+            fn union_label() -> std::borrow::Cow<'static, str> {
+                let key = if std::any::type_name::<K>().ends_with("String") { "str" } else { "int" };
+                std::borrow::Cow::Owned(format!("dict[{key},{}]", T::union_label()))
+            }
+
             fn json_schema(g: &mut crate::validation::SchemaGenerator) -> Value {
                 serde_json::json!({"additionalProperties": T::json_schema(g), "type": "object"})
             }
@@ -1184,4 +1269,29 @@ map_impls! {
     [K: MapKey + Eq + Hash, T: Validate, S: BuildHasher + Default] HashMap<K, T, S>;
     [K: MapKey + Ord, T: Validate] BTreeMap<K, T>;
     [K: MapKey + Eq + Hash, T: Validate, S: BuildHasher + Default] IndexMap<K, T, S>;
+}
+
+/// An integer's match in a smart-mode union: exact for a JSON integer, lax otherwise (a bool,
+/// an integral float, a string).
+fn int_union_match(input: &Value) -> crate::validation::UnionMatch {
+    exact_if(matches!(input, Value::Number(n) if !n.is_f64()))
+}
+
+/// A float's match in a smart-mode union: exact for a JSON float, strict for an integer, lax
+/// otherwise.
+fn float_union_match(input: &Value) -> crate::validation::UnionMatch {
+    match input {
+        Value::Number(n) if n.is_f64() => crate::validation::UnionMatch::EXACT,
+        Value::Number(_) => crate::validation::UnionMatch::STRICT,
+        _ => crate::validation::UnionMatch::LAX,
+    }
+}
+
+/// Exact when `exact`, else lax.
+fn exact_if(exact: bool) -> crate::validation::UnionMatch {
+    if exact {
+        crate::validation::UnionMatch::EXACT
+    } else {
+        crate::validation::UnionMatch::LAX
+    }
 }

@@ -35,6 +35,12 @@ impl SchemaGenerator {
         json!({ "$ref": format!("#/components/schemas/{name}") })
     }
 
+    /// The component `name`, to complete it (a discriminated union adds its tag to its
+    /// members' models); `None` if it is not there or still being built.
+    pub fn component_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.components.get_mut(name).filter(|c| !c.is_null())
+    }
+
     /// Adds a component as it is.
     pub fn insert(&mut self, name: &str, schema: Value) {
         self.components.insert(name.to_string(), schema);
