@@ -108,6 +108,7 @@ impl<T: Serialize> Serialize for Partial<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Validate> Validate for Partial<T> {
     const KIND: crate::validation::ConstraintKind = T::KIND;
     const IS_MODEL: bool = T::IS_MODEL;
