@@ -340,7 +340,7 @@ fn operation_object(
     let mut success = Map::new();
     success.insert("description".into(), json!("Successful Response"));
     if !matches!(status, 100..=199 | 204 | 304) {
-        let (media, mut schema) = op.response_content(g);
+        let (media, key, mut schema) = op.response_content(g);
         // A response model that is not a component (a union, a list) gets FastAPI's title.
         if op.documents_model() && schema.as_object().is_some_and(|o| !o.is_empty()) {
             crate::validation::schema::annotate(
@@ -349,7 +349,7 @@ fn operation_object(
                 None,
             );
         }
-        success.insert("content".into(), json!({ media: { "schema": schema } }));
+        success.insert("content".into(), json!({ media: { key: schema } }));
     }
     let mut responses = Map::new();
     responses.insert(status.to_string(), Value::Object(success));

@@ -18,10 +18,12 @@
 
 use ferrapi_toolkit::{Html, Json, PlainText, Redirect, Response, Streaming};
 
+mod jsonl;
 mod parts;
 mod probe;
 mod shape;
 
+pub use jsonl::JsonLines;
 pub use parts::ResponseParts;
 pub use shape::ResponseShape;
 
@@ -38,8 +40,13 @@ impl<T: serde::Serialize> ResponseClass for Json<T> {}
 impl ResponseClass for Redirect {}
 impl ResponseClass for Streaming {}
 
-/// A response's media type and the function giving its schema, for the document.
-pub type ResponseMedia = (&'static str, fn() -> serde_json::Value);
+/// A response's media type, the key its schema goes under (`schema`, or `itemSchema` for a
+/// stream of JSON values), and the function giving the schema, for the document.
+pub type ResponseMedia = (
+    &'static str,
+    &'static str,
+    fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value,
+);
 
 /// A response class with its own media type in the OpenAPI document (FastAPI's
 /// `response_class=HTMLResponse`); any other return value is documented as JSON.
@@ -47,8 +54,13 @@ pub trait ResponseDoc {
     /// The media type.
     const MEDIA_TYPE: &'static str;
 
-    /// The schema of the body.
-    fn schema() -> serde_json::Value {
+    /// The key of the schema in the media type object: `schema`, or `itemSchema` when the body
+    /// is a sequence of values (OpenAPI 3.2's, as FastAPI writes JSON Lines).
+    const SCHEMA_KEY: &'static str = "schema";
+
+    /// The schema of the body (of each item, with `itemSchema`).
+    fn schema(g: &mut crate::validation::SchemaGenerator) -> serde_json::Value {
+        let _ = g;
         serde_json::json!({"type": "string"})
     }
 }

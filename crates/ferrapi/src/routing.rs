@@ -284,14 +284,14 @@ impl Operation {
     pub fn response_content(
         &self,
         g: &mut crate::validation::SchemaGenerator,
-    ) -> (&'static str, serde_json::Value) {
+    ) -> (&'static str, &'static str, serde_json::Value) {
         if let Some(model) = self.response_model {
-            return ("application/json", model(g));
+            return ("application/json", "schema", model(g));
         }
         match (self.response_media, self.return_schema) {
-            (Some((media, schema)), _) => (media, schema()),
-            (None, Some(model)) => ("application/json", model(g)),
-            (None, None) => ("application/json", serde_json::json!({})),
+            (Some((media, key, schema)), _) => (media, key, schema(g)),
+            (None, Some(model)) => ("application/json", "schema", model(g)),
+            (None, None) => ("application/json", "schema", serde_json::json!({})),
         }
     }
 
