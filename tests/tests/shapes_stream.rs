@@ -32,12 +32,12 @@ fn items() -> Vec<Item> {
 
 #[get("/items/stream")]
 async fn stream_items() -> JsonLines<Item> {
-    JsonLines::from_iter(items())
+    JsonLines::from_items(items())
 }
 
 #[get("/items/stream-no-async")]
 fn stream_items_no_async() -> JsonLines<Item> {
-    JsonLines::from_iter(items())
+    JsonLines::from_items(items())
 }
 
 fn app() -> App {

@@ -15,7 +15,7 @@ use crate::validation::{SchemaGenerator, Validate};
 /// is produced, with `content-type: application/jsonl`. FastAPI's "Stream JSON Lines": a path
 /// operation that `yield`s models. The items come from any `Stream` ([`JsonLines::new`]; boxed
 /// once, so that the return type names the item, not the stream) or a collection
-/// ([`JsonLines::from_iter`]). The document lists the item's schema under `itemSchema`, as
+/// ([`JsonLines::from_items`]). The document lists the item's schema under `itemSchema`, as
 /// FastAPI writes it.
 ///
 /// ```
@@ -31,7 +31,7 @@ use crate::validation::{SchemaGenerator, Validate};
 ///
 /// #[get("/items/stream")]
 /// async fn stream_items() -> JsonLines<Item> {
-///     JsonLines::from_iter(vec![
+///     JsonLines::from_items(vec![
 ///         Item { name: "Plumbus".into(), description: Some("A multi-purpose household device.".into()) },
 ///         Item { name: "Portal Gun".into(), description: None },
 ///     ])
@@ -59,7 +59,7 @@ impl<T: Serialize + Send + 'static> JsonLines<T> {
     }
 
     /// Streams the items of a collection already in memory.
-    pub fn from_iter(items: impl IntoIterator<Item = T>) -> JsonLines<T> {
+    pub fn from_items(items: impl IntoIterator<Item = T>) -> JsonLines<T> {
         let items: Vec<T> = items.into_iter().collect();
         JsonLines::new(IterStream(items.into_iter()))
     }
