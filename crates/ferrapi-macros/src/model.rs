@@ -30,6 +30,171 @@ struct Field {
     meta: SchemaMeta,
     /// The field's doc comment (its description with `#[model(docs)]`).
     doc: Option<String>,
+    /// `#[serde(alias = "…")]`: other names accepted in input (pydantic's `AliasChoices`).
+    aliases: Vec<String>,
+    /// `#[field(validate = path)]`: an "after" validator, `fn(T) -> Result<T, E>`.
+    validate: Option<Expr>,
+    /// `#[field(validate_before = path)]`: a "before" validator, `fn(&Value) -> Result<Value, E>`.
+    validate_before: Option<Expr>,
+    /// `#[serde(skip)]` / `#[serde(skip_deserializing)]`: never read, always the default.
+    skip: bool,
+    /// `#[serde(flatten)]`: a model whose fields are read from this model's object.
+    flatten: bool,
+}
+
+/// What `#[serde(...)]` says about a field, beside `rename` (read by [`serde_rename`]).
+#[derive(Default)]
+struct SerdeField {
+    aliases: Vec<String>,
+    /// `default` (`Default::default()`) or `default = "path"` (`path()`).
+    default: Option<Expr>,
+    skip: bool,
+    flatten: bool,
+}
+
+/// Reads a field's `#[serde(...)]` attributes: every one is honoured by validation and the
+/// schema, or refused with a compile error saying why (never a silent divergence between
+/// validation, the schema and serialisation).
+fn serde_field(attrs: &[syn::Attribute]) -> syn::Result<SerdeField> {
+    let mut out = SerdeField::default();
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match name.as_str() {
+                "rename" => {
+                    if !meta.input.peek(Token![=]) {
+                        return Err(meta.error(
+                            "#[derive(Model)] does not support `#[serde(rename(serialize = …, deserialize = …))]`: a field has one name in the input, the output and the schema; use `#[serde(rename = \"…\")]`, and `#[serde(alias = \"…\")]` for other input names",
+                        ));
+                    }
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                "alias" => {
+                    let value: LitStr = meta.value()?.parse()?;
+                    out.aliases.push(value.value());
+                }
+                "default" => {
+                    if meta.input.peek(Token![=]) {
+                        let path: LitStr = meta.value()?.parse()?;
+                        let path: syn::ExprPath = path.parse()?;
+                        out.default = Some(syn::parse_quote!(#path()));
+                    } else {
+                        out.default =
+                            Some(syn::parse_quote!(::core::default::Default::default()));
+                    }
+                }
+                "skip" | "skip_deserializing" => out.skip = true,
+                "flatten" => out.flatten = true,
+                // The output leaves the field out (always, or when the function says so):
+                // validation and the schema (which describes the input) keep it, as pydantic's
+                // `Field(exclude=True)` does.
+                "skip_serializing" => {}
+                "skip_serializing_if" => {
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                // No effect on the JSON.
+                "borrow" | "bound" => {
+                    if meta.input.peek(Token![=]) {
+                        let _: Expr = meta.value()?.parse()?;
+                    }
+                }
+                "with" | "serialize_with" | "deserialize_with" => {
+                    return Err(meta.error(format!(
+                        "#[derive(Model)] does not support `#[serde({name} = …)]`: a custom (de)serialiser can change the field's wire format, which validation and the schema would not know; give the field a type that implements `Validate` and `Serialize` the way you want instead"
+                    )));
+                }
+                other => {
+                    return Err(meta.error(format!(
+                        "#[derive(Model)] does not support `#[serde({other})]` on a field: validation and the schema could not honour it"
+                    )));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// Refuses the container `#[serde(...)]` attributes a model's validation and schema cannot
+/// honour (`rename_all`, `deny_unknown_fields` and `default` are honoured; `rename`, `crate`,
+/// `bound` and `expecting` do not change the JSON).
+fn serde_container_check(attrs: &[syn::Attribute]) -> syn::Result<()> {
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match name.as_str() {
+                "rename_all" => {
+                    if !meta.input.peek(Token![=]) {
+                        return Err(meta.error(
+                            "#[derive(Model)] does not support `#[serde(rename_all(serialize = …, deserialize = …))]`: a field has one name in the input, the output and the schema; use `#[serde(rename_all = \"…\")]`",
+                        ));
+                    }
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                "deny_unknown_fields" => {}
+                "default" | "rename" | "crate" | "bound" | "expecting" => {
+                    if meta.input.peek(Token![=]) {
+                        let _: Expr = meta.value()?.parse()?;
+                    } else if meta.input.peek(syn::token::Paren) {
+                        let content;
+                        syn::parenthesized!(content in meta.input);
+                        let _ = content.parse::<TokenStream>()?;
+                    }
+                }
+                other => {
+                    return Err(meta.error(format!(
+                        "#[derive(Model)] does not support `#[serde({other})]` on a struct: it changes the serialised shape, which validation and the schema could not follow"
+                    )));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// The container's `#[serde(default)]` or `#[serde(default = "path")]`: the value the missing
+/// fields are taken from.
+fn serde_container_default(attrs: &[syn::Attribute]) -> syn::Result<Option<Expr>> {
+    let mut found = None;
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                if meta.input.peek(Token![=]) {
+                    let path: LitStr = meta.value()?.parse()?;
+                    let path: syn::ExprPath = path.parse()?;
+                    found = Some(syn::parse_quote!(#path()));
+                } else {
+                    found = Some(syn::parse_quote!(<Self as ::core::default::Default>::default()));
+                }
+            } else if meta.input.peek(Token![=]) {
+                let _: Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _ = content.parse::<TokenStream>()?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(found)
 }
 
 /// What the schema of a field or a model carries beside its type (pydantic's `Field(title=…,
@@ -223,7 +388,17 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         constraints: Vec::new(),
         meta: SchemaMeta::default(),
         doc: doc_comment(&field.attrs),
+        aliases: Vec::new(),
+        validate: None,
+        validate_before: None,
+        skip: false,
+        flatten: false,
     };
+    let serde = serde_field(&field.attrs)?;
+    out.aliases = serde.aliases;
+    out.skip = serde.skip;
+    out.flatten = serde.flatten;
+    let serde_default = serde.default;
     for attr in &field.attrs {
         if !attr.path().is_ident("field") {
             continue;
@@ -258,6 +433,8 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 ))
                             }
                         },
+                        "validate" => out.validate = Some(nv.value),
+                        "validate_before" => out.validate_before = Some(nv.value),
                         n if CONSTRAINTS.contains(&n) => out.constraints.push((name, nv.value)),
                         n if out.meta.parse(n, &nv.value) => {}
                         other => {
@@ -265,7 +442,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 name.span(),
                                 format!(
                                 "unknown field option `{other}` on `{ident}`; expected default, \
-                                     alias, gt, ge, lt, le, multiple_of, min_length, max_length, \
+                                     alias, validate, validate_before, gt, ge, lt, le, multiple_of, min_length, max_length, \
                                      pattern, max_digits, decimal_places, items(…), title, description, examples, deprecated, \
                                      json_schema_extra"
                             ),
@@ -281,6 +458,27 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                 }
             }
         }
+    }
+    if let Some(default) = serde_default {
+        if out.default.is_some() {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("`{ident}` has a default in both `#[field(default)]` and `#[serde(default)]`: give it once (`#[serde(default)]` serves validation, the schema and deserialisation)"),
+            ));
+        }
+        out.default = Some(default);
+    }
+    if out.flatten
+        && (out.default.is_some()
+            || out.validate.is_some()
+            || out.validate_before.is_some()
+            || !out.constraints.is_empty()
+            || !out.aliases.is_empty())
+    {
+        return Err(syn::Error::new(
+            ident.span(),
+            format!("`{ident}` is `#[serde(flatten)]`: it has no key of its own, so it takes no default, alias, validator or constraint (put them on the flattened model's fields)"),
+        ));
     }
     out.key = key;
     Ok(out)
@@ -321,6 +519,10 @@ struct ModelOptions {
     docs: bool,
     /// `title = …`, `description = …`, `examples = …`, `json_schema_extra = …`.
     meta: SchemaMeta,
+    /// `validate = path`: a model "after" validator, `fn(Self) -> Result<Self, E>`.
+    validate: Option<Expr>,
+    /// `validate_before = path`: a model "before" validator, `fn(&Value) -> Result<Value, E>`.
+    validate_before: Option<Expr>,
 }
 
 fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
@@ -356,6 +558,12 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
             } else if name == "docs" {
                 options.docs = true;
                 Ok(())
+            } else if name == "validate" {
+                options.validate = Some(meta.value()?.parse()?);
+                Ok(())
+            } else if name == "validate_before" {
+                options.validate_before = Some(meta.value()?.parse()?);
+                Ok(())
             } else if name == "deprecated" {
                 options.meta.deprecated = true;
                 Ok(())
@@ -364,10 +572,10 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
                 if options.meta.parse(&name, &value) {
                     Ok(())
                 } else {
-                    Err(meta.error("unknown model option; expected extra, docs, title, description, examples, deprecated or json_schema_extra"))
+                    Err(meta.error("unknown model option; expected extra, docs, validate, validate_before, title, description, examples, deprecated or json_schema_extra"))
                 }
             } else {
-                Err(meta.error("unknown model option; expected extra, docs, title, description, examples, deprecated or json_schema_extra"))
+                Err(meta.error("unknown model option; expected extra, docs, validate, validate_before, title, description, examples, deprecated or json_schema_extra"))
             }
         })?;
     }
@@ -389,24 +597,43 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             "#[derive(Model)] needs named fields (`struct Item { name: String }`)",
         ));
     };
+    serde_container_check(&input.attrs)?;
     let rule = serde_rename(&input.attrs, "rename_all")?;
     let options = model_options(&input)?;
     let forbid = options.forbid;
+    let container_default = serde_container_default(&input.attrs)?;
     let model_doc = if options.docs {
         doc_comment(&input.attrs)
     } else {
         None
     };
     let model_meta = options.meta.apply(model_doc.as_deref());
-    let fields = named
+    let mut fields = named
         .named
         .iter()
         .map(|f| field_options(f, rule.as_deref()))
         .collect::<syn::Result<Vec<_>>>()?;
+    if let Some(default) = &container_default {
+        for f in &mut fields {
+            if f.default.is_none() && !f.flatten {
+                let ident = &f.ident;
+                f.default = Some(syn::parse_quote!(#default.#ident));
+            }
+        }
+    }
+    if forbid {
+        if let Some(f) = fields.iter().find(|f| f.flatten) {
+            return Err(syn::Error::new(
+                f.ident.span(),
+                "#[serde(flatten)] cannot be combined with `extra = \"forbid\"` / `#[serde(deny_unknown_fields)]` (serde does not support the combination either)",
+            ));
+        }
+    }
     let n = fields.len();
     let mut builders = Vec::new();
     let mut reads = Vec::new();
     let vars: Vec<syn::Ident> = (0..n).map(|i| format_ident!("__f{i}")).collect();
+    let mut used_keys = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let mut builder = quote!(::ferrapi::validation::Constraints::new());
         for (key, value) in &f.constraints {
@@ -416,31 +643,123 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         let key = &f.key;
         let ty = &f.ty;
         let var = &vars[i];
+        if f.skip {
+            let default = f
+                .default
+                .clone()
+                .unwrap_or_else(|| syn::parse_quote!(::core::default::Default::default()));
+            reads.push(quote! {
+                let #var: ::core::option::Option<#ty> = ::core::option::Option::Some(#default);
+            });
+            continue;
+        }
+        if f.flatten {
+            reads.push(quote! {
+                let #var: ::core::option::Option<#ty> =
+                    <#ty as ::ferrapi::validation::Validate>::validate(__input, __v);
+            });
+            continue;
+        }
         let missing = match &f.default {
             Some(default) => quote!(::core::option::Option::Some(#default)),
             None => quote!(::ferrapi::__private::missing_field::<#ty>(__input, __v)),
         };
+        let aliases = &f.aliases;
+        let used = format_ident!("__k{i}");
+        let found = format_ident!("__x{i}");
+        used_keys.push(quote!(#used));
+        let before = match &f.validate_before {
+            Some(path) => {
+                let report = report(quote!(#path(__raw)), quote!(__raw));
+                quote! {
+                    let __owned: ::ferrapi::__private::Value = #report?;
+                    let __x: &::ferrapi::__private::Value = &__owned;
+                }
+            }
+            None => quote!(let __x: &::ferrapi::__private::Value = __raw;),
+        };
+        let after = match &f.validate {
+            Some(path) => report(quote!(#path(__value)), quote!(__raw)),
+            None => quote!(::core::option::Option::Some(__value)),
+        };
         reads.push(quote! {
-            let #var: ::core::option::Option<#ty> = __v.at(#key, |__v| match __obj.get(#key) {
-                ::core::option::Option::Some(__x) => ::ferrapi::__private::field::<#ty>(__x, &__c[#i], __v),
-                ::core::option::Option::None => #missing,
+            let (#used, #found) = ::ferrapi::__private::lookup(__obj, &[#key #(, #aliases)*]);
+            let #var: ::core::option::Option<#ty> = __v.at(#used, |__v| -> ::core::option::Option<#ty> {
+                match #found {
+                    ::core::option::Option::Some(__raw) => {
+                        #before
+                        let __value: #ty = ::ferrapi::__private::field::<#ty>(__x, &__c[#i], __v)?;
+                        #after
+                    }
+                    ::core::option::Option::None => #missing,
+                }
             });
         });
     }
     let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let name_str = name.to_string();
-    let keys: Vec<&String> = fields.iter().map(|f| &f.key).collect();
-    let types: Vec<&syn::Type> = fields.iter().map(|f| &f.ty).collect();
     let extra_check = if forbid {
         quote! {
             let __before = __v.error_count();
-            ::ferrapi::__private::extra_forbidden(&[#(#keys),*], __obj, __v);
+            ::ferrapi::__private::extra_forbidden(&[#(#used_keys),*], __obj, __v);
             if __v.error_count() > __before {
                 return ::core::option::Option::None;
             }
         }
     } else {
         quote!()
+    };
+    // The parameter-model fields: the fields read from the input, a flattened model's in its place.
+    let mut field_parts = Vec::new();
+    let mut own = Vec::new();
+    for f in &fields {
+        if f.skip {
+            continue;
+        }
+        let ty = &f.ty;
+        if f.flatten {
+            if !own.is_empty() {
+                field_parts.push(quote!(&[#(#own),*]));
+                own.clear();
+            }
+            field_parts.push(quote!(::ferrapi::__private::fields_of(
+                <#ty as ::ferrapi::validation::Validate>::MODEL_FIELDS
+            )));
+        } else {
+            let key = &f.key;
+            own.push(quote!(::ferrapi::__private::ModelField {
+                key: #key,
+                list: <#ty as ::ferrapi::validation::Validate>::IS_LIST,
+            }));
+        }
+    }
+    let model_fields = if fields.iter().any(|f| f.flatten) {
+        if !own.is_empty() {
+            field_parts.push(quote!(&[#(#own),*]));
+        }
+        quote! {{
+            const __PARTS: &[&[::ferrapi::__private::ModelField]] = &[#(#field_parts),*];
+            const __N: usize = ::ferrapi::__private::fields_len(__PARTS);
+            const __ALL: [::ferrapi::__private::ModelField; __N] =
+                ::ferrapi::__private::fields_concat::<__N>(__PARTS);
+            &__ALL
+        }}
+    } else {
+        quote!(&[#(#own),*])
+    };
+    let model_before = match &options.validate_before {
+        Some(path) => {
+            let report = report(quote!(#path(__input)), quote!(__input));
+            quote! {
+                let __owned: ::ferrapi::__private::Value = #report?;
+                let __input: &::ferrapi::__private::Value = &__owned;
+            }
+        }
+        None => quote!(),
+    };
+    let model_after = match &options.validate {
+        Some(path) => report(quote!(#path(__value)), quote!(__original)),
+        None => quote!(::core::option::Option::Some(__value)),
     };
     let extra_schema = if forbid {
         quote! {
@@ -455,7 +774,18 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     for (i, f) in fields.iter().enumerate() {
         let key = &f.key;
         let ty = &f.ty;
-        let title = f.ident.to_string().trim_start_matches("r#").to_string();
+        if f.skip {
+            continue;
+        }
+        if f.flatten {
+            schema_fields.push(quote! {
+                let __def = __g.flattened(<#ty as ::ferrapi::validation::Validate>::json_schema);
+                ::ferrapi::__private::merge_flattened(&mut __props, &mut __required, __def);
+            });
+            continue;
+        }
+        // pydantic titles a field after its name in the input (its alias, if any).
+        let title = key;
         let (default, required) = match &f.default {
             Some(default) => (
                 quote! {{
@@ -489,10 +819,7 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Dict;
             const IS_MODEL: bool = true;
             const MODEL_FIELDS: ::core::option::Option<&'static [::ferrapi::__private::ModelField]> =
-                ::core::option::Option::Some(&[#(::ferrapi::__private::ModelField {
-                    key: #keys,
-                    list: <#types as ::ferrapi::validation::Validate>::IS_LIST,
-                }),*]);
+                ::core::option::Option::Some(#model_fields);
 
             fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 __g.component(#name_str, |__g| {
@@ -515,15 +842,19 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
                 static __C: ::std::sync::OnceLock<[::ferrapi::validation::Constraints; #n]> =
                     ::std::sync::OnceLock::new();
                 let __c = __C.get_or_init(|| [#(#builders),*]);
+                #[allow(unused_variables)]
+                let __original: &::ferrapi::__private::Value = __input;
+                #model_before
                 let ::core::option::Option::Some(__obj) = __input.as_object() else {
                     ::ferrapi::__private::model_attributes_type(__input, __v);
                     return ::core::option::Option::None;
                 };
                 #(#reads)*
                 #extra_check
-                ::core::option::Option::Some(#name {
+                let __value = #name {
                     #(#idents: #vars?,)*
-                })
+                };
+                #model_after
             }
         }
 
@@ -531,6 +862,23 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             const NAME: &'static str = #name_str;
         }
     })
+}
+
+/// Code that turns a validator's result into an `Option`, recording its error (pydantic's
+/// `value_error`, or `assertion_error` for `AssertionFailed`) with `input` at the current
+/// location.
+fn report(call: TokenStream, input: TokenStream) -> TokenStream {
+    quote! {
+        match #call {
+            ::core::result::Result::Ok(__ok) => ::core::option::Option::Some(__ok),
+            ::core::result::Result::Err(__e) => {
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{ReportAssertion as _, ReportValueError as _};
+                (&&::ferrapi::__private::ValidatorFailure(&__e)).report(#input, __v);
+                ::core::option::Option::None
+            }
+        }
+    }
 }
 
 /// `#[enum_kind(literal)]` on the enum.
