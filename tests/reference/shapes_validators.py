@@ -5,7 +5,7 @@ tests/tests/shapes_validators.rs."""
 from typing import Optional
 
 from fastapi import FastAPI
-from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 app = FastAPI()
 
@@ -120,3 +120,26 @@ class Settings(BaseModel):
 @app.post("/settings/")
 async def settings(s: Settings):
     return s.model_dump()
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+
+
+@app.post("/open/")
+async def open_model(o: Open):
+    return o.model_dump()
+
+
+class Counts(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, int]
+
+    name: str
+
+
+@app.post("/counts/")
+async def counts(c: Counts):
+    return c.model_dump()

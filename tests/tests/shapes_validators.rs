@@ -6,6 +6,7 @@
 use ferrapi::validation::AssertionFailed;
 use ferrapi::{post, App, Model};
 use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, post, Case};
+use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -157,6 +158,31 @@ async fn settings(s: Settings) -> Value {
     json!(s)
 }
 
+#[derive(Model, Serialize, Debug)]
+#[model(extra = "allow")]
+struct Open {
+    name: String,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, Value>,
+}
+
+#[post("/open/")]
+async fn open_model(o: Open) -> Value {
+    json!(o)
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Counts {
+    name: String,
+    #[serde(flatten)]
+    counts: IndexMap<String, i64>,
+}
+
+#[post("/counts/")]
+async fn counts(c: Counts) -> Value {
+    json!(c)
+}
+
 fn app() -> App {
     App::new()
         .route(signup)
@@ -164,6 +190,8 @@ fn app() -> App {
         .route(profiles)
         .route(strict)
         .route(settings)
+        .route(open_model)
+        .route(counts)
 }
 
 fn cases() -> Vec<Case> {
@@ -216,6 +244,19 @@ fn cases() -> Vec<Case> {
     }
     for body in [r#"{}"#, r#"{"size": 10}"#, r#"{"page": "x"}"#] {
         cases.push(post("/settings/").json(body));
+    }
+    for body in [
+        r#"{"z": 1, "name": "n", "y": [1, {"a": null}]}"#,
+        r#"{"name": "n"}"#,
+        r#"{"z": 1}"#,
+    ] {
+        cases.push(post("/open/").json(body));
+    }
+    for body in [
+        r#"{"z": "4", "name": "n", "a": 1}"#,
+        r#"{"z": "x", "name": 3, "y": 2.5, "w": null}"#,
+    ] {
+        cases.push(post("/counts/").json(body));
     }
     cases
 }

@@ -182,7 +182,9 @@ fn serde_container_default(attrs: &[syn::Attribute]) -> syn::Result<Option<Expr>
                     let path: syn::ExprPath = path.parse()?;
                     found = Some(syn::parse_quote!(#path()));
                 } else {
-                    found = Some(syn::parse_quote!(<Self as ::core::default::Default>::default()));
+                    found = Some(syn::parse_quote!(
+                        <Self as ::core::default::Default>::default()
+                    ));
                 }
             } else if meta.input.peek(Token![=]) {
                 let _: Expr = meta.value()?.parse()?;
@@ -353,6 +355,11 @@ fn serde_rename(attrs: &[syn::Attribute], key: &str) -> syn::Result<Option<Strin
         }
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident(key) {
+                if !meta.input.peek(Token![=]) {
+                    return Err(meta.error(format!(
+                        "ferrapi's derives do not support `#[serde({key}(serialize = …, deserialize = …))]`: a name is the same in the input, the output and the schema; use `#[serde({key} = \"…\")]` (and `#[serde(alias = \"…\")]` for other input names)"
+                    )));
+                }
                 let value: LitStr = meta.value()?.parse()?;
                 found = Some(value.value());
             } else if meta.input.peek(Token![=]) {
@@ -513,6 +520,10 @@ struct ModelOptions {
     /// `extra = "forbid"` (pydantic's `model_config["extra"]`); `#[serde(deny_unknown_fields)]`
     /// means it too, so validation refuses what deserialisation would.
     forbid: bool,
+    /// `extra = "allow"`: the extra keys are kept, in a `#[serde(flatten)]` map field.
+    allow: bool,
+    /// `extra = "ignore"`, said explicitly.
+    ignore: bool,
     /// `docs`: the doc comments of the model and its fields are their descriptions (pydantic's
     /// docstring and `use_attribute_docstrings=True`). Off by default: Rust documents every
     /// public item, where Python docstrings are a choice.
@@ -544,12 +555,13 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
                 let value: LitStr = meta.value()?.parse()?;
                 match value.value().as_str() {
                     "forbid" => options.forbid = true,
-                    "ignore" => {}
+                    "ignore" => options.ignore = true,
+                    "allow" => options.allow = true,
                     other => {
                         return Err(syn::Error::new(
                             value.span(),
                             format!(
-                                "extra = \"{other}\" is not supported: use \"forbid\" or \"ignore\" (a Rust struct has nowhere to keep extra keys)"
+                                "extra = \"{other}\" is not supported: use \"forbid\", \"ignore\" or \"allow\""
                             ),
                         ))
                     }
@@ -629,6 +641,37 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             ));
         }
     }
+    // A flattened map keeps the keys no field reads: pydantic's `extra = "allow"`.
+    let extra_field = fields.iter().position(|f| f.flatten && is_map_type(&f.ty));
+    match extra_field {
+        Some(i) => {
+            let f = &fields[i];
+            if options.ignore {
+                return Err(syn::Error::new(
+                    f.ident.span(),
+                    "a `#[serde(flatten)]` map keeps the extra keys: that is `extra = \"allow\"`, not \"ignore\"",
+                ));
+            }
+            if let Some(other) = fields
+                .iter()
+                .enumerate()
+                .find(|(j, g)| *j != i && g.flatten)
+                .map(|(_, g)| g)
+            {
+                return Err(syn::Error::new(
+                    other.ident.span(),
+                    "#[derive(Model)] supports a flattened map (the extra keys) or flattened models, not both: the extra keys would depend on the flattened models' aliases",
+                ));
+            }
+        }
+        None if options.allow => {
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "extra = \"allow\" needs a field to keep the extra keys: add `#[serde(flatten)] extra: serde_json::Map<String, serde_json::Value>` (or a map of a validated type, as pydantic's `__pydantic_extra__: dict[str, int]`)",
+            ));
+        }
+        None => {}
+    }
     let n = fields.len();
     let mut builders = Vec::new();
     let mut reads = Vec::new();
@@ -651,6 +694,10 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             reads.push(quote! {
                 let #var: ::core::option::Option<#ty> = ::core::option::Option::Some(#default);
             });
+            continue;
+        }
+        if Some(i) == extra_field {
+            // Read after the other fields, from the keys they did not use.
             continue;
         }
         if f.flatten {
@@ -698,6 +745,20 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let name_str = name.to_string();
+    let extra_read = match extra_field {
+        Some(i) => {
+            let ty = &fields[i].ty;
+            let var = &vars[i];
+            quote! {
+                let #var: ::core::option::Option<#ty> =
+                    <#ty as ::ferrapi::validation::Validate>::validate(
+                        &::ferrapi::__private::extra_keys(&[#(#used_keys),*], __obj),
+                        __v,
+                    );
+            }
+        }
+        None => quote!(),
+    };
     let extra_check = if forbid {
         quote! {
             let __before = __v.error_count();
@@ -712,8 +773,8 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     // The parameter-model fields: the fields read from the input, a flattened model's in its place.
     let mut field_parts = Vec::new();
     let mut own = Vec::new();
-    for f in &fields {
-        if f.skip {
+    for (i, f) in fields.iter().enumerate() {
+        if f.skip || Some(i) == extra_field {
             continue;
         }
         let ty = &f.ty;
@@ -767,6 +828,12 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
                 __o.insert(::std::string::String::from("additionalProperties"), ::ferrapi::__private::Value::Bool(false));
             }
         }
+    } else if let Some(i) = extra_field {
+        let ty = &fields[i].ty;
+        quote! {
+            let __extra = <#ty as ::ferrapi::validation::Validate>::json_schema(__g);
+            ::ferrapi::__private::schema_set(&mut __s, "additionalProperties", ::ferrapi::__private::extra_schema(__extra));
+        }
     } else {
         quote!()
     };
@@ -774,7 +841,7 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     for (i, f) in fields.iter().enumerate() {
         let key = &f.key;
         let ty = &f.ty;
-        if f.skip {
+        if f.skip || Some(i) == extra_field {
             continue;
         }
         if f.flatten {
@@ -850,6 +917,7 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
                     return ::core::option::Option::None;
                 };
                 #(#reads)*
+                #extra_read
                 #extra_check
                 let __value = #name {
                     #(#idents: #vars?,)*
@@ -862,6 +930,20 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             const NAME: &'static str = #name_str;
         }
     })
+}
+
+/// Whether a type is written as a map (`Map`, `HashMap`, `BTreeMap`, `IndexMap`): a
+/// `#[serde(flatten)]` field of such a type keeps the extra keys.
+fn is_map_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "Map" | "HashMap" | "BTreeMap" | "IndexMap"
+            )
+        }),
+        _ => false,
+    }
 }
 
 /// Code that turns a validator's result into an `Option`, recording its error (pydantic's

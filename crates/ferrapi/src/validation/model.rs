@@ -250,3 +250,25 @@ pub fn merge_flattened(
         required.extend(req.iter().filter_map(Value::as_str).map(str::to_string));
     }
 }
+
+/// The keys of a model's input that no field read (`used` holds the names the fields were
+/// read by), as an object: what a `#[serde(flatten)]` map of extra keys validates.
+pub fn extra_keys(used: &[&str], object: &serde_json::Map<String, Value>) -> Value {
+    Value::Object(
+        object
+            .iter()
+            .filter(|(key, _)| !used.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    )
+}
+
+/// The `additionalProperties` of a model with `extra = "allow"`, from the schema of its map of
+/// extra keys: the map's value schema, or `true` for any value (as pydantic writes it).
+pub fn extra_schema(map_schema: Value) -> Value {
+    match map_schema.get("additionalProperties") {
+        Some(Value::Object(o)) if o.is_empty() => Value::Bool(true),
+        Some(schema) => schema.clone(),
+        None => Value::Bool(true),
+    }
+}
