@@ -105,10 +105,17 @@ fn serde_field(attrs: &[syn::Attribute]) -> syn::Result<SerdeField> {
                         let _: Expr = meta.value()?.parse()?;
                     }
                 }
-                "with" | "serialize_with" | "deserialize_with" => {
-                    return Err(meta.error(format!(
-                        "#[derive(Model)] does not support `#[serde({name} = …)]`: a custom (de)serialiser can change the field's wire format, which validation and the schema would not know; give the field a type that implements `Validate` and `Serialize` the way you want instead"
-                    )));
+                // The output format of the field's value (ferrapi's own `types::datetime::pydantic`,
+                // `types::decimal::as_python_str`… write pydantic's JSON). Validation and the
+                // schema follow the field's type; keeping the module's format in agreement with
+                // them is the module's contract (documented in the guide).
+                "with" | "serialize_with" => {
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                "deserialize_with" => {
+                    return Err(meta.error(
+                        "#[derive(Model)] does not support `#[serde(deserialize_with = …)]`: validation reads the field with its type's `Validate` rules, never through `Deserialize`, so the function would be ignored there; give the field a type whose `Validate` reads the format you want",
+                    ));
                 }
                 other => {
                     return Err(meta.error(format!(
