@@ -2,9 +2,9 @@
 the serde attributes `#[derive(Model)]` honours: the FastAPI side of
 tests/tests/shapes_validators.rs."""
 
-from typing import Optional
+from typing import Annotated, Optional
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 app = FastAPI()
@@ -143,3 +143,27 @@ class Counts(BaseModel):
 @app.post("/counts/")
 async def counts(c: Counts):
     return c.model_dump()
+
+
+class Search(BaseModel):
+    q: str
+    page: int = 0
+    size: int = Field(10, le=100)
+    tags: list[str] = []
+
+    @field_validator("q", mode="before")
+    @classmethod
+    def trimmed(cls, v):
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("q")
+    @classmethod
+    def not_admin(cls, v: str) -> str:
+        if v == "admin":
+            raise ValueError(f"{v} is reserved")
+        return v
+
+
+@app.get("/search/")
+async def search(params: Annotated[Search, Query()]):
+    return params.model_dump()

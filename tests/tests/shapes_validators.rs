@@ -4,8 +4,8 @@
 //! (`tests/reference/shapes_validators.py`): the same answers and the same document.
 
 use ferrapi::validation::AssertionFailed;
-use ferrapi::{post, App, Model};
-use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, post, Case};
+use ferrapi::{get, post, App, Model};
+use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, get, post, Case};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -183,6 +183,44 @@ async fn counts(c: Counts) -> Value {
     json!(c)
 }
 
+fn trimmed(v: &Value) -> Result<Value, String> {
+    Ok(match v.as_str() {
+        Some(s) => Value::from(s.trim()),
+        None => v.clone(),
+    })
+}
+
+fn not_admin(q: String) -> Result<String, String> {
+    if q == "admin" {
+        Err(format!("{q} is reserved"))
+    } else {
+        Ok(q)
+    }
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Paging {
+    #[serde(default)]
+    page: i64,
+    #[field(default = 10, le = 100)]
+    size: i64,
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Search {
+    #[field(validate_before = trimmed, validate = not_admin)]
+    q: String,
+    #[serde(flatten)]
+    paging: Paging,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[get("/search/")]
+async fn search(#[query] params: Search) -> Value {
+    json!(params)
+}
+
 fn app() -> App {
     App::new()
         .route(signup)
@@ -192,6 +230,7 @@ fn app() -> App {
         .route(settings)
         .route(open_model)
         .route(counts)
+        .route(search)
 }
 
 fn cases() -> Vec<Case> {
@@ -257,6 +296,14 @@ fn cases() -> Vec<Case> {
         r#"{"z": "x", "name": 3, "y": 2.5, "w": null}"#,
     ] {
         cases.push(post("/counts/").json(body));
+    }
+    for query in [
+        "",
+        "?q=%20x%20&page=2&tags=a&tags=b",
+        "?q=admin&size=500",
+        "?q=%20admin&page=x&other=1",
+    ] {
+        cases.push(get(&format!("/search/{query}")));
     }
     cases
 }
