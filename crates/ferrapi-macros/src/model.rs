@@ -684,6 +684,7 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     let mut reads = Vec::new();
     let vars: Vec<syn::Ident> = (0..n).map(|i| format_ident!("__f{i}")).collect();
     let mut used_keys = Vec::new();
+    let mut checks = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let mut builder = quote!(::ferrapi::validation::Constraints::new());
         for (key, value) in &f.constraints {
@@ -708,6 +709,20 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             continue;
         }
         if f.flatten {
+            let message = LitStr::new(
+                &format!(
+                    "#[serde(flatten)] on `{}`: the type must be a #[derive(Model)] struct (its fields are read from this model's object) or a map (the extra keys)",
+                    f.ident
+                ),
+                f.ident.span(),
+            );
+            checks.push(quote! {
+                const _: () = ::core::assert!(
+                    <#ty as ::ferrapi::validation::Validate>::MODEL_FIELDS.is_some()
+                        && !<#ty as ::ferrapi::validation::Validate>::IS_OPTIONAL,
+                    #message
+                );
+            });
             reads.push(quote! {
                 let #var: ::core::option::Option<#ty> =
                     <#ty as ::ferrapi::validation::Validate>::validate(__input, __v);
@@ -936,6 +951,8 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         impl #impl_generics ::ferrapi::__private::ModelName for #name #ty_generics #where_clause {
             const NAME: &'static str = #name_str;
         }
+
+        #(#checks)*
     })
 }
 
