@@ -131,6 +131,7 @@ pub fn derive_dependency(input: TokenStream) -> TokenStream {
 /// `rename_all`, `alias`, `default`, `skip`, `skip_serializing(_if)`, `flatten`, `with`) or
 /// refused with a compile error that says why; the "Serde attributes" section of the framework
 /// guide has the table.
+#[proc_macro_derive(Model, attributes(field, model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     model::derive_model(syn::parse_macro_input!(input as syn::DeriveInput))
         .unwrap_or_else(syn::Error::into_compile_error)
