@@ -640,6 +640,14 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     }
+    if !input.generics.params.is_empty() {
+        if let Some(f) = fields.iter().find(|f| f.flatten) {
+            return Err(syn::Error::new(
+                f.ident.span(),
+                "#[serde(flatten)] is not supported in a generic model (the flattened fields are gathered at compile time)",
+            ));
+        }
+    }
     if forbid {
         if let Some(f) = fields.iter().find(|f| f.flatten) {
             return Err(syn::Error::new(
