@@ -167,3 +167,40 @@ class Search(BaseModel):
 @app.get("/search/")
 async def search(params: Annotated[Search, Query()]):
     return params.model_dump()
+
+
+class Code(BaseModel):
+    code: str
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def upper(cls, v):
+        if v == "no":
+            raise ValueError("no is refused")
+        return v.upper() if isinstance(v, str) else v
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def strip(cls, v):
+        if v == "":
+            raise ValueError("empty")
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("code")
+    @classmethod
+    def prefixed(cls, v: str) -> str:
+        if not v.startswith("X"):
+            raise ValueError("must start with X")
+        return v + "-1"
+
+    @field_validator("code")
+    @classmethod
+    def short(cls, v: str) -> str:
+        if len(v) > 5:
+            raise ValueError(f"{v} is too long")
+        return v
+
+
+@app.post("/codes/")
+async def codes(c: Code):
+    return c.model_dump()

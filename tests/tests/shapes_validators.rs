@@ -221,6 +221,55 @@ async fn search(#[query] params: Search) -> Value {
     json!(params)
 }
 
+fn strip(v: &Value) -> Result<Value, String> {
+    match v.as_str() {
+        Some("") => Err("empty".into()),
+        Some(s) => Ok(Value::from(s.trim())),
+        None => Ok(v.clone()),
+    }
+}
+
+fn upper(v: &Value) -> Result<Value, String> {
+    match v.as_str() {
+        Some("no") => Err("no is refused".into()),
+        Some(s) => Ok(Value::from(s.to_uppercase())),
+        None => Ok(v.clone()),
+    }
+}
+
+fn prefixed(v: String) -> Result<String, String> {
+    if v.starts_with('X') {
+        Ok(format!("{v}-1"))
+    } else {
+        Err("must start with X".into())
+    }
+}
+
+fn short(v: String) -> Result<String, String> {
+    if v.chars().count() > 5 {
+        Err(format!("{v} is too long"))
+    } else {
+        Ok(v)
+    }
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Code {
+    // pydantic runs "before" validators last-defined first: `upper` is defined before `strip`.
+    #[field(
+        validate_before = strip,
+        validate_before = upper,
+        validate = prefixed,
+        validate = short
+    )]
+    code: String,
+}
+
+#[post("/codes/")]
+async fn codes(c: Code) -> Value {
+    json!(c)
+}
+
 fn app() -> App {
     App::new()
         .route(signup)
@@ -231,6 +280,7 @@ fn app() -> App {
         .route(open_model)
         .route(counts)
         .route(search)
+        .route(codes)
 }
 
 fn cases() -> Vec<Case> {
@@ -296,6 +346,17 @@ fn cases() -> Vec<Case> {
         r#"{"z": "x", "name": 3, "y": 2.5, "w": null}"#,
     ] {
         cases.push(post("/counts/").json(body));
+    }
+    for body in [
+        r#"{"code": " xa "}"#,
+        r#"{"code": " no "}"#,
+        r#"{"code": ""}"#,
+        r#"{"code": "ab"}"#,
+        r#"{"code": " xab"}"#,
+        r#"{"code": " xabc"}"#,
+        r#"{"code": 5}"#,
+    ] {
+        cases.push(post("/codes/").json(body));
     }
     for query in [
         "",

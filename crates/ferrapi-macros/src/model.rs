@@ -32,10 +32,12 @@ struct Field {
     doc: Option<String>,
     /// `#[serde(alias = "…")]`: other names accepted in input (pydantic's `AliasChoices`).
     aliases: Vec<String>,
-    /// `#[field(validate = path)]`: an "after" validator, `fn(T) -> Result<T, E>`.
-    validate: Option<Expr>,
-    /// `#[field(validate_before = path)]`: a "before" validator, `fn(&Value) -> Result<Value, E>`.
-    validate_before: Option<Expr>,
+    /// `#[field(validate = path)]`: "after" validators, `fn(T) -> Result<T, E>`, in the order
+    /// they run.
+    validate: Vec<Expr>,
+    /// `#[field(validate_before = path)]`: "before" validators, `fn(&Value) -> Result<Value,
+    /// E>`, in the order they run.
+    validate_before: Vec<Expr>,
     /// `#[serde(skip)]` / `#[serde(skip_deserializing)]`: never read, always the default.
     skip: bool,
     /// `#[serde(flatten)]`: a model whose fields are read from this model's object.
@@ -403,8 +405,8 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         meta: SchemaMeta::default(),
         doc: doc_comment(&field.attrs),
         aliases: Vec::new(),
-        validate: None,
-        validate_before: None,
+        validate: Vec::new(),
+        validate_before: Vec::new(),
         skip: false,
         flatten: false,
     };
@@ -447,8 +449,8 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 ))
                             }
                         },
-                        "validate" => out.validate = Some(nv.value),
-                        "validate_before" => out.validate_before = Some(nv.value),
+                        "validate" => out.validate.push(nv.value),
+                        "validate_before" => out.validate_before.push(nv.value),
                         n if CONSTRAINTS.contains(&n) => out.constraints.push((name, nv.value)),
                         n if out.meta.parse(n, &nv.value) => {}
                         other => {
@@ -484,8 +486,8 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
     }
     if out.flatten
         && (out.default.is_some()
-            || out.validate.is_some()
-            || out.validate_before.is_some()
+            || !out.validate.is_empty()
+            || !out.validate_before.is_empty()
             || !out.constraints.is_empty()
             || !out.aliases.is_empty())
     {
@@ -537,10 +539,12 @@ struct ModelOptions {
     docs: bool,
     /// `title = …`, `description = …`, `examples = …`, `json_schema_extra = …`.
     meta: SchemaMeta,
-    /// `validate = path`: a model "after" validator, `fn(Self) -> Result<Self, E>`.
-    validate: Option<Expr>,
-    /// `validate_before = path`: a model "before" validator, `fn(&Value) -> Result<Value, E>`.
-    validate_before: Option<Expr>,
+    /// `validate = path`: model "after" validators, `fn(Self) -> Result<Self, E>`, in the order
+    /// they run.
+    validate: Vec<Expr>,
+    /// `validate_before = path`: model "before" validators, `fn(&Value) -> Result<Value, E>`, in
+    /// the order they run.
+    validate_before: Vec<Expr>,
 }
 
 fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
@@ -578,10 +582,10 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
                 options.docs = true;
                 Ok(())
             } else if name == "validate" {
-                options.validate = Some(meta.value()?.parse()?);
+                options.validate.push(meta.value()?.parse()?);
                 Ok(())
             } else if name == "validate_before" {
-                options.validate_before = Some(meta.value()?.parse()?);
+                options.validate_before.push(meta.value()?.parse()?);
                 Ok(())
             } else if name == "deprecated" {
                 options.meta.deprecated = true;
@@ -745,27 +749,16 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         let used = format_ident!("__k{i}");
         let found = format_ident!("__x{i}");
         used_keys.push(quote!(#used));
-        let before = match &f.validate_before {
-            Some(path) => {
-                let report = report(quote!(#path(__raw)), quote!(__raw));
-                quote! {
-                    let __owned: ::ferrapi::__private::Value = #report?;
-                    let __x: &::ferrapi::__private::Value = &__owned;
-                }
-            }
-            None => quote!(let __x: &::ferrapi::__private::Value = __raw;),
-        };
-        let after = match &f.validate {
-            Some(path) => report(quote!(#path(__value)), quote!(__raw)),
-            None => quote!(::core::option::Option::Some(__value)),
-        };
+        let before = before_chain(&f.validate_before, quote!(__raw));
+        let after = after_chain(&f.validate, quote!(__raw));
         reads.push(quote! {
             let (#used, #found) = ::ferrapi::__private::lookup(__obj, &[#key #(, #aliases)*]);
             let #var: ::core::option::Option<#ty> = __v.at(#used, |__v| -> ::core::option::Option<#ty> {
                 match #found {
                     ::core::option::Option::Some(__raw) => {
                         #before
-                        let __value: #ty = ::ferrapi::__private::field::<#ty>(__x, &__c[#i], __v)?;
+                        #[allow(unused_mut)]
+                        let mut __value: #ty = ::ferrapi::__private::field::<#ty>(__x, &__c[#i], __v)?;
                         #after
                     }
                     ::core::option::Option::None => #missing,
@@ -838,20 +831,16 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     } else {
         quote!(&[#(#own),*])
     };
-    let model_before = match &options.validate_before {
-        Some(path) => {
-            let report = report(quote!(#path(__input)), quote!(__input));
-            quote! {
-                let __owned: ::ferrapi::__private::Value = #report?;
-                let __input: &::ferrapi::__private::Value = &__owned;
-            }
+    let model_before = if options.validate_before.is_empty() {
+        quote!()
+    } else {
+        let chain = before_chain(&options.validate_before, quote!(__input));
+        quote! {
+            #chain
+            let __input: &::ferrapi::__private::Value = __x;
         }
-        None => quote!(),
     };
-    let model_after = match &options.validate {
-        Some(path) => report(quote!(#path(__value)), quote!(__original)),
-        None => quote!(::core::option::Option::Some(__value)),
-    };
+    let model_after = after_chain(&options.validate, quote!(__original));
     let extra_schema = if forbid {
         quote! {
             if let ::core::option::Option::Some(__o) = __s.as_object_mut() {
@@ -949,7 +938,8 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
                 #(#reads)*
                 #extra_read
                 #extra_check
-                let __value = #name {
+                #[allow(unused_mut)]
+                let mut __value = #name {
                     #(#idents: #vars?,)*
                 };
                 #model_after
@@ -975,6 +965,35 @@ fn is_map_type(ty: &syn::Type) -> bool {
             )
         }),
         _ => false,
+    }
+}
+
+/// Code that runs "before" validators in turn on `input` (a `&Value`), each on what the last
+/// returned (an error echoes what its validator saw), leaving the result in `__x: &Value`.
+fn before_chain(paths: &[Expr], input: TokenStream) -> TokenStream {
+    let mut out = quote!(let __x: &::ferrapi::__private::Value = #input;);
+    for (i, path) in paths.iter().enumerate() {
+        let owned = format_ident!("__owned{i}");
+        let report = report(quote!(#path(__x)), quote!(__x));
+        out.extend(quote! {
+            let #owned: ::ferrapi::__private::Value = #report?;
+            let __x: &::ferrapi::__private::Value = &#owned;
+        });
+    }
+    out
+}
+
+/// Code that runs "after" validators in turn on `__value`, each on what the last returned
+/// (an error echoes `input`, the field's or model's input as it came), and ends with the value.
+fn after_chain(paths: &[Expr], input: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for path in paths {
+        let report = report(quote!(#path(__value)), input.clone());
+        out.extend(quote!(__value = #report?;));
+    }
+    quote! {
+        #out
+        ::core::option::Option::Some(__value)
     }
 }
 
