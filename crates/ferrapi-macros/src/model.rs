@@ -389,7 +389,9 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         .ident
         .clone()
         .ok_or_else(|| syn::Error::new(field.span(), "models need named fields"))?;
-    let mut key = match serde_rename(&field.attrs, "rename")? {
+    let renamed = serde_rename(&field.attrs, "rename")?;
+    let has_rename = renamed.is_some();
+    let mut key = match renamed {
         Some(name) => name,
         None => match rule {
             Some(rule) => rename_all(rule, &ident.to_string(), false),
@@ -438,6 +440,15 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                     match name.to_string().as_str() {
                         "default" => out.default = Some(nv.value),
                         "alias" => match nv.value {
+                            Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }) if has_rename => {
+                                return Err(syn::Error::new(
+                                    s.span(),
+                                    format!("`{ident}` has both `#[serde(rename)]` and `#[field(alias)]`: validation would read one name and serialisation write the other; keep `#[serde(rename)]` (and `#[serde(alias)]` for other input names)"),
+                                ))
+                            }
                             Expr::Lit(syn::ExprLit {
                                 lit: syn::Lit::Str(s),
                                 ..
