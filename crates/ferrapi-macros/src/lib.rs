@@ -119,7 +119,19 @@ pub fn derive_dependency(input: TokenStream) -> TokenStream {
 /// `#[field(default = expr)]` applies when the field is absent, and `Option` fields are `None`
 /// when absent. Every field's errors are reported, at `[…, "field"]`. Unknown fields are
 /// ignored, as pydantic ignores them by default; `#[model(extra = "forbid")]` (or
-/// `#[serde(deny_unknown_fields)]`) refuses them with pydantic's `extra_forbidden`.
+/// `#[serde(deny_unknown_fields)]`) refuses them with pydantic's `extra_forbidden`, and a
+/// `#[serde(flatten)]` map keeps them (`#[model(extra = "allow")]`).
+///
+/// Validators: `#[field(validate = f)]` (after: `fn(T) -> Result<T, E>`),
+/// `#[field(validate_before = f)]` (`fn(&Value) -> Result<Value, E>`), and the same on the
+/// model, `#[model(validate = f)]` (`fn(Self) -> Result<Self, E>`) and
+/// `#[model(validate_before = f)]`: an error is pydantic's `value_error` at the field's (or the
+/// model's) location.
+///
+/// Every `#[serde(...)]` attribute is honoured by validation and the schema (`rename`,
+/// `rename_all`, `alias`, `default`, `skip`, `skip_serializing(_if)`, `flatten`, `with`) or
+/// refused with a compile error that says why; the "Serde attributes" section of the framework
+/// guide has the table.
 #[proc_macro_derive(Model, attributes(field, model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     model::derive_model(syn::parse_macro_input!(input as syn::DeriveInput))

@@ -30,6 +30,182 @@ struct Field {
     meta: SchemaMeta,
     /// The field's doc comment (its description with `#[model(docs)]`).
     doc: Option<String>,
+    /// `#[serde(alias = "…")]`: other names accepted in input (pydantic's `AliasChoices`).
+    aliases: Vec<String>,
+    /// `#[field(validate = path)]`: "after" validators, `fn(T) -> Result<T, E>`, in the order
+    /// they run.
+    validate: Vec<Expr>,
+    /// `#[field(validate_before = path)]`: "before" validators, `fn(&Value) -> Result<Value,
+    /// E>`, in the order they run.
+    validate_before: Vec<Expr>,
+    /// `#[serde(skip)]` / `#[serde(skip_deserializing)]`: never read, always the default.
+    skip: bool,
+    /// `#[serde(flatten)]`: a model whose fields are read from this model's object.
+    flatten: bool,
+}
+
+/// What `#[serde(...)]` says about a field, beside `rename` (read by [`serde_rename`]).
+#[derive(Default)]
+struct SerdeField {
+    aliases: Vec<String>,
+    /// `default` (`Default::default()`) or `default = "path"` (`path()`).
+    default: Option<Expr>,
+    skip: bool,
+    flatten: bool,
+}
+
+/// Reads a field's `#[serde(...)]` attributes: every one is honoured by validation and the
+/// schema, or refused with a compile error saying why (never a silent divergence between
+/// validation, the schema and serialisation).
+fn serde_field(attrs: &[syn::Attribute]) -> syn::Result<SerdeField> {
+    let mut out = SerdeField::default();
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match name.as_str() {
+                "rename" => {
+                    if !meta.input.peek(Token![=]) {
+                        return Err(meta.error(
+                            "#[derive(Model)] does not support `#[serde(rename(serialize = …, deserialize = …))]`: a field has one name in the input, the output and the schema; use `#[serde(rename = \"…\")]`, and `#[serde(alias = \"…\")]` for other input names",
+                        ));
+                    }
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                "alias" => {
+                    let value: LitStr = meta.value()?.parse()?;
+                    out.aliases.push(value.value());
+                }
+                "default" => {
+                    if meta.input.peek(Token![=]) {
+                        let path: LitStr = meta.value()?.parse()?;
+                        let path: syn::ExprPath = path.parse()?;
+                        out.default = Some(syn::parse_quote!(#path()));
+                    } else {
+                        out.default =
+                            Some(syn::parse_quote!(::core::default::Default::default()));
+                    }
+                }
+                "skip" | "skip_deserializing" => out.skip = true,
+                "flatten" => out.flatten = true,
+                // The output leaves the field out (always, or when the function says so):
+                // validation and the schema (which describes the input) keep it, as pydantic's
+                // `Field(exclude=True)` does.
+                "skip_serializing" => {}
+                "skip_serializing_if" => {
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                // No effect on the JSON.
+                "borrow" | "bound" => {
+                    if meta.input.peek(Token![=]) {
+                        let _: Expr = meta.value()?.parse()?;
+                    }
+                }
+                // The output format of the field's value (ferrapi's own `types::datetime::pydantic`,
+                // `types::decimal::as_python_str`… write pydantic's JSON). Validation and the
+                // schema follow the field's type; keeping the module's format in agreement with
+                // them is the module's contract (documented in the guide).
+                "with" | "serialize_with" => {
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                "deserialize_with" => {
+                    return Err(meta.error(
+                        "#[derive(Model)] does not support `#[serde(deserialize_with = …)]`: validation reads the field with its type's `Validate` rules, never through `Deserialize`, so the function would be ignored there; give the field a type whose `Validate` reads the format you want",
+                    ));
+                }
+                other => {
+                    return Err(meta.error(format!(
+                        "#[derive(Model)] does not support `#[serde({other})]` on a field: validation and the schema could not honour it"
+                    )));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// Refuses the container `#[serde(...)]` attributes a model's validation and schema cannot
+/// honour (`rename_all`, `deny_unknown_fields` and `default` are honoured; `rename`, `crate`,
+/// `bound` and `expecting` do not change the JSON).
+fn serde_container_check(attrs: &[syn::Attribute]) -> syn::Result<()> {
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            let name = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match name.as_str() {
+                "rename_all" => {
+                    if !meta.input.peek(Token![=]) {
+                        return Err(meta.error(
+                            "#[derive(Model)] does not support `#[serde(rename_all(serialize = …, deserialize = …))]`: a field has one name in the input, the output and the schema; use `#[serde(rename_all = \"…\")]`",
+                        ));
+                    }
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                "deny_unknown_fields" => {}
+                "default" | "rename" | "crate" | "bound" | "expecting" => {
+                    if meta.input.peek(Token![=]) {
+                        let _: Expr = meta.value()?.parse()?;
+                    } else if meta.input.peek(syn::token::Paren) {
+                        let content;
+                        syn::parenthesized!(content in meta.input);
+                        let _ = content.parse::<TokenStream>()?;
+                    }
+                }
+                other => {
+                    return Err(meta.error(format!(
+                        "#[derive(Model)] does not support `#[serde({other})]` on a struct: it changes the serialised shape, which validation and the schema could not follow"
+                    )));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// The container's `#[serde(default)]` or `#[serde(default = "path")]`: the value the missing
+/// fields are taken from.
+fn serde_container_default(attrs: &[syn::Attribute]) -> syn::Result<Option<Expr>> {
+    let mut found = None;
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                if meta.input.peek(Token![=]) {
+                    let path: LitStr = meta.value()?.parse()?;
+                    let path: syn::ExprPath = path.parse()?;
+                    found = Some(syn::parse_quote!(#path()));
+                } else {
+                    found = Some(syn::parse_quote!(
+                        <Self as ::core::default::Default>::default()
+                    ));
+                }
+            } else if meta.input.peek(Token![=]) {
+                let _: Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _ = content.parse::<TokenStream>()?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(found)
 }
 
 /// What the schema of a field or a model carries beside its type (pydantic's `Field(title=…,
@@ -188,6 +364,11 @@ pub(crate) fn serde_rename(attrs: &[syn::Attribute], key: &str) -> syn::Result<O
         }
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident(key) {
+                if !meta.input.peek(Token![=]) {
+                    return Err(meta.error(format!(
+                        "ferrapi's derives do not support `#[serde({key}(serialize = …, deserialize = …))]`: a name is the same in the input, the output and the schema; use `#[serde({key} = \"…\")]` (and `#[serde(alias = \"…\")]` for other input names)"
+                    )));
+                }
                 let value: LitStr = meta.value()?.parse()?;
                 found = Some(value.value());
             } else if meta.input.peek(Token![=]) {
@@ -208,7 +389,9 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         .ident
         .clone()
         .ok_or_else(|| syn::Error::new(field.span(), "models need named fields"))?;
-    let mut key = match serde_rename(&field.attrs, "rename")? {
+    let renamed = serde_rename(&field.attrs, "rename")?;
+    let has_rename = renamed.is_some();
+    let mut key = match renamed {
         Some(name) => name,
         None => match rule {
             Some(rule) => rename_all(rule, &ident.to_string(), false),
@@ -223,7 +406,17 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         constraints: Vec::new(),
         meta: SchemaMeta::default(),
         doc: doc_comment(&field.attrs),
+        aliases: Vec::new(),
+        validate: Vec::new(),
+        validate_before: Vec::new(),
+        skip: false,
+        flatten: false,
     };
+    let serde = serde_field(&field.attrs)?;
+    out.aliases = serde.aliases;
+    out.skip = serde.skip;
+    out.flatten = serde.flatten;
+    let serde_default = serde.default;
     for attr in &field.attrs {
         if !attr.path().is_ident("field") {
             continue;
@@ -250,6 +443,15 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                             Expr::Lit(syn::ExprLit {
                                 lit: syn::Lit::Str(s),
                                 ..
+                            }) if has_rename => {
+                                return Err(syn::Error::new(
+                                    s.span(),
+                                    format!("`{ident}` has both `#[serde(rename)]` and `#[field(alias)]`: validation would read one name and serialisation write the other; keep `#[serde(rename)]` (and `#[serde(alias)]` for other input names)"),
+                                ))
+                            }
+                            Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
                             }) => key = s.value(),
                             other => {
                                 return Err(syn::Error::new(
@@ -258,6 +460,8 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 ))
                             }
                         },
+                        "validate" => out.validate.push(nv.value),
+                        "validate_before" => out.validate_before.push(nv.value),
                         n if CONSTRAINTS.contains(&n) => out.constraints.push((name, nv.value)),
                         n if out.meta.parse(n, &nv.value) => {}
                         other => {
@@ -265,7 +469,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 name.span(),
                                 format!(
                                 "unknown field option `{other}` on `{ident}`; expected default, \
-                                     alias, gt, ge, lt, le, multiple_of, min_length, max_length, \
+                                     alias, validate, validate_before, gt, ge, lt, le, multiple_of, min_length, max_length, \
                                      pattern, max_digits, decimal_places, items(…), title, description, examples, deprecated, \
                                      json_schema_extra"
                             ),
@@ -281,6 +485,27 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                 }
             }
         }
+    }
+    if let Some(default) = serde_default {
+        if out.default.is_some() {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("`{ident}` has a default in both `#[field(default)]` and `#[serde(default)]`: give it once (`#[serde(default)]` serves validation, the schema and deserialisation)"),
+            ));
+        }
+        out.default = Some(default);
+    }
+    if out.flatten
+        && (out.default.is_some()
+            || !out.validate.is_empty()
+            || !out.validate_before.is_empty()
+            || !out.constraints.is_empty()
+            || !out.aliases.is_empty())
+    {
+        return Err(syn::Error::new(
+            ident.span(),
+            format!("`{ident}` is `#[serde(flatten)]`: it has no key of its own, so it takes no default, alias, validator or constraint (put them on the flattened model's fields)"),
+        ));
     }
     out.key = key;
     Ok(out)
@@ -315,12 +540,22 @@ struct ModelOptions {
     /// `extra = "forbid"` (pydantic's `model_config["extra"]`); `#[serde(deny_unknown_fields)]`
     /// means it too, so validation refuses what deserialisation would.
     forbid: bool,
+    /// `extra = "allow"`: the extra keys are kept, in a `#[serde(flatten)]` map field.
+    allow: bool,
+    /// `extra = "ignore"`, said explicitly.
+    ignore: bool,
     /// `docs`: the doc comments of the model and its fields are their descriptions (pydantic's
     /// docstring and `use_attribute_docstrings=True`). Off by default: Rust documents every
     /// public item, where Python docstrings are a choice.
     docs: bool,
     /// `title = …`, `description = …`, `examples = …`, `json_schema_extra = …`.
     meta: SchemaMeta,
+    /// `validate = path`: model "after" validators, `fn(Self) -> Result<Self, E>`, in the order
+    /// they run.
+    validate: Vec<Expr>,
+    /// `validate_before = path`: model "before" validators, `fn(&Value) -> Result<Value, E>`, in
+    /// the order they run.
+    validate_before: Vec<Expr>,
 }
 
 fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
@@ -342,12 +577,13 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
                 let value: LitStr = meta.value()?.parse()?;
                 match value.value().as_str() {
                     "forbid" => options.forbid = true,
-                    "ignore" => {}
+                    "ignore" => options.ignore = true,
+                    "allow" => options.allow = true,
                     other => {
                         return Err(syn::Error::new(
                             value.span(),
                             format!(
-                                "extra = \"{other}\" is not supported: use \"forbid\" or \"ignore\" (a Rust struct has nowhere to keep extra keys)"
+                                "extra = \"{other}\" is not supported: use \"forbid\", \"ignore\" or \"allow\""
                             ),
                         ))
                     }
@@ -355,6 +591,12 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
                 Ok(())
             } else if name == "docs" {
                 options.docs = true;
+                Ok(())
+            } else if name == "validate" {
+                options.validate.push(meta.value()?.parse()?);
+                Ok(())
+            } else if name == "validate_before" {
+                options.validate_before.push(meta.value()?.parse()?);
                 Ok(())
             } else if name == "deprecated" {
                 options.meta.deprecated = true;
@@ -364,10 +606,10 @@ fn model_options(input: &DeriveInput) -> syn::Result<ModelOptions> {
                 if options.meta.parse(&name, &value) {
                     Ok(())
                 } else {
-                    Err(meta.error("unknown model option; expected extra, docs, title, description, examples, deprecated or json_schema_extra"))
+                    Err(meta.error("unknown model option; expected extra, docs, validate, validate_before, title, description, examples, deprecated or json_schema_extra"))
                 }
             } else {
-                Err(meta.error("unknown model option; expected extra, docs, title, description, examples, deprecated or json_schema_extra"))
+                Err(meta.error("unknown model option; expected extra, docs, validate, validate_before, title, description, examples, deprecated or json_schema_extra"))
             }
         })?;
     }
@@ -392,24 +634,83 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             "#[derive(Model)] needs named fields (`struct Item { name: String }`)",
         ));
     };
+    serde_container_check(&input.attrs)?;
     let rule = serde_rename(&input.attrs, "rename_all")?;
     let options = model_options(&input)?;
     let forbid = options.forbid;
+    let container_default = serde_container_default(&input.attrs)?;
     let model_doc = if options.docs {
         doc_comment(&input.attrs)
     } else {
         None
     };
     let model_meta = options.meta.apply(model_doc.as_deref());
-    let fields = named
+    let mut fields = named
         .named
         .iter()
         .map(|f| field_options(f, rule.as_deref()))
         .collect::<syn::Result<Vec<_>>>()?;
+    if let Some(default) = &container_default {
+        for f in &mut fields {
+            if f.default.is_none() && !f.flatten {
+                let ident = &f.ident;
+                f.default = Some(syn::parse_quote!(#default.#ident));
+            }
+        }
+    }
+    if !input.generics.params.is_empty() {
+        if let Some(f) = fields.iter().find(|f| f.flatten) {
+            return Err(syn::Error::new(
+                f.ident.span(),
+                "#[serde(flatten)] is not supported in a generic model (the flattened fields are gathered at compile time)",
+            ));
+        }
+    }
+    if forbid {
+        if let Some(f) = fields.iter().find(|f| f.flatten) {
+            return Err(syn::Error::new(
+                f.ident.span(),
+                "#[serde(flatten)] cannot be combined with `extra = \"forbid\"` / `#[serde(deny_unknown_fields)]` (serde does not support the combination either)",
+            ));
+        }
+    }
+    // A flattened map keeps the keys no field reads: pydantic's `extra = "allow"`.
+    let extra_field = fields.iter().position(|f| f.flatten && is_map_type(&f.ty));
+    match extra_field {
+        Some(i) => {
+            let f = &fields[i];
+            if options.ignore {
+                return Err(syn::Error::new(
+                    f.ident.span(),
+                    "a `#[serde(flatten)]` map keeps the extra keys: that is `extra = \"allow\"`, not \"ignore\"",
+                ));
+            }
+            if let Some(other) = fields
+                .iter()
+                .enumerate()
+                .find(|(j, g)| *j != i && g.flatten)
+                .map(|(_, g)| g)
+            {
+                return Err(syn::Error::new(
+                    other.ident.span(),
+                    "#[derive(Model)] supports a flattened map (the extra keys) or flattened models, not both: the extra keys would depend on the flattened models' aliases",
+                ));
+            }
+        }
+        None if options.allow => {
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "extra = \"allow\" needs a field to keep the extra keys: add `#[serde(flatten)] extra: serde_json::Map<String, serde_json::Value>` (or a map of a validated type, as pydantic's `__pydantic_extra__: dict[str, int]`)",
+            ));
+        }
+        None => {}
+    }
     let n = fields.len();
     let mut builders = Vec::new();
     let mut reads = Vec::new();
     let vars: Vec<syn::Ident> = (0..n).map(|i| format_ident!("__f{i}")).collect();
+    let mut used_keys = Vec::new();
+    let mut checks = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let mut builder = quote!(::ferrapi::validation::Constraints::new());
         for (key, value) in &f.constraints {
@@ -419,25 +720,86 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         let key = &f.key;
         let ty = &f.ty;
         let var = &vars[i];
+        if f.skip {
+            let default = f
+                .default
+                .clone()
+                .unwrap_or_else(|| syn::parse_quote!(::core::default::Default::default()));
+            reads.push(quote! {
+                let #var: ::core::option::Option<#ty> = ::core::option::Option::Some(#default);
+            });
+            continue;
+        }
+        if Some(i) == extra_field {
+            // Read after the other fields, from the keys they did not use.
+            continue;
+        }
+        if f.flatten {
+            let message = LitStr::new(
+                &format!(
+                    "#[serde(flatten)] on `{}`: the type must be a #[derive(Model)] struct (its fields are read from this model's object) or a map (the extra keys)",
+                    f.ident
+                ),
+                f.ident.span(),
+            );
+            checks.push(quote! {
+                const _: () = ::core::assert!(
+                    <#ty as ::ferrapi::validation::Validate>::MODEL_FIELDS.is_some()
+                        && !<#ty as ::ferrapi::validation::Validate>::IS_OPTIONAL,
+                    #message
+                );
+            });
+            reads.push(quote! {
+                let #var: ::core::option::Option<#ty> =
+                    <#ty as ::ferrapi::validation::Validate>::validate(__input, __v);
+            });
+            continue;
+        }
         let missing = match &f.default {
             Some(default) => quote!(::core::option::Option::Some(#default)),
             None => quote!(::ferrapi::__private::missing_field::<#ty>(__input, __v)),
         };
+        let aliases = &f.aliases;
+        let used = format_ident!("__k{i}");
+        let found = format_ident!("__x{i}");
+        used_keys.push(quote!(#used));
+        let before = before_chain(&f.validate_before, quote!(__raw));
+        let after = after_chain(&f.validate, quote!(__raw));
         reads.push(quote! {
-            let #var: ::core::option::Option<#ty> = __v.at(#key, |__v| match __obj.get(#key) {
-                ::core::option::Option::Some(__x) => ::ferrapi::__private::field::<#ty>(__x, &__c[#i], __v),
-                ::core::option::Option::None => #missing,
+            let (#used, #found) = ::ferrapi::__private::lookup(__obj, &[#key #(, #aliases)*]);
+            let #var: ::core::option::Option<#ty> = __v.at(#used, |__v| -> ::core::option::Option<#ty> {
+                match #found {
+                    ::core::option::Option::Some(__raw) => {
+                        #before
+                        #[allow(unused_mut)]
+                        let mut __value: #ty = ::ferrapi::__private::field::<#ty>(__x, &__c[#i], __v)?;
+                        #after
+                    }
+                    ::core::option::Option::None => #missing,
+                }
             });
         });
     }
     let idents: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let name_str = name.to_string();
-    let keys: Vec<&String> = fields.iter().map(|f| &f.key).collect();
-    let types: Vec<&syn::Type> = fields.iter().map(|f| &f.ty).collect();
+    let extra_read = match extra_field {
+        Some(i) => {
+            let ty = &fields[i].ty;
+            let var = &vars[i];
+            quote! {
+                let #var: ::core::option::Option<#ty> =
+                    <#ty as ::ferrapi::validation::Validate>::validate(
+                        &::ferrapi::__private::extra_keys(&[#(#used_keys),*], __obj),
+                        __v,
+                    );
+            }
+        }
+        None => quote!(),
+    };
     let extra_check = if forbid {
         quote! {
             let __before = __v.error_count();
-            ::ferrapi::__private::extra_forbidden(&[#(#keys),*], __obj, __v);
+            ::ferrapi::__private::extra_forbidden(&[#(#used_keys),*], __obj, __v);
             if __v.error_count() > __before {
                 return ::core::option::Option::None;
             }
@@ -445,11 +807,65 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     } else {
         quote!()
     };
+    // The parameter-model fields: the fields read from the input, a flattened model's in its place.
+    let mut field_parts = Vec::new();
+    let mut own = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if f.skip || Some(i) == extra_field {
+            continue;
+        }
+        let ty = &f.ty;
+        if f.flatten {
+            if !own.is_empty() {
+                field_parts.push(quote!(&[#(#own),*]));
+                own.clear();
+            }
+            field_parts.push(quote!(::ferrapi::__private::fields_of(
+                <#ty as ::ferrapi::validation::Validate>::MODEL_FIELDS
+            )));
+        } else {
+            let key = &f.key;
+            own.push(quote!(::ferrapi::__private::ModelField {
+                key: #key,
+                list: <#ty as ::ferrapi::validation::Validate>::IS_LIST,
+            }));
+        }
+    }
+    let model_fields = if fields.iter().any(|f| f.flatten) {
+        if !own.is_empty() {
+            field_parts.push(quote!(&[#(#own),*]));
+        }
+        quote! {{
+            const __PARTS: &[&[::ferrapi::__private::ModelField]] = &[#(#field_parts),*];
+            const __N: usize = ::ferrapi::__private::fields_len(__PARTS);
+            const __ALL: [::ferrapi::__private::ModelField; __N] =
+                ::ferrapi::__private::fields_concat::<__N>(__PARTS);
+            &__ALL
+        }}
+    } else {
+        quote!(&[#(#own),*])
+    };
+    let model_before = if options.validate_before.is_empty() {
+        quote!()
+    } else {
+        let chain = before_chain(&options.validate_before, quote!(__input));
+        quote! {
+            #chain
+            let __input: &::ferrapi::__private::Value = __x;
+        }
+    };
+    let model_after = after_chain(&options.validate, quote!(__original));
     let extra_schema = if forbid {
         quote! {
             if let ::core::option::Option::Some(__o) = __s.as_object_mut() {
                 __o.insert(::std::string::String::from("additionalProperties"), ::ferrapi::__private::Value::Bool(false));
             }
+        }
+    } else if let Some(i) = extra_field {
+        let ty = &fields[i].ty;
+        quote! {
+            let __extra = <#ty as ::ferrapi::validation::Validate>::json_schema(__g);
+            ::ferrapi::__private::schema_set(&mut __s, "additionalProperties", ::ferrapi::__private::extra_schema(__extra));
         }
     } else {
         quote!()
@@ -458,7 +874,18 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
     for (i, f) in fields.iter().enumerate() {
         let key = &f.key;
         let ty = &f.ty;
-        let title = f.ident.to_string().trim_start_matches("r#").to_string();
+        if f.skip || Some(i) == extra_field {
+            continue;
+        }
+        if f.flatten {
+            schema_fields.push(quote! {
+                let __def = __g.flattened(<#ty as ::ferrapi::validation::Validate>::json_schema);
+                ::ferrapi::__private::merge_flattened(&mut __props, &mut __required, __def);
+            });
+            continue;
+        }
+        // pydantic titles a field after its name in the input (its alias, if any).
+        let title = key;
         let (default, required) = match &f.default {
             Some(default) => (
                 quote! {{
@@ -498,10 +925,7 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Dict;
             const IS_MODEL: bool = true;
             const MODEL_FIELDS: ::core::option::Option<&'static [::ferrapi::__private::ModelField]> =
-                ::core::option::Option::Some(&[#(::ferrapi::__private::ModelField {
-                    key: #keys,
-                    list: <#types as ::ferrapi::validation::Validate>::IS_LIST,
-                }),*]);
+                ::core::option::Option::Some(#model_fields);
 
             fn json_schema(__g: &mut ::ferrapi::validation::SchemaGenerator) -> ::ferrapi::__private::Value {
                 __g.component(#name_str, |__g| {
@@ -524,22 +948,90 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
                 static __C: ::std::sync::OnceLock<[::ferrapi::validation::Constraints; #n]> =
                     ::std::sync::OnceLock::new();
                 let __c = __C.get_or_init(|| [#(#builders),*]);
+                #[allow(unused_variables)]
+                let __original: &::ferrapi::__private::Value = __input;
+                #model_before
                 let ::core::option::Option::Some(__obj) = __input.as_object() else {
                     ::ferrapi::__private::model_attributes_type(__input, __v);
                     return ::core::option::Option::None;
                 };
                 #(#reads)*
+                #extra_read
                 #extra_check
-                ::core::option::Option::Some(#name {
+                #[allow(unused_mut)]
+                let mut __value = #name {
                     #(#idents: #vars?,)*
-                })
+                };
+                #model_after
             }
         }
 
         impl #impl_generics ::ferrapi::__private::ModelName for #name #ty_generics #where_clause {
             const NAME: &'static str = #name_str;
         }
+
+        #(#checks)*
     })
+}
+
+/// Whether a type is written as a map (`Map`, `HashMap`, `BTreeMap`, `IndexMap`): a
+/// `#[serde(flatten)]` field of such a type keeps the extra keys.
+fn is_map_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "Map" | "HashMap" | "BTreeMap" | "IndexMap"
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// Code that runs "before" validators in turn on `input` (a `&Value`), each on what the last
+/// returned (an error echoes what its validator saw), leaving the result in `__x: &Value`.
+fn before_chain(paths: &[Expr], input: TokenStream) -> TokenStream {
+    let mut out = quote!(let __x: &::ferrapi::__private::Value = #input;);
+    for (i, path) in paths.iter().enumerate() {
+        let owned = format_ident!("__owned{i}");
+        let report = report(quote!(#path(__x)), quote!(__x));
+        out.extend(quote! {
+            let #owned: ::ferrapi::__private::Value = #report?;
+            let __x: &::ferrapi::__private::Value = &#owned;
+        });
+    }
+    out
+}
+
+/// Code that runs "after" validators in turn on `__value`, each on what the last returned
+/// (an error echoes `input`, the field's or model's input as it came), and ends with the value.
+fn after_chain(paths: &[Expr], input: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    for path in paths {
+        let report = report(quote!(#path(__value)), input.clone());
+        out.extend(quote!(__value = #report?;));
+    }
+    quote! {
+        #out
+        ::core::option::Option::Some(__value)
+    }
+}
+
+/// Code that turns a validator's result into an `Option`, recording its error (pydantic's
+/// `value_error`, or `assertion_error` for `AssertionFailed`) with `input` at the current
+/// location.
+fn report(call: TokenStream, input: TokenStream) -> TokenStream {
+    quote! {
+        match #call {
+            ::core::result::Result::Ok(__ok) => ::core::option::Option::Some(__ok),
+            ::core::result::Result::Err(__e) => {
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{ReportAssertion as _, ReportValueError as _};
+                (&&::ferrapi::__private::ValidatorFailure(&__e)).report(#input, __v);
+                ::core::option::Option::None
+            }
+        }
+    }
 }
 
 /// `#[enum_kind(literal)]` on the enum.

@@ -26,9 +26,10 @@ pub use crate::responses::{
     MediaDefault, MediaViaClass, Probe, ReturnAnything, ReturnViaModel, SchemaFn,
 };
 pub use crate::validation::model::{
-    enum_error, enum_schema, extra_forbidden, field, int_enum_schema, lax_int, lax_int_str,
-    literal_error, literal_int, literal_schema, missing_field, model_attributes_type, ModelField,
-    ModelName,
+    enum_error, enum_schema, extra_forbidden, extra_keys, extra_schema, field, fields_concat,
+    fields_len, fields_of, int_enum_schema, lax_int, lax_int_str, literal_error, literal_int,
+    literal_schema, lookup, merge_flattened, missing_field, model_attributes_type, value_error,
+    ModelField, ModelName, ReportAssertion, ReportValueError, ValidatorFailure,
 };
 pub use crate::validation::schema::{extend as schema_extend, set as schema_set, to_json};
 pub use crate::validation::union::{

@@ -573,6 +573,36 @@ pub(crate) fn text_input(input: &str) -> Value {
     Value::String(input.to_string())
 }
 
+/// A validator's assertion failure: pydantic's `assertion_error` (`"Assertion failed, {msg}"`)
+/// where any other error a validator returns is a `value_error` (`"Value error, {msg}"`), as a
+/// Python validator's `assert` and `raise ValueError` are.
+///
+/// ```
+/// use ferrapi::validation::AssertionFailed;
+///
+/// fn positive(n: i64) -> Result<i64, AssertionFailed> {
+///     if n > 0 { Ok(n) } else { Err(AssertionFailed::new("must be positive")) }
+/// }
+/// assert_eq!(positive(0).unwrap_err().to_string(), "must be positive");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssertionFailed(pub String);
+
+impl AssertionFailed {
+    /// An assertion failure with this message.
+    pub fn new(msg: impl Into<String>) -> AssertionFailed {
+        AssertionFailed(msg.into())
+    }
+}
+
+impl fmt::Display for AssertionFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AssertionFailed {}
+
 /// Builds a `ctx` map from pairs.
 pub fn ctx<const N: usize>(pairs: [(&str, Value); N]) -> Option<Map<String, Value>> {
     Some(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())

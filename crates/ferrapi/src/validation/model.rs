@@ -133,3 +133,142 @@ pub fn field<T: Validate>(
 pub fn enum_schema(title: &str, values: &[&str]) -> Value {
     serde_json::json!({"type": "string", "enum": values, "title": title})
 }
+
+/// The first of a field's names (its key, then its `#[serde(alias)]`es) present in the input,
+/// as pydantic's `AliasChoices` picks it: that name and its value, or the key and `None`.
+pub fn lookup<'a>(
+    object: &'a serde_json::Map<String, Value>,
+    names: &[&'static str],
+) -> (&'static str, Option<&'a Value>) {
+    for name in names {
+        if let Some(value) = object.get(*name) {
+            return (name, Some(value));
+        }
+    }
+    (names[0], None)
+}
+
+/// A validator's error, seen by the derive's generated code to choose pydantic's error type
+/// ([`ReportAssertion`] for [`crate::validation::AssertionFailed`], [`ReportValueError`] for
+/// everything else).
+#[allow(missing_debug_implementations)]
+pub struct ValidatorFailure<'a, E>(pub &'a E);
+
+/// Reports an [`crate::validation::AssertionFailed`] as pydantic's `assertion_error`.
+pub trait ReportAssertion {
+    /// Records the error at the current location, echoing `input`.
+    fn report(&self, input: &Value, v: &mut Validator);
+}
+
+impl ReportAssertion for &ValidatorFailure<'_, crate::validation::AssertionFailed> {
+    fn report(&self, input: &Value, v: &mut Validator) {
+        v.error(
+            "assertion_error",
+            format!("Assertion failed, {}", self.0),
+            input.clone(),
+            crate::validation::ctx([("error", Value::Object(serde_json::Map::new()))]),
+        );
+    }
+}
+
+/// Reports any other error (`Display`) as pydantic's `value_error`.
+pub trait ReportValueError {
+    /// Records the error at the current location, echoing `input`.
+    fn report(&self, input: &Value, v: &mut Validator);
+}
+
+impl<E: std::fmt::Display> ReportValueError for ValidatorFailure<'_, E> {
+    fn report(&self, input: &Value, v: &mut Validator) {
+        value_error(self.0, input, v);
+    }
+}
+
+/// pydantic's `value_error` for a `ValueError` raised in a validator: `"Value error, {msg}"`,
+/// with `ctx: {"error": {}}` (FastAPI serialises the exception object as `{}`).
+pub fn value_error(error: &dyn std::fmt::Display, input: &Value, v: &mut Validator) {
+    v.error(
+        "value_error",
+        format!("Value error, {error}"),
+        input.clone(),
+        crate::validation::ctx([("error", Value::Object(serde_json::Map::new()))]),
+    );
+}
+
+/// The length of the concatenation of parameter-model field lists (a model's own fields and
+/// those of the models it flattens).
+pub const fn fields_len(parts: &[&[ModelField]]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        n += parts[i].len();
+        i += 1;
+    }
+    n
+}
+
+/// The concatenation of parameter-model field lists; `N` is [`fields_len`] of `parts`.
+pub const fn fields_concat<const N: usize>(parts: &[&[ModelField]]) -> [ModelField; N] {
+    let mut out = [ModelField {
+        key: "",
+        list: false,
+    }; N];
+    let mut n = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        let mut j = 0;
+        while j < parts[i].len() {
+            out[n] = parts[i][j];
+            n += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A model's parameter fields, or none (for a flattened type that is not a model).
+pub const fn fields_of(fields: Option<&'static [ModelField]>) -> &'static [ModelField] {
+    match fields {
+        Some(fields) => fields,
+        None => &[],
+    }
+}
+
+/// Merges the definition of a flattened model into the properties and required list of the
+/// model being built (pydantic has no `flatten`: its schema is the fields written inline).
+pub fn merge_flattened(
+    properties: &mut serde_json::Map<String, Value>,
+    required: &mut Vec<String>,
+    definition: Value,
+) {
+    if let Some(props) = definition.get("properties").and_then(Value::as_object) {
+        for (key, schema) in props {
+            properties.insert(key.clone(), schema.clone());
+        }
+    }
+    if let Some(req) = definition.get("required").and_then(Value::as_array) {
+        required.extend(req.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+}
+
+/// The keys of a model's input that no field read (`used` holds the names the fields were
+/// read by), as an object: what a `#[serde(flatten)]` map of extra keys validates.
+pub fn extra_keys(used: &[&str], object: &serde_json::Map<String, Value>) -> Value {
+    Value::Object(
+        object
+            .iter()
+            .filter(|(key, _)| !used.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+    )
+}
+
+/// The `additionalProperties` of a model with `extra = "allow"`, from the schema of its map of
+/// extra keys: the map's value schema, or `true` for any value (as pydantic writes it).
+pub fn extra_schema(map_schema: Value) -> Value {
+    match map_schema.get("additionalProperties") {
+        Some(Value::Object(o)) if o.is_empty() => Value::Bool(true),
+        Some(schema) => schema.clone(),
+        None => Value::Bool(true),
+    }
+}

@@ -1295,3 +1295,28 @@ fn exact_if(exact: bool) -> crate::validation::UnionMatch {
         crate::validation::UnionMatch::LAX
     }
 }
+
+/// A JSON object (`dict[str, Any]`): any object, its values as they are.
+impl Validate for Map<String, Value> {
+    const IS_MODEL: bool = true;
+
+    fn json_schema(_g: &mut crate::validation::SchemaGenerator) -> Value {
+        serde_json::json!({"additionalProperties": true, "type": "object"})
+    }
+
+    fn validate(input: &Value, v: &mut Validator) -> Option<Self> {
+        match input {
+            Value::Object(entries) => Some(entries.clone()),
+            _ => {
+                dict_type_error(input, v);
+                None
+            }
+        }
+    }
+
+    const KIND: ConstraintKind = ConstraintKind::Dict;
+
+    fn target(&self) -> ConstraintTarget<'_> {
+        ConstraintTarget::Dict(self.len())
+    }
+}

@@ -67,9 +67,25 @@ impl SchemaGenerator {
     /// `schema_of` gives the model's reference; the model is built apart, its fields in
     /// [`Context::Parameter`], and is not a component (the models it uses are).
     pub fn inline(&mut self, schema_of: impl FnOnce(&mut SchemaGenerator) -> Value) -> Value {
+        self.definition(true, schema_of)
+    }
+
+    /// The definition of a model flattened into another (`#[serde(flatten)]`): built apart, in
+    /// the current field context, and not a component (the models it uses are).
+    #[doc(hidden)]
+    pub fn flattened(&mut self, schema_of: impl FnOnce(&mut SchemaGenerator) -> Value) -> Value {
+        let parameter_fields = self.parameter_fields;
+        self.definition(parameter_fields, schema_of)
+    }
+
+    fn definition(
+        &mut self,
+        parameter_fields: bool,
+        schema_of: impl FnOnce(&mut SchemaGenerator) -> Value,
+    ) -> Value {
         let mut scratch = SchemaGenerator {
             components: IndexMap::new(),
-            parameter_fields: true,
+            parameter_fields,
         };
         let reference = schema_of(&mut scratch);
         // The model's reference, or the one in an optional model's `anyOf`.

@@ -1,0 +1,10 @@
+use ferrapi::Model;
+use serde::Serialize;
+
+#[derive(Model, Serialize)]
+#[serde(transparent)]
+struct Name {
+    value: String,
+}
+
+fn main() {}
