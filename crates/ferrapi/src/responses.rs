@@ -39,6 +39,9 @@ impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for PlainText<T> {}
 impl<T: serde::Serialize> ResponseClass for Json<T> {}
 impl ResponseClass for Redirect {}
 impl ResponseClass for Streaming {}
+/// Server-sent events, sent as the toolkit sends them (documented as JSON of any shape, as
+/// FastAPI documents a response returned without `response_class`).
+impl ResponseClass for ferrapi_toolkit::EventSourceResponse {}
 
 /// A response's media type, the key its schema goes under (`schema`, or `itemSchema` for a
 /// stream of JSON values), and the function giving the schema, for the document.
