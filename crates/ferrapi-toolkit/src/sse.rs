@@ -19,7 +19,7 @@
 //!
 //! Reproduced from FastAPI:
 //!
-//! * the headers `content-type: text/event-stream`, `cache-control: no-cache` and
+//! * the headers `content-type: text/event-stream; charset=utf-8`, `cache-control: no-cache` and
 //!   `x-accel-buffering: no` (the body is chunked, with no `content-length`);
 //! * the wire format of `format_sse_event`: `: comment` lines, then `event:`, `data:` (one
 //!   line per line of the data; `\r\n`, `\r` and `\n` all split), `id:`, `retry:`, each line
@@ -282,7 +282,7 @@ impl IntoResponse for EventSourceResponse {
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("text/event-stream"),
+            HeaderValue::from_static("text/event-stream; charset=utf-8"),
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert("x-accel-buffering", HeaderValue::from_static("no"));

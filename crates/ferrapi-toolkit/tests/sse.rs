@@ -43,7 +43,10 @@ async fn wire_format_and_headers() {
         let client = TestClient::new(Application::new().route(Route::new("/events", events)));
         let r = client.get("/events").send().await;
         assert_eq!(r.status(), 200);
-        assert_eq!(r.header("content-type"), Some("text/event-stream"));
+        assert_eq!(
+            r.header("content-type"),
+            Some("text/event-stream; charset=utf-8")
+        );
         assert_eq!(r.header("cache-control"), Some("no-cache"));
         assert_eq!(r.header("x-accel-buffering"), Some("no"));
         assert_eq!(r.text(), EXPECTED);

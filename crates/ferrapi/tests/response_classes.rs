@@ -44,7 +44,7 @@ fn event_streams_are_return_types() {
     let mut response = agent.get(live.url("/events")).call().unwrap();
     assert_eq!(
         response.headers()["content-type"].to_str().unwrap(),
-        "text/event-stream"
+        "text/event-stream; charset=utf-8"
     );
     let text = response.body_mut().read_to_string().unwrap();
     assert_eq!(text, "data: \"a\"\n\ndata: \"b\"\n\n");
