@@ -518,29 +518,9 @@ impl Constraints {
         input: &impl Fn() -> Value,
         v: &mut Validator,
     ) -> bool {
-        match self.max_length {
-            Some(max) if len > max => {
-                v.error(
-                    "too_long",
-                    format!(
-                        "{field_type} should have at most {max} item{} after validation, not {len}",
-                        plural(max)
-                    ),
-                    input(),
-                    super::ctx([
-                        ("field_type", Value::from(field_type)),
-                        ("max_length", Value::from(max)),
-                        ("actual_length", Value::from(len)),
-                    ]),
-                );
-                false
-            }
-            _ => true,
-        }
+        self.check_too_long(field_type, len, Some(len), input, v)
     }
-}
 
-impl Constraints {
     /// A set's `too_long`: pydantic-core checks a set's size each time an item is added and
     /// stops at the first item too many, so the length is unknown (`actual_length: null`,
     /// "not more"). Returns whether `len` is within `max_length`.
@@ -551,19 +531,32 @@ impl Constraints {
         input: &impl Fn() -> Value,
         v: &mut Validator,
     ) -> bool {
+        self.check_too_long(field_type, len, None, input, v)
+    }
+
+    /// `too_long` when `len` is over `max_length`, naming the actual length if it is known.
+    fn check_too_long(
+        &self,
+        field_type: &'static str,
+        len: usize,
+        actual: Option<usize>,
+        input: &impl Fn() -> Value,
+        v: &mut Validator,
+    ) -> bool {
         match self.max_length {
             Some(max) if len > max => {
+                let not = actual.map_or_else(|| "more".to_string(), |n| n.to_string());
                 v.error(
                     "too_long",
                     format!(
-                        "{field_type} should have at most {max} item{} after validation, not more",
+                        "{field_type} should have at most {max} item{} after validation, not {not}",
                         plural(max)
                     ),
                     input(),
                     super::ctx([
                         ("field_type", Value::from(field_type)),
                         ("max_length", Value::from(max)),
-                        ("actual_length", Value::Null),
+                        ("actual_length", actual.map_or(Value::Null, Value::from)),
                     ]),
                 );
                 false
