@@ -4,8 +4,8 @@
 
 from typing import Optional
 
-from fastapi import FastAPI, Response, status
-from pydantic import BaseModel
+from fastapi import FastAPI, HTTPException, Response, status
+from pydantic import BaseModel, Field
 
 app = FastAPI()
 
@@ -111,3 +111,60 @@ def model_and_cookie(response: Response):
     response.set_cookie(key="seen", value="yes")
     response.headers["X-Model"] = "item"
     return items["foo"]
+
+
+# `response_model_by_alias=False`: the fields under their names, at every depth; the document
+# keeps the aliases.
+class Owner(BaseModel):
+    full_name: str = Field(alias="fullName")
+    nick: Optional[str] = None
+
+
+class Pet(BaseModel):
+    pet_name: str = Field(alias="petName")
+    owner: Owner = Field(alias="theOwner")
+    friends: list[Owner] = []
+    age: int
+
+
+pet = {
+    "petName": "Rex",
+    "theOwner": {"fullName": "Ann"},
+    "friends": [{"fullName": "Bob", "nick": "b"}],
+    "age": 3,
+}
+
+
+@app.get("/pets/by-name", response_model=Pet, response_model_by_alias=False)
+async def read_pet_by_name():
+    return pet
+
+
+@app.get("/pets/by-alias", response_model=Pet)
+async def read_pet_by_alias():
+    return pet
+
+
+@app.get(
+    "/pets/by-name/unset",
+    response_model=Pet,
+    response_model_by_alias=False,
+    response_model_exclude_unset=True,
+)
+async def read_pet_by_name_unset():
+    return pet
+
+
+# A status chosen at run time with a returned model (ferrapi: `(StatusCode, Task)`).
+class Task(BaseModel):
+    id: str
+    title: str
+
+
+@app.put("/tasks/{task_id}", status_code=200)
+def put_task(task_id: str, response: Response) -> Task:
+    if task_id == "gone":
+        raise HTTPException(status_code=404, detail="Task not found")
+    if task_id not in tasks:
+        response.status_code = status.HTTP_201_CREATED
+    return Task(id=task_id, title="Listen")

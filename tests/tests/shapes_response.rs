@@ -7,7 +7,7 @@ use ferrapi::responses::ResponseParts;
 use ferrapi::toolkit::responses::Cookie;
 use ferrapi::toolkit::server::http::{HeaderName, HeaderValue};
 use ferrapi::toolkit::StatusCode;
-use ferrapi::{get, post, put, App, Model};
+use ferrapi::{get, post, put, App, HTTPException, Model};
 use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, get, post, put, Case};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -134,8 +134,87 @@ async fn model_and_cookie(response: ResponseParts) -> Value {
     items("foo")
 }
 
+/// `response_model_by_alias = false`: field names at every depth, aliases in the document.
+#[derive(Model, Serialize, Debug)]
+struct Owner {
+    #[serde(rename = "fullName")]
+    full_name: String,
+    nick: Option<String>,
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Pet {
+    #[serde(rename = "petName")]
+    pet_name: String,
+    #[serde(rename = "theOwner")]
+    owner: Owner,
+    #[field(default)]
+    friends: Vec<Owner>,
+    age: i64,
+}
+
+fn pet() -> Value {
+    json!({
+        "petName": "Rex",
+        "theOwner": {"fullName": "Ann"},
+        "friends": [{"fullName": "Bob", "nick": "b"}],
+        "age": 3,
+    })
+}
+
+#[get("/pets/by-name", response_model = Pet, response_model_by_alias = false)]
+async fn read_pet_by_name() -> Value {
+    pet()
+}
+
+#[get("/pets/by-alias", response_model = Pet)]
+async fn read_pet_by_alias() -> Value {
+    pet()
+}
+
+#[get(
+    "/pets/by-name/unset",
+    response_model = Pet,
+    response_model_by_alias = false,
+    response_model_exclude_unset = true
+)]
+async fn read_pet_by_name_unset() -> Value {
+    pet()
+}
+
+/// A status chosen at run time, returned with the model (FastAPI: `response.status_code = …`
+/// and a `-> Task` annotation); the document keeps `Task` and the declared 200.
+#[derive(Model, Serialize, Debug)]
+struct Task {
+    id: String,
+    title: String,
+}
+
+#[put("/tasks/{task_id}", status_code = 200)]
+fn put_task(task_id: String) -> Result<(StatusCode, Task), HTTPException> {
+    if task_id == "gone" {
+        return Err(HTTPException::new(StatusCode::NOT_FOUND, "Task not found"));
+    }
+    let status = if task_id == "foo" {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Task {
+            id: task_id,
+            title: "Listen".into(),
+        },
+    ))
+}
+
 fn app() -> App {
     App::new()
+        .route(read_pet_by_name)
+        .route(read_pet_by_alias)
+        .route(read_pet_by_name_unset)
+        .route(put_task)
         .route(read_item)
         .route(read_item_defaults)
         .route(read_item_none)
@@ -164,6 +243,12 @@ fn cases() -> Vec<Case> {
     cases.push(put("/get-or-create-task/foo").compare_headers(&set));
     cases.push(put("/get-or-create-task/bar").compare_headers(&set));
     cases.push(get("/model-and-cookie/").compare_headers(&set));
+    cases.push(get("/pets/by-name"));
+    cases.push(get("/pets/by-alias"));
+    cases.push(get("/pets/by-name/unset"));
+    for id in ["foo", "new", "gone"] {
+        cases.push(put(&format!("/tasks/{id}")));
+    }
     cases
 }
 

@@ -181,7 +181,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
             let __out = match __out {
                 ::core::result::Result::Ok(value) => value,
                 ::core::result::Result::Err(err) => {
-                    return ::core::result::Result::Err(__cx.raise(::ferrapi::__private::into_error(err)));
+                    #[allow(unused_imports)]
+                    use ::ferrapi::__private::{ErrorAnyhow as _, ErrorBoxed as _, ErrorDirect as _};
+                    let err = (&&&::ferrapi::__private::Wrap::new(err)).into_error();
+                    return ::core::result::Result::Err(__cx.raise(err));
                 }
             };
         }

@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Fields, LitStr, Token};
@@ -920,10 +921,54 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
             }
         });
     }
+    // `response_model_by_alias = false`: the fields' values first (nested models), a
+    // flattened model's keys, then this model's own keys, in place.
+    let mut nested_names = Vec::new();
+    let mut flattened_names = Vec::new();
+    let mut renames = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if Some(i) == extra_field {
+            continue;
+        }
+        let ty = &f.ty;
+        if f.flatten {
+            flattened_names
+                .push(quote!(<#ty as ::ferrapi::validation::Validate>::by_field_name(__value);));
+            continue;
+        }
+        let key = &f.key;
+        nested_names.push(quote! {
+            if let ::core::option::Option::Some(__x) = __obj.get_mut(#key) {
+                <#ty as ::ferrapi::validation::Validate>::by_field_name(__x);
+            }
+        });
+        let ident = f.ident.unraw().to_string();
+        if ident != *key {
+            renames.push(quote!((#key, #ident)));
+        }
+    }
+    let nested = if nested_names.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            if let ::core::option::Option::Some(__obj) = __value.as_object_mut() {
+                #(#nested_names)*
+            }
+        }
+    };
+    let by_field_name = quote! {
+        fn by_field_name(__value: &mut ::ferrapi::__private::Value) {
+            #nested
+            #(#flattened_names)*
+            ::ferrapi::__private::rename_keys(__value, &[#(#renames),*]);
+        }
+    };
     Ok(quote! {
         impl #impl_generics ::ferrapi::validation::Validate for #name #ty_generics #where_clause {
             const KIND: ::ferrapi::validation::ConstraintKind = ::ferrapi::validation::ConstraintKind::Dict;
             const IS_MODEL: bool = true;
+
+            #by_field_name
             const MODEL_FIELDS: ::core::option::Option<&'static [::ferrapi::__private::ModelField]> =
                 ::core::option::Option::Some(#model_fields);
 

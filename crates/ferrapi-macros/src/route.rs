@@ -60,7 +60,8 @@ impl Parse for RouteArgs {
                 "response_model" => args.response_model = Some(input.parse()?),
                 "response_model_exclude_unset"
                 | "response_model_exclude_defaults"
-                | "response_model_exclude_none" => {
+                | "response_model_exclude_none"
+                | "response_model_by_alias" => {
                     let field = syn::Ident::new(
                         key.to_string().trim_start_matches("response_model_"),
                         key.span(),
@@ -118,7 +119,8 @@ impl Parse for RouteArgs {
                         "unknown path operation option `{other}`; expected one of: status_code, \
                              response_model, response_model_exclude_unset, \
                              response_model_exclude_defaults, response_model_exclude_none, \
-                             response_model_include, response_model_exclude, tags, name, summary, \
+                             response_model_include, response_model_exclude, \
+                             response_model_by_alias, tags, name, summary, \
                              description, deprecated, include_in_schema, operation_id, \
                              dependencies, responses"
                     ),
@@ -389,22 +391,26 @@ fn generate_run(
                     #(#shape,)*
                     ..::ferrapi::responses::ResponseShape::NONE
                 };
-                ::ferrapi::__private::respond_model::<#model, _>(__out, #status, &__SHAPE)
+                let _ = __chosen;
+                ::ferrapi::__private::respond_model::<#model, _>(__out, __status, &__SHAPE)
             }},
             // Spanned at the return type: an output that cannot be a response is reported
             // there.
             None => quote_spanned! {op.output_span=> {
                 #[allow(unused_imports)]
-                use ::ferrapi::__private::{ViaClass as _, ViaSerialize as _};
-                (&&::ferrapi::__private::Wrap::new(__out)).respond(#status)
+                use ::ferrapi::__private::{ViaClass as _, ViaFile as _, ViaSerialize as _};
+                let __response = (&&&::ferrapi::__private::Wrap::new(__out)).respond(__status, __chosen);
+                ::ferrapi::__private::settle(__response, __cx.request()).await
             }},
         };
         // A `Result` (or an alias of one) is its value or the error to answer with.
         let respond = quote! {
             let __out = {
                 #[allow(unused_imports)]
-                use ::ferrapi::__private::{ViaResult as _, ViaValue as _};
-                (&&::ferrapi::__private::Wrap::new(__out)).output()
+                use ::ferrapi::__private::{
+                    ViaResult as _, ViaResultAnyhow as _, ViaResultBoxed as _, ViaValue as _,
+                };
+                (&&&&::ferrapi::__private::Wrap::new(__out)).output()
             };
             let __out = match __out {
                 ::core::result::Result::Ok(value) => value,
@@ -412,6 +418,14 @@ fn generate_run(
                     return ::core::result::Result::Ok(::core::result::Result::Err(err));
                 }
             };
+            // `(StatusCode, T)`: the status chosen at run time.
+            let (__out, __chosen) = {
+                #[allow(unused_imports)]
+                use ::ferrapi::__private::{ViaOwnStatus as _, ViaStatus as _};
+                (&&::ferrapi::__private::Wrap::new(__out)).split()
+            };
+            let __status = __chosen.unwrap_or(#status);
+            let __chosen = __chosen.is_some();
             ::core::result::Result::Ok(#respond)
         };
         (quote!(::ferrapi::__private::Response), respond)

@@ -175,14 +175,40 @@ impl Error {
         }
     }
 
+    /// Wraps an `anyhow::Error` so that the error it wraps is still found by type
+    /// ([`downcast_ref`](Error::downcast_ref), [`is`](Error::is), [`downcast`](Error::downcast)
+    /// and so the exception handlers look through it). `anyhow::Error` is not a
+    /// `std::error::Error`, so `?` cannot convert it; the framework's operations call this for
+    /// an `anyhow::Result`.
+    #[cfg(feature = "anyhow")]
+    pub fn from_anyhow(err: anyhow::Error) -> Error {
+        Error::new(AnyhowError(err))
+    }
+
     /// The error as the given type, if it is one.
-    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+    pub fn downcast_ref<E: std::error::Error + Send + Sync + 'static>(&self) -> Option<&E> {
+        #[cfg(feature = "anyhow")]
+        if let Some(AnyhowError(err)) = self.inner.downcast_ref::<AnyhowError>() {
+            return err.downcast_ref();
+        }
         self.inner.downcast_ref()
     }
 
     /// Takes the error out as the given type, or gives it back.
-    pub fn downcast<E: std::error::Error + 'static>(self) -> Result<E, Error> {
-        match self.inner.downcast::<E>() {
+    pub fn downcast<E: std::error::Error + Send + Sync + 'static>(self) -> Result<E, Error> {
+        #[cfg(feature = "anyhow")]
+        let inner = match self.inner.downcast::<AnyhowError>() {
+            Ok(wrapped) => {
+                return wrapped.0.downcast::<E>().map_err(|err| Error {
+                    inner: Box::new(AnyhowError(err)),
+                    after: self.after,
+                })
+            }
+            Err(inner) => inner,
+        };
+        #[cfg(not(feature = "anyhow"))]
+        let inner = self.inner;
+        match inner.downcast::<E>() {
             Ok(err) => Ok(*err),
             Err(inner) => Err(Error {
                 inner,
@@ -197,8 +223,28 @@ impl Error {
     }
 
     /// Whether the error is of type `E`.
-    pub fn is<E: std::error::Error + 'static>(&self) -> bool {
-        self.inner.is::<E>()
+    pub fn is<E: std::error::Error + Send + Sync + 'static>(&self) -> bool {
+        self.downcast_ref::<E>().is_some()
+    }
+}
+
+/// An `anyhow::Error` as a `std::error::Error` ([`Error::from_anyhow`]): its message and
+/// causes are anyhow's.
+#[cfg(feature = "anyhow")]
+#[derive(Debug)]
+struct AnyhowError(anyhow::Error);
+
+#[cfg(feature = "anyhow")]
+impl fmt::Display for AnyhowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+#[cfg(feature = "anyhow")]
+impl std::error::Error for AnyhowError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 

@@ -14,8 +14,9 @@ pub use crate::dependencies::{
     InWebSocket, Ready,
 };
 pub use crate::operation::respond::{
-    into_error, respond_model, status, ws_outcome, IntoStatus, ResponseValue, ViaClass, ViaResult,
-    ViaSerialize, ViaValue, Wrap,
+    respond_model, settle, status, ws_outcome, ErrorAnyhow, ErrorBoxed, ErrorDirect, IntoStatus,
+    ResponseValue, ViaClass, ViaFile, ViaOwnStatus, ViaResult, ViaResultAnyhow, ViaResultBoxed,
+    ViaSerialize, ViaStatus, ViaValue, Wrap,
 };
 pub use crate::operation::{watch, Run};
 pub use crate::params::{
@@ -28,8 +29,8 @@ pub use crate::responses::{
 pub use crate::validation::model::{
     enum_error, enum_schema, extra_forbidden, extra_keys, extra_schema, field, fields_concat,
     fields_len, fields_of, int_enum_schema, lax_int, lax_int_str, literal_error, literal_int,
-    literal_schema, lookup, merge_flattened, missing_field, model_attributes_type, value_error,
-    ModelField, ModelName, ReportAssertion, ReportValueError, ValidatorFailure,
+    literal_schema, lookup, merge_flattened, missing_field, model_attributes_type, rename_keys,
+    value_error, ModelField, ModelName, ReportAssertion, ReportValueError, ValidatorFailure,
 };
 pub use crate::validation::schema::{extend as schema_extend, set as schema_set, to_json};
 pub use crate::validation::union::{

@@ -349,7 +349,10 @@ fn operation_object(
                 None,
             );
         }
-        success.insert("content".into(), json!({ media: { key: schema } }));
+        // A response class without a media type (a file) documents no content.
+        if !media.is_empty() {
+            success.insert("content".into(), json!({ media: { key: schema } }));
+        }
     }
     let mut responses = Map::new();
     responses.insert(status.to_string(), Value::Object(success));

@@ -7,8 +7,15 @@
 //!   [`Redirect`], [`Streaming`], a
 //!   [`Response`]) is sent as it is, as FastAPI sends a `Response`
 //!   instance, bypassing the JSON encoding.
+//! * A [`FileResponse`](ferrapi_toolkit::FileResponse) answers the request as the toolkit
+//!   does (`Range`, `If-None-Match`…, `HEAD`); a missing file is a 500, as in Starlette.
+//! * `(StatusCode, T)`: `T` as above, with that status in place of the operation's
+//!   `status_code` (the document keeps `T` and the declared status).
 //! * `Result<T, E>`: `Ok` as above, `Err` goes to the exception handlers (an
-//!   [`HTTPException`](crate::HTTPException) becomes its JSON answer).
+//!   [`HTTPException`](crate::HTTPException) becomes its JSON answer). `E` is any
+//!   `std::error::Error`, the toolkit's `Error`, or anything that converts into a boxed
+//!   error, `anyhow::Error` included (an `HTTPException` inside an `anyhow::Error` still
+//!   answers as itself).
 //! * `response_model = M`: the value is serialised, validated as `M`, and `M` is sent, so
 //!   fields that `M` does not declare (a password) never leave the server. A value that does not
 //!   validate as `M` is a 500, logged, as FastAPI's `ResponseValidationError`.
@@ -54,7 +61,9 @@ pub type ResponseMedia = (
 /// A response class with its own media type in the OpenAPI document (FastAPI's
 /// `response_class=HTMLResponse`); any other return value is documented as JSON.
 pub trait ResponseDoc {
-    /// The media type.
+    /// The media type. Empty for a class without one (a file, whose type depends on the
+    /// file): its response is documented without `content`, as FastAPI documents
+    /// `response_class=FileResponse`.
     const MEDIA_TYPE: &'static str;
 
     /// The key of the schema in the media type object: `schema`, or `itemSchema` when the body
@@ -66,6 +75,23 @@ pub trait ResponseDoc {
         let _ = g;
         serde_json::json!({"type": "string"})
     }
+}
+
+/// A response class returned with a status chosen at run time keeps its media type.
+impl<T: ResponseDoc> ResponseDoc for (ferrapi_toolkit::StatusCode, T) {
+    const MEDIA_TYPE: &'static str = T::MEDIA_TYPE;
+    const SCHEMA_KEY: &'static str = T::SCHEMA_KEY;
+
+    fn schema(g: &mut crate::validation::SchemaGenerator) -> serde_json::Value {
+        T::schema(g)
+    }
+}
+
+/// A file, as FastAPI's `response_class=FileResponse`: answered with ranges and conditional
+/// requests honoured (the toolkit's [`FileResponse::respond`](ferrapi_toolkit::FileResponse::respond)
+/// with the operation's request), documented without content (its media type is the file's).
+impl ResponseDoc for ferrapi_toolkit::FileResponse {
+    const MEDIA_TYPE: &'static str = "";
 }
 
 impl<T> ResponseDoc for Html<T> {

@@ -432,6 +432,14 @@ pub trait Validate: Sized {
     /// every other type.
     const MODEL_FIELDS: Option<&'static [model::ModelField]> = None;
 
+    /// Rewrites this type's JSON (as it serialises) from the fields' keys to their Rust names:
+    /// `response_model_by_alias = false`. A model renames its own keys and its fields' values;
+    /// containers (`Option`, `Vec`, maps, `Box`…) pass it to their items. The default, for
+    /// every type without named fields, changes nothing.
+    fn by_field_name(value: &mut Value) {
+        let _ = value;
+    }
+
     /// What the constraints see of this value. The default sees nothing to check.
     fn target(&self) -> ConstraintTarget<'_> {
         ConstraintTarget::Unconstrained

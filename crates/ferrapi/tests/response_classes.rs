@@ -1,11 +1,11 @@
-//! The toolkit's server-sent-event response is a path operation return type, sent as the
-//! toolkit sends it, over a real socket. (A `FileResponse` needs the request to answer ranges
-//! and conditional requests; returning one from an operation is not supported yet.)
+//! Return types beside models, over a real socket: the toolkit's server-sent-event response
+//! (sent as the toolkit sends it), a `FileResponse` (answering the operation's request: ranges,
+//! conditional requests, `HEAD`) and a status chosen at run time (`(StatusCode, T)`).
 
 use std::time::Duration;
 
 use ferrapi::toolkit::testclient::LiveServer;
-use ferrapi::toolkit::{EventSourceResponse, ServerSentEvent};
+use ferrapi::toolkit::{EventSourceResponse, FileResponse, Html, ServerSentEvent, StatusCode};
 use ferrapi::{get, App};
 
 struct Events(Vec<ServerSentEvent>);
@@ -53,6 +53,130 @@ fn event_streams_are_return_types() {
     assert_eq!(
         doc["paths"]["/events"]["get"]["responses"]["200"]["content"],
         serde_json::json!({"application/json": {"schema": {}}})
+    );
+    drop(live);
+}
+
+/// A file written once (its ETag follows its modification time).
+fn file_path() -> std::path::PathBuf {
+    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("ferrapi-file-return-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("report.txt");
+        std::fs::write(&path, "0123456789").unwrap();
+        path
+    })
+    .clone()
+}
+
+#[get("/file")]
+async fn file() -> FileResponse {
+    FileResponse::new(file_path())
+}
+
+#[get("/file/missing")]
+fn missing_file() -> FileResponse {
+    FileResponse::new("/nonexistent/ferrapi/file.txt")
+}
+
+#[get("/file/accepted")]
+async fn accepted_file() -> (StatusCode, FileResponse) {
+    (StatusCode::ACCEPTED, FileResponse::new(file_path()))
+}
+
+#[get("/html/created")]
+async fn created_html() -> (StatusCode, Html<&'static str>) {
+    (StatusCode::CREATED, Html("<p>made</p>"))
+}
+
+fn return_types_app() -> App {
+    App::new()
+        .route(file)
+        .route(missing_file)
+        .route(accepted_file)
+        .route(created_html)
+}
+
+#[test]
+fn files_answer_the_operations_request() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = return_types_app();
+    let doc = app.openapi();
+    let live = runtime.block_on(LiveServer::start(app)).unwrap();
+    let agent = ferrapi_test_support::agent(Duration::from_secs(10));
+
+    let mut whole = agent.get(live.url("/file")).call().unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    assert_eq!(
+        whole.headers()["content-type"].to_str().unwrap(),
+        "text/plain; charset=utf-8"
+    );
+    let etag = whole.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(whole.body_mut().read_to_string().unwrap(), "0123456789");
+
+    let mut part = agent
+        .get(live.url("/file"))
+        .header("range", "bytes=2-4")
+        .call()
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-range"], "bytes 2-4/10");
+    assert_eq!(part.body_mut().read_to_string().unwrap(), "234");
+
+    let fresh = agent
+        .get(live.url("/file"))
+        .header("if-none-match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(fresh.status(), 304);
+
+    let head = agent.head(live.url("/file")).call().unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-length"], "10");
+
+    // A status chosen at run time applies to the file (and turns range handling off, as
+    // Starlette's does for a status other than 200).
+    let mut accepted = agent
+        .get(live.url("/file/accepted"))
+        .header("range", "bytes=2-4")
+        .call()
+        .unwrap();
+    assert_eq!(accepted.status(), 202);
+    assert_eq!(accepted.body_mut().read_to_string().unwrap(), "0123456789");
+
+    // A missing file is the server's fault: a 500, as in Starlette; the server goes on.
+    let missing = agent.get(live.url("/file/missing")).call().unwrap();
+    assert_eq!(missing.status(), 500);
+    assert_eq!(agent.get(live.url("/file")).call().unwrap().status(), 200);
+
+    // Documented as FastAPI documents `response_class=FileResponse`: no content.
+    assert_eq!(
+        doc["paths"]["/file"]["get"]["responses"]["200"],
+        serde_json::json!({"description": "Successful Response"})
+    );
+    drop(live);
+}
+
+#[test]
+fn a_status_chosen_at_run_time_applies_to_response_classes() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = return_types_app();
+    let doc = app.openapi();
+    let live = runtime.block_on(LiveServer::start(app)).unwrap();
+    let agent = ferrapi_test_support::agent(Duration::from_secs(10));
+    let mut created = agent.get(live.url("/html/created")).call().unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(
+        created.headers()["content-type"].to_str().unwrap(),
+        "text/html; charset=utf-8"
+    );
+    assert_eq!(created.body_mut().read_to_string().unwrap(), "<p>made</p>");
+    // The class's media type stays in the document.
+    assert_eq!(
+        doc["paths"]["/html/created"]["get"]["responses"]["200"]["content"],
+        serde_json::json!({"text/html": {"schema": {"type": "string"}}})
     );
     drop(live);
 }

@@ -46,9 +46,72 @@ pub fn status(code: impl IntoStatus) -> StatusCode {
     code.into_status()
 }
 
-/// The error of an endpoint returning `Err`.
-pub fn into_error<E: Into<Error>>(err: E) -> Error {
-    err.into()
+/// Before all (feature `anyhow`): an `anyhow::Error`, whose wrapped error the exception
+/// handlers still find by type ([`Error::from_anyhow`]).
+pub trait ErrorAnyhow {
+    /// The error to answer with.
+    fn into_error(&self) -> Error;
+}
+
+#[cfg(feature = "anyhow")]
+impl ErrorAnyhow for &&Wrap<anyhow::Error> {
+    fn into_error(&self) -> Error {
+        Error::from_anyhow(self.take())
+    }
+}
+
+/// First choice for the error of an endpoint or a dependency returning `Err`: an error that
+/// converts into the toolkit's [`Error`] (every `std::error::Error`, an `HTTPException`, an
+/// `Error` itself).
+pub trait ErrorDirect {
+    /// The error to answer with.
+    fn into_error(&self) -> Error;
+}
+
+impl<E: Into<Error>> ErrorDirect for &Wrap<E> {
+    fn into_error(&self) -> Error {
+        self.take().into()
+    }
+}
+
+/// Otherwise an error that converts into a boxed `std::error::Error`:
+/// `Box<dyn Error + Send + Sync>`, a `String`, or `anyhow::Error` without the `anyhow`
+/// feature (which is not a `std::error::Error` itself, so the toolkit's blanket conversion
+/// cannot take it; it is then a 500 whatever it wraps).
+pub trait ErrorBoxed {
+    /// The error value.
+    type Value;
+    /// The error to answer with.
+    fn into_error(&self) -> Error
+    where
+        Self::Value: Into<ferrapi_toolkit::server::BoxError>;
+}
+
+impl<E> ErrorBoxed for Wrap<E> {
+    type Value = E;
+    fn into_error(&self) -> Error
+    where
+        E: Into<ferrapi_toolkit::server::BoxError>,
+    {
+        Error::new(self.take())
+    }
+}
+
+/// Before all (feature `anyhow`): an `anyhow::Result`, its error wrapped by
+/// [`Error::from_anyhow`] so that the exception handlers find the error inside.
+pub trait ViaResultAnyhow {
+    /// The success value.
+    type Value;
+    /// The value, or the error to answer with.
+    fn output(&self) -> Result<Self::Value, Error>;
+}
+
+#[cfg(feature = "anyhow")]
+impl<T> ViaResultAnyhow for &&&Wrap<Result<T, anyhow::Error>> {
+    type Value = T;
+    fn output(&self) -> Result<T, Error> {
+        self.take().map_err(Error::from_anyhow)
+    }
 }
 
 /// First choice for an operation's output: a `Result` is its value or its error (any
@@ -60,10 +123,59 @@ pub trait ViaResult {
     fn output(&self) -> Result<Self::Value, Error>;
 }
 
-impl<T, E: Into<Error>> ViaResult for &Wrap<Result<T, E>> {
+impl<T, E: Into<Error>> ViaResult for &&Wrap<Result<T, E>> {
     type Value = T;
     fn output(&self) -> Result<T, Error> {
         self.take().map_err(Into::into)
+    }
+}
+
+/// Second choice: a `Result` whose error converts into a boxed error (`anyhow::Result<T>`;
+/// see [`ErrorBoxed`]).
+pub trait ViaResultBoxed {
+    /// The success value.
+    type Value;
+    /// The value, or the error to answer with.
+    fn output(&self) -> Result<Self::Value, Error>;
+}
+
+impl<T, E: Into<ferrapi_toolkit::server::BoxError>> ViaResultBoxed for &Wrap<Result<T, E>> {
+    type Value = T;
+    fn output(&self) -> Result<T, Error> {
+        self.take().map_err(Error::new)
+    }
+}
+
+/// First choice for the success value: `(StatusCode, T)` answers `T` with that status, in
+/// place of the operation's `status_code` (the document keeps `T` and the declared status,
+/// as FastAPI keeps its response model when `response.status_code` is set at run time).
+pub trait ViaStatus {
+    /// The value.
+    type Value;
+    /// The value and the status chosen at run time.
+    fn split(&self) -> (Self::Value, Option<StatusCode>);
+}
+
+impl<T> ViaStatus for &Wrap<(StatusCode, T)> {
+    type Value = T;
+    fn split(&self) -> (T, Option<StatusCode>) {
+        let (status, value) = self.take();
+        (value, Some(status))
+    }
+}
+
+/// Otherwise the value is answered with the operation's status.
+pub trait ViaOwnStatus {
+    /// The value.
+    type Value;
+    /// The value, and no status of its own.
+    fn split(&self) -> (Self::Value, Option<StatusCode>);
+}
+
+impl<T> ViaOwnStatus for Wrap<T> {
+    type Value = T;
+    fn split(&self) -> (T, Option<StatusCode>) {
+        (self.take(), None)
     }
 }
 
@@ -102,15 +214,68 @@ impl<T> Wrap<T> {
     }
 }
 
-/// First choice: a response class is sent as it is.
+/// The response an output became: ready, or still to be read from the disk.
+pub trait Settle {
+    /// The future of the response.
+    type Future: std::future::Future<Output = Result<Response, Error>> + Send;
+    /// The response, answering `request` (a file honours its ranges and conditions).
+    fn settle(self, request: &ferrapi_toolkit::Request) -> Self::Future;
+}
+
+impl Settle for Result<Response, Error> {
+    type Future = std::future::Ready<Result<Response, Error>>;
+    fn settle(self, _request: &ferrapi_toolkit::Request) -> Self::Future {
+        std::future::ready(self)
+    }
+}
+
+/// A file to answer with, once the request's method and headers are known.
+#[derive(Debug)]
+pub struct PendingFile(ferrapi_toolkit::FileResponse);
+
+impl Settle for PendingFile {
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Response, Error>> + Send + 'static>,
+    >;
+    fn settle(self, request: &ferrapi_toolkit::Request) -> Self::Future {
+        Box::pin(self.0.respond(request))
+    }
+}
+
+/// The response an output became, settled against the request.
+pub fn settle<S: Settle>(output: S, request: &ferrapi_toolkit::Request) -> S::Future {
+    output.settle(request)
+}
+
+/// Before all: a file answers the request (ranges, conditional requests, `HEAD`), as
+/// Starlette's `FileResponse` does.
+pub trait ViaFile {
+    /// The file, with the status of a `(StatusCode, _)` pair if it came in one.
+    fn respond(&self, status: StatusCode, chosen: bool) -> PendingFile;
+}
+
+impl ViaFile for &&Wrap<ferrapi_toolkit::FileResponse> {
+    fn respond(&self, status: StatusCode, chosen: bool) -> PendingFile {
+        let file = self.take();
+        PendingFile(if chosen { file.status(status) } else { file })
+    }
+}
+
+/// First choice: a response class is sent as it is (with the status of a `(StatusCode, _)`
+/// pair, if it came in one).
 pub trait ViaClass {
-    /// The response.
-    fn respond(&self, status: StatusCode) -> Result<Response, Error>;
+    /// The response; `chosen` when `status` came with the value (a `(StatusCode, _)` pair)
+    /// rather than from the operation.
+    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error>;
 }
 
 impl<T: ResponseClass> ViaClass for &Wrap<T> {
-    fn respond(&self, _status: StatusCode) -> Result<Response, Error> {
-        Ok(self.take().into_response())
+    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error> {
+        let mut response = self.take().into_response();
+        if chosen {
+            *response.status_mut() = status;
+        }
+        Ok(response)
     }
 }
 
@@ -123,14 +288,14 @@ pub trait ViaSerialize {
     /// The output.
     type Value;
     /// The response.
-    fn respond(&self, status: StatusCode) -> Result<Response, Error>
+    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error>
     where
         Self::Value: ResponseValue;
 }
 
 impl<T> ViaSerialize for Wrap<T> {
     type Value = T;
-    fn respond(&self, status: StatusCode) -> Result<Response, Error>
+    fn respond(&self, status: StatusCode, _chosen: bool) -> Result<Response, Error>
     where
         T: ResponseValue,
     {
@@ -180,7 +345,7 @@ where
         Some(model) if !v.has_errors() && shape.is_none() => serialize(&model, status),
         Some(model) if !v.has_errors() => {
             let mut out = serde_json::to_value(&model)?;
-            shape.apply(&mut out, &raw, M::json_schema);
+            shape.apply(&mut out, &raw, M::json_schema, M::by_field_name);
             serialize(&out, status)
         }
         _ => Err(Error::msg(format!(

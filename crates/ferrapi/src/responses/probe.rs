@@ -68,6 +68,14 @@ impl<T: Validate + ModelName> ReturnViaModel for &Probe<T> {
     }
 }
 
+/// A model returned with a status chosen at run time documents the response as the model
+/// alone does.
+impl<T: Validate + ModelName> ReturnViaModel for &Probe<(ferrapi_toolkit::StatusCode, T)> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        Some(T::json_schema)
+    }
+}
+
 /// Otherwise the response is any JSON.
 pub trait ReturnAnything {
     /// None.

@@ -10,8 +10,13 @@
 //! * **None** fields are the `null` ones, in objects at every depth.
 //! * `include` and `exclude` name top-level fields (FastAPI also takes nested dicts of names;
 //!   those have no counterpart here).
+//! * `by_alias = false` writes each field under its Rust name rather than its key (its serde
+//!   `rename`, pydantic's alias), at every depth through nested models, optionals, lists and
+//!   maps ([`Validate::by_field_name`](crate::validation::Validate::by_field_name)). The fields
+//!   of a union's members keep their keys.
 //!
-//! None of them changes the OpenAPI document: FastAPI documents the full model too.
+//! None of them changes the OpenAPI document: FastAPI documents the full model, under its
+//! aliases, too.
 
 use serde_json::{Map, Value};
 
@@ -31,6 +36,8 @@ pub struct ResponseShape {
     pub include: Option<&'static [&'static str]>,
     /// Leave out these top-level fields.
     pub exclude: &'static [&'static str],
+    /// Write the fields under their keys (`true`, the default) or their Rust names.
+    pub by_alias: bool,
 }
 
 impl ResponseShape {
@@ -41,6 +48,7 @@ impl ResponseShape {
         exclude_none: false,
         include: None,
         exclude: &[],
+        by_alias: true,
     };
 
     /// Whether it changes anything.
@@ -49,12 +57,13 @@ impl ResponseShape {
     }
 
     /// Shapes `out`, the model's JSON; `raw` is what the operation returned, `schema_of` gives
-    /// the model's schema (for its defaults).
+    /// the model's schema (for its defaults), `by_field_name` renames its keys to field names.
     pub(crate) fn apply(
         &self,
         out: &mut Value,
         raw: &Value,
         schema_of: fn(&mut SchemaGenerator) -> Value,
+        by_field_name: fn(&mut Value),
     ) {
         if let Value::Object(object) = out {
             if let Some(include) = self.include {
@@ -73,6 +82,10 @@ impl ResponseShape {
         }
         if self.exclude_none {
             drop_nulls(out);
+        }
+        // Last: every step above reads the keys.
+        if !self.by_alias {
+            by_field_name(out);
         }
     }
 }

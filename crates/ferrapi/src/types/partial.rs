@@ -118,6 +118,10 @@ impl<T: Validate> Validate for Partial<T> {
         T::json_schema(g)
     }
 
+    fn by_field_name(value: &mut Value) {
+        T::by_field_name(value);
+    }
+
     fn validate(input: &Value, v: &mut Validator) -> Option<Partial<T>> {
         let value = T::validate(input, v)?;
         let set = match (input, T::MODEL_FIELDS) {

@@ -25,6 +25,10 @@ macro_rules! pointer_impls {
                 T::json_schema(g)
             }
 
+            fn by_field_name(value: &mut Value) {
+                T::by_field_name(value);
+            }
+
             fn target(&self) -> ConstraintTarget<'_> {
                 (**self).target()
             }

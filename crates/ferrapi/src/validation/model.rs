@@ -234,6 +234,24 @@ pub const fn fields_of(fields: Option<&'static [ModelField]>) -> &'static [Model
     }
 }
 
+/// Renames the keys of an object, `(key, name)` pairs, keeping their order
+/// (`response_model_by_alias = false`).
+pub fn rename_keys(value: &mut Value, renames: &[(&str, &str)]) {
+    let Value::Object(object) = value else {
+        return;
+    };
+    if renames.is_empty() || !renames.iter().any(|(key, _)| object.contains_key(*key)) {
+        return;
+    }
+    *object = std::mem::take(object)
+        .into_iter()
+        .map(|(k, v)| match renames.iter().find(|(key, _)| *key == k) {
+            Some((_, name)) => ((*name).to_string(), v),
+            None => (k, v),
+        })
+        .collect();
+}
+
 /// Merges the definition of a flattened model into the properties and required list of the
 /// model being built (pydantic has no `flatten`: its schema is the fields written inline).
 pub fn merge_flattened(

@@ -826,6 +826,12 @@ impl Validate for Value {
 }
 
 impl<T: Validate> Validate for Option<T> {
+    fn by_field_name(value: &mut Value) {
+        if !value.is_null() {
+            T::by_field_name(value);
+        }
+    }
+
     fn union_match(input: &Value) -> crate::validation::UnionMatch {
         if input.is_null() {
             crate::validation::UnionMatch::EXACT
@@ -923,6 +929,10 @@ impl<T: Validate> Validate for Option<T> {
 }
 
 impl<T: Validate> Validate for Box<T> {
+    fn by_field_name(value: &mut Value) {
+        T::by_field_name(value);
+    }
+
     fn union_match(input: &Value) -> crate::validation::UnionMatch {
         T::union_match(input)
     }
@@ -1071,6 +1081,12 @@ fn dict_type_error(input: &Value, v: &mut Validator) {
 }
 
 impl<T: Validate> Validate for Vec<T> {
+    fn by_field_name(value: &mut Value) {
+        if let Value::Array(items) = value {
+            items.iter_mut().for_each(T::by_field_name);
+        }
+    }
+
     fn union_match(input: &Value) -> crate::validation::UnionMatch {
         if input.is_array() {
             crate::validation::UnionMatch::STRICT
@@ -1230,6 +1246,12 @@ macro_rules! map_impls {
     ($( [$($g:tt)*] $map:ty; )*) => {$(
         impl<$($g)*> Validate for $map {
             const IS_MODEL: bool = true;
+
+            fn by_field_name(value: &mut Value) {
+                if let Value::Object(entries) = value {
+                    entries.values_mut().for_each(T::by_field_name);
+                }
+            }
 
             fn union_match(input: &Value) -> crate::validation::UnionMatch {
                 if input.is_object() {
