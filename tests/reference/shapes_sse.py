@@ -71,3 +71,8 @@ async def stream_chat(prompt: Prompt) -> AsyncIterable[ServerSentEvent]:
     for word in prompt.text.split():
         yield ServerSentEvent(data=word, event="token")
     yield ServerSentEvent(raw_data="[DONE]", event="done")
+
+
+@app.post("/items/stream-created", status_code=201, response_class=EventSourceResponse)
+async def sse_items_created() -> AsyncIterable[Item]:
+    yield items[0]

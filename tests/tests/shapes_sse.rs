@@ -128,6 +128,11 @@ async fn stream_chat(prompt: Prompt) -> EventStream {
     EventStream::from_items(events)
 }
 
+#[post("/items/stream-created", status_code = 201)]
+async fn sse_items_created() -> EventStream<Item> {
+    EventStream::from_items(items().into_iter().take(1))
+}
+
 fn app() -> App {
     App::new()
         .route(sse_items)
@@ -136,6 +141,7 @@ fn app() -> App {
         .route(sse_items_mixed)
         .route(stream_logs)
         .route(stream_chat)
+        .route(sse_items_created)
 }
 
 /// The headers FastAPI sets on an event stream, beside `content-type`.
@@ -152,6 +158,10 @@ fn event_streams_answer_as_fastapi() {
         post("/chat/stream").json(r#"{"text": "hello  big world"}"#),
         post("/chat/stream").json(r#"{"text": ""}"#),
         post("/chat/stream").json("{}"),
+        post("/items/stream-created").differs(
+            "the operation's status_code is not applied to a response class: sent with 200, \
+             documented with 201",
+        ),
     ];
     let cases = cases
         .into_iter()
