@@ -29,10 +29,12 @@ mod jsonl;
 mod parts;
 mod probe;
 mod shape;
+mod sse;
 
 pub use jsonl::JsonLines;
 pub use parts::ResponseParts;
 pub use shape::ResponseShape;
+pub use sse::{EventStream, InvalidField, ServerSentEvent, Untyped, PING_INTERVAL};
 
 #[doc(hidden)]
 pub use probe::{MediaDefault, MediaViaClass, Probe, ReturnAnything, ReturnViaModel, SchemaFn};
