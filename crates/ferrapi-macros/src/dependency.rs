@@ -183,7 +183,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 ::core::result::Result::Err(err) => {
                     #[allow(unused_imports)]
                     use ::ferrapi::__private::{ErrorAnyhow as _, ErrorBoxed as _, ErrorDirect as _};
-                    let err = (&&&::ferrapi::__private::Wrap::new(err)).into_error();
+                    let err = (&&&::ferrapi::__private::Wrap::new(err)).answer_error();
                     return ::core::result::Result::Err(__cx.raise(err));
                 }
             };

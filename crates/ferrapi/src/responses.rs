@@ -40,11 +40,38 @@ pub use sse::{EventStream, InvalidField, ServerSentEvent, Untyped, PING_INTERVAL
 pub use probe::{MediaDefault, MediaViaClass, Probe, ReturnAnything, ReturnViaModel, SchemaFn};
 
 /// Types sent as they are rather than encoded as JSON: the toolkit's response types.
-pub trait ResponseClass: ferrapi_toolkit::IntoResponse {}
+pub trait ResponseClass: ferrapi_toolkit::IntoResponse + Sized {
+    /// The response, given the operation's status code. A whole response (a toolkit
+    /// `Response`, a `Redirect`, `Streaming`) keeps its own status, as a `Response` instance
+    /// returned from FastAPI does; a body of a given media type (`Html`, `PlainText`, JSON
+    /// Lines, server-sent events) takes the operation's, as FastAPI's `response_class` does.
+    fn respond_with(self, status: ferrapi_toolkit::StatusCode) -> Response {
+        let _ = status;
+        self.into_response()
+    }
+}
+
+/// The response with the operation's status: a body class's [`ResponseClass::respond_with`].
+pub(crate) fn with_status(
+    response: impl ferrapi_toolkit::IntoResponse,
+    status: ferrapi_toolkit::StatusCode,
+) -> Response {
+    let mut response = response.into_response();
+    *response.status_mut() = status;
+    response
+}
 
 impl ResponseClass for Response {}
-impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for Html<T> {}
-impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for PlainText<T> {}
+impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for Html<T> {
+    fn respond_with(self, status: ferrapi_toolkit::StatusCode) -> Response {
+        with_status(self, status)
+    }
+}
+impl<T: Into<ferrapi_toolkit::server::Body>> ResponseClass for PlainText<T> {
+    fn respond_with(self, status: ferrapi_toolkit::StatusCode) -> Response {
+        with_status(self, status)
+    }
+}
 impl<T: serde::Serialize> ResponseClass for Json<T> {}
 impl ResponseClass for Redirect {}
 impl ResponseClass for Streaming {}

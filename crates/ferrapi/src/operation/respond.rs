@@ -50,12 +50,12 @@ pub fn status(code: impl IntoStatus) -> StatusCode {
 /// handlers still find by type ([`Error::from_anyhow`]).
 pub trait ErrorAnyhow {
     /// The error to answer with.
-    fn into_error(&self) -> Error;
+    fn answer_error(&self) -> Error;
 }
 
 #[cfg(feature = "anyhow")]
 impl ErrorAnyhow for &&Wrap<anyhow::Error> {
-    fn into_error(&self) -> Error {
+    fn answer_error(&self) -> Error {
         Error::from_anyhow(self.take())
     }
 }
@@ -65,11 +65,11 @@ impl ErrorAnyhow for &&Wrap<anyhow::Error> {
 /// `Error` itself).
 pub trait ErrorDirect {
     /// The error to answer with.
-    fn into_error(&self) -> Error;
+    fn answer_error(&self) -> Error;
 }
 
 impl<E: Into<Error>> ErrorDirect for &Wrap<E> {
-    fn into_error(&self) -> Error {
+    fn answer_error(&self) -> Error {
         self.take().into()
     }
 }
@@ -82,14 +82,14 @@ pub trait ErrorBoxed {
     /// The error value.
     type Value;
     /// The error to answer with.
-    fn into_error(&self) -> Error
+    fn answer_error(&self) -> Error
     where
         Self::Value: Into<ferrapi_toolkit::server::BoxError>;
 }
 
 impl<E> ErrorBoxed for Wrap<E> {
     type Value = E;
-    fn into_error(&self) -> Error
+    fn answer_error(&self) -> Error
     where
         E: Into<ferrapi_toolkit::server::BoxError>,
     {
@@ -271,7 +271,7 @@ pub trait ViaClass {
 
 impl<T: ResponseClass> ViaClass for &Wrap<T> {
     fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error> {
-        let mut response = self.take().into_response();
+        let mut response = self.take().respond_with(status);
         if chosen {
             *response.status_mut() = status;
         }

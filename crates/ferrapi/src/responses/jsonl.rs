@@ -114,7 +114,11 @@ impl<T: Serialize + Send + 'static> IntoResponse for JsonLines<T> {
     }
 }
 
-impl<T: Serialize + Send + 'static> super::ResponseClass for JsonLines<T> {}
+impl<T: Serialize + Send + 'static> super::ResponseClass for JsonLines<T> {
+    fn respond_with(self, status: ferrapi_toolkit::StatusCode) -> Response {
+        super::with_status(self, status)
+    }
+}
 
 impl<T: Validate> super::ResponseDoc for JsonLines<T> {
     const MEDIA_TYPE: &'static str = "application/jsonl";

@@ -18,8 +18,9 @@
 //!   `EventStream<T>`, `data` any string for an untyped [`EventStream`] (FastAPI's
 //!   `-> AsyncIterable[ServerSentEvent]`).
 //!
-//! Differences: the operation's `status_code` is not applied (the stream is sent with 200, as
-//! every response class is; FastAPI sends a generator's stream with it); the `contentSchema`
+//! The stream is sent with the operation's `status_code`, as FastAPI sends a generator's.
+//!
+//! Differences: the `contentSchema`
 //! of an item that is not a model (`EventStream<u32>`) has no `title` (FastAPI writes
 //! `"Streamitem …"` there); [`Untyped`] JSON values write floats in exponent notation as Rust
 //! does (`1e16`, where `json.dumps` writes `1e+16`); the `response_model_exclude_*` options do
@@ -566,7 +567,11 @@ impl<T: Serialize + Send + 'static> IntoResponse for EventStream<T> {
     }
 }
 
-impl<T: Serialize + Send + 'static> super::ResponseClass for EventStream<T> {}
+impl<T: Serialize + Send + 'static> super::ResponseClass for EventStream<T> {
+    fn respond_with(self, status: ferrapi_toolkit::StatusCode) -> Response {
+        super::with_status(self, status)
+    }
+}
 
 /// FastAPI's `_SSE_EVENT_SCHEMA` (OpenAPI 3.2's event schema).
 fn event_schema() -> serde_json::Value {
