@@ -3,7 +3,7 @@ documentation apps (issue "FastAPI parity")."""
 
 from typing import Annotated, Optional
 
-from fastapi import Body, FastAPI, Request
+from fastapi import Body, FastAPI, Request, WebSocket
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -40,3 +40,15 @@ async def two(
 @app.post("/one/")
 async def one(a: Annotated[Optional[int], Body(embed=True)] = None):
     return {"a": a}
+
+
+@app.websocket("/ws/refuse")
+async def refuse(websocket: WebSocket):
+    await websocket.close()
+
+
+@app.websocket("/ws/needs-token")
+async def needs_token(websocket: WebSocket, token: str):
+    await websocket.accept()
+    await websocket.send_text(token)
+    await websocket.close()

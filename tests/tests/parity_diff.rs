@@ -1,9 +1,10 @@
 //! Behaviours found by porting FastAPI's documentation apps (issue "FastAPI parity"), against
 //! FastAPI (`tests/reference/parity.py`): the same answers, byte for byte.
 
+use ferrapi::toolkit::WebSocket;
 use ferrapi::toolkit::{Json, StatusCode};
-use ferrapi::{post, App, Model, RequestValidationError};
-use ferrapi_integration_tests::diff::{assert_same, post, Case};
+use ferrapi::{post, websocket, App, Model, RequestValidationError};
+use ferrapi_integration_tests::diff::{assert_same, get, post, Case};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -28,8 +29,24 @@ async fn one(#[body(embed)] a: Option<i64>) -> Value {
     json!({ "a": a })
 }
 
+#[websocket("/ws/refuse")]
+async fn refuse(websocket: WebSocket) {
+    drop(websocket);
+}
+
+#[websocket("/ws/needs-token")]
+async fn needs_token(websocket: WebSocket, token: String) -> Result<(), ferrapi::toolkit::Error> {
+    let mut websocket = websocket;
+    websocket.accept().await?;
+    websocket.send_text(token).await?;
+    websocket.close(1000, "").await?;
+    Ok(())
+}
+
 fn app() -> App {
     App::new()
+        .route(refuse)
+        .route(needs_token)
         .route(create_item)
         .route(two)
         .route(one)
@@ -63,6 +80,18 @@ fn cases() -> Vec<Case> {
             .header("content-type", "text/plain")
             .raw("hello"),
     );
+    // 8. A refused handshake (closed before accepting, or a missing parameter): uvicorn's 403,
+    // an empty body.
+    for path in ["/ws/refuse", "/ws/needs-token"] {
+        cases.push(
+            get(path)
+                .header("connection", "Upgrade")
+                .header("upgrade", "websocket")
+                .header("sec-websocket-version", "13")
+                .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .compare_headers(&["content-type", "content-length"]),
+        );
+    }
     cases
 }
 

@@ -468,7 +468,14 @@ pub(crate) fn generate(
             let result = format_ident!("__r{i}");
             let dep_var = format_ident!("__dep{i}");
             dep_prelude.push(quote!(let #dep_var = #dep;));
-            declare.push(quote!(__d.dependency(#dep_var);));
+            if p.scopes.is_empty() {
+                declare.push(quote!(__d.dependency(#dep_var);));
+            } else {
+                let scopes = &p.scopes;
+                declare.push(
+                    quote!(__d.with_scopes(&[#(#scopes),*], |__d| __d.dependency(#dep_var));),
+                );
+            }
             if p.scopes.is_empty() {
                 dep_futures.push(quote!(__cx.resolve(#dep_var, #use_cache)));
             } else {

@@ -152,10 +152,14 @@ impl WebSocketUpgrade {
     }
 
     /// Refuses the connection with `403 Forbidden`, as uvicorn does for an app that closes
-    /// before accepting.
+    /// before accepting: an empty body, `content-type: text/plain; charset=utf-8`.
     pub fn reject(self) -> Response<Body> {
-        let mut response = Response::new(Body::from("Forbidden"));
+        let mut response = Response::new(Body::default());
         *response.status_mut() = StatusCode::FORBIDDEN;
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         response
     }
 }
@@ -189,7 +193,7 @@ impl Accept {
         F: FnOnce(WebSocket) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let mut response = Response::new(Body::empty());
+        let mut response = Response::new(Body::default());
         *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
         *response.headers_mut() = self.headers;
         let handler: Handler = Box::new(move |ws| Box::pin(handler(ws)));

@@ -400,6 +400,7 @@ impl App {
             summary: self.summary.clone(),
             servers: self.servers.clone(),
             validation_error_schema: self.validation_error_schema.clone(),
+            dependencies: self.dependencies.guards(),
         };
         crate::openapi::document(&info, &self.operations)
     }

@@ -25,7 +25,7 @@ use crate::params::{ParamSpec, Source};
 use crate::routing::Operation;
 
 /// The API's metadata (OpenAPI `info` and `servers`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Info {
     /// The title.
     pub title: String,
@@ -40,6 +40,23 @@ pub struct Info {
     /// The schema of a 422 answer when the app replaced FastAPI's format (its exception
     /// handler for `RequestValidationError`); FastAPI's `HTTPValidationError` otherwise.
     pub validation_error_schema: Option<Value>,
+    /// The app-wide dependencies (`App::dependency`, FastAPI's `FastAPI(dependencies=[…])`):
+    /// their parameters and security schemes are every operation's, before its own.
+    pub dependencies: Vec<std::sync::Arc<dyn crate::dependencies::ErasedDependency>>,
+}
+
+impl std::fmt::Debug for Info {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Info")
+            .field("title", &self.title)
+            .field("version", &self.version)
+            .field("description", &self.description)
+            .field("summary", &self.summary)
+            .field("servers", &self.servers)
+            .field("validation_error_schema", &self.validation_error_schema)
+            .field("dependencies", &self.dependencies.len())
+            .finish()
+    }
 }
 
 impl Default for Info {
@@ -51,6 +68,7 @@ impl Default for Info {
             summary: None,
             servers: Vec::new(),
             validation_error_schema: None,
+            dependencies: Vec::new(),
         }
     }
 }
@@ -212,7 +230,7 @@ fn operation_object(
     security_schemes: &mut Map<String, Value>,
     needs_validation_error: &mut bool,
 ) -> Value {
-    let decl = op.declaration();
+    let decl = op.declaration_after(&info.dependencies);
     let mut out = Map::new();
     if !op.tags().is_empty() {
         out.insert("tags".into(), json!(op.tags()));

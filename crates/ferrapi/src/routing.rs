@@ -188,8 +188,14 @@ impl Operation {
 
     /// Every parameter the operation reads, its dependencies' and guards' included.
     pub fn declaration(&self) -> Declaration {
+        self.declaration_after(&[])
+    }
+
+    /// The declaration of the operation run after `outer`, dependencies of the app around it
+    /// (the document's view of an operation of an app with app-wide dependencies).
+    pub fn declaration_after(&self, outer: &[Arc<dyn ErasedDependency>]) -> Declaration {
         let mut decl = Declaration::new();
-        for guard in &self.dependencies {
+        for guard in outer.iter().chain(&self.dependencies) {
             decl.erased(&**guard);
         }
         match &self.handler {

@@ -18,6 +18,9 @@ pub struct Declaration {
     seen: Vec<DepKey>,
     app_scoped: Vec<Arc<dyn ErasedDependency>>,
     security: Vec<SecurityRequirement>,
+    /// The scopes the dependants being declared asked for (`#[depends(dep, scopes = …)]`),
+    /// outermost first: the security schemes declared meanwhile need them.
+    scopes: Vec<String>,
 }
 
 impl fmt::Debug for Declaration {
@@ -40,14 +43,35 @@ impl Declaration {
         self.specs.extend(specs.into_iter().cloned());
     }
 
-    /// Adds a sub-dependency (once, however often it is used).
+    /// Adds a sub-dependency (once, however often it is used; used again with more scopes,
+    /// only the security requirements it adds are kept).
     pub fn dependency<D: Dependency>(&mut self, dep: &D) {
         let key = dep.key();
         if self.seen.contains(&key) {
+            if !self.scopes.is_empty() {
+                let mut scratch = Declaration {
+                    scopes: self.scopes.clone(),
+                    ..Declaration::default()
+                };
+                dep.declare(&mut scratch);
+                for s in scratch.security {
+                    self.add_security(s);
+                }
+            }
             return;
         }
         self.seen.push(key);
         dep.declare(self);
+    }
+
+    /// Declares what `declare` declares with `scopes` asked for (FastAPI's
+    /// `Security(dep, scopes=[…])`): the security schemes reached meanwhile require them, after
+    /// the scopes of the dependants around.
+    pub fn with_scopes(&mut self, scopes: &[&str], declare: impl FnOnce(&mut Declaration)) {
+        let depth = self.scopes.len();
+        self.scopes.extend(scopes.iter().map(|s| s.to_string()));
+        declare(self);
+        self.scopes.truncate(depth);
     }
 
     /// Adds an app-scoped dependency (built at startup).
@@ -69,21 +93,32 @@ impl Declaration {
         dep.declare(self);
     }
 
-    /// Declares a security scheme the operation depends on (for the document).
+    /// Declares a security scheme the operation depends on (for the document), requiring
+    /// `scopes` after those its dependants asked for ([`with_scopes`](Declaration::with_scopes)).
     pub fn security(&mut self, name: &str, scheme: serde_json::Value, scopes: Vec<String>) {
-        if let Some(existing) = self.security.iter_mut().find(|s| s.name == name) {
-            for scope in scopes {
+        let scopes: Vec<String> = self.scopes.iter().cloned().chain(scopes).collect();
+        self.add_security(SecurityRequirement {
+            name: name.to_string(),
+            scheme,
+            scopes,
+        });
+    }
+
+    /// Adds a requirement; a scheme already required gets the scopes it lacked.
+    fn add_security(&mut self, requirement: SecurityRequirement) {
+        if let Some(existing) = self
+            .security
+            .iter_mut()
+            .find(|s| s.name == requirement.name)
+        {
+            for scope in requirement.scopes {
                 if !existing.scopes.contains(&scope) {
                     existing.scopes.push(scope);
                 }
             }
             return;
         }
-        self.security.push(SecurityRequirement {
-            name: name.to_string(),
-            scheme,
-            scopes,
-        });
+        self.security.push(requirement);
     }
 
     /// The security schemes declared.
