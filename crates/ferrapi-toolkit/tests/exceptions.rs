@@ -149,7 +149,7 @@ async fn http_exception_default_responses_in_process() {
         let client = TestClient::new(plain_app());
         let r = client.get("/forbidden").send().await;
         assert_eq!(r.status(), 403);
-        assert_eq!(r.text(), "");
+        assert_eq!(r.text(), "Forbidden");
         assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
         assert_eq!(r.header("x-reason"), Some("policy"));
 
@@ -183,7 +183,7 @@ async fn http_exception_default_responses_over_a_socket() {
         let server = LiveServer::start(plain_app()).await.unwrap();
         let r = get(&server.url("/forbidden")).await;
         assert_eq!(r.status, 403);
-        assert_eq!(r.text(), "");
+        assert_eq!(r.text(), "Forbidden");
         assert_eq!(r.header("x-reason"), Some("policy"));
         assert_eq!(r.header("content-length"), Some("9"));
 
@@ -225,7 +225,7 @@ async fn handlers_by_type_and_status_in_process() {
 
         // A status without a handler keeps the default answer.
         let r = client.get("/forbidden").send().await;
-        assert_eq!((r.status().as_u16(), r.text().as_str()), (403, ""));
+        assert_eq!((r.status().as_u16(), r.text().as_str()), (403, "Forbidden"));
 
         // Everything else goes to the server-error handler.
         let r = client.get("/io").send().await;
@@ -386,7 +386,7 @@ async fn debug_mode_shows_an_escaped_error_page() {
 
         // HTTP exceptions are not errors: no debug page for them.
         let r = client.get("/forbidden").send().await;
-        assert_eq!((r.status().as_u16(), r.text().as_str()), (403, ""));
+        assert_eq!((r.status().as_u16(), r.text().as_str()), (403, "Forbidden"));
         let r = client.get("/missing").send().await;
         assert_eq!((r.status().as_u16(), r.text().as_str()), (404, "Not Found"));
     })
