@@ -96,10 +96,28 @@ impl Request {
         http::Request::from_parts(self.inner.head, body)
     }
 
+    /// A copy of the request's head for an exception handler: method, URI, version, headers,
+    /// extensions, the path parameters so far and the application; an empty body.
+    pub(crate) fn snapshot(&self) -> Request {
+        Request {
+            inner: Box::new(Inner {
+                head: self.inner.head.clone(),
+                body: BodyState::Unread(Body::empty()),
+                decoded: self.inner.decoded.clone(),
+                route_offset: self.inner.route_offset,
+                path_params: self.inner.path_params.clone(),
+                app: self.inner.app.clone(),
+                query: OnceLock::new(),
+                cookies: OnceLock::new(),
+            }),
+        }
+    }
+
     pub(crate) fn set_app(&mut self, app: Arc<AppContext>) {
         self.inner.app = Some(app);
     }
 
+    #[cfg(feature = "templates")]
     pub(crate) fn app_context(&self) -> Option<&Arc<AppContext>> {
         self.inner.app.as_ref()
     }

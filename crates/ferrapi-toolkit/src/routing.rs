@@ -617,11 +617,7 @@ impl Router {
             }
             BaseRoute::WebSocket(r) => {
                 capture(&r.pattern, &mut req);
-                let (handlers, debug) = match req.app_context() {
-                    Some(ctx) => (ctx.handlers.clone(), ctx.debug),
-                    None => (Arc::new(ExceptionHandlers::new()), false),
-                };
-                crate::websockets::serve(r.endpoint.clone(), req, handlers, debug)
+                crate::websockets::serve(r.endpoint.clone(), req)
             }
             BaseRoute::Mount(m) => {
                 let offset = req.route_offset();
