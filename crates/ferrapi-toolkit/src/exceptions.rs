@@ -20,11 +20,11 @@
 //! happened yet) and not the body (reading it gives empty bytes). The copy is taken only when
 //! such a handler is registered; an application without one copies nothing. For a WebSocket,
 //! an error before the socket is accepted goes to the handlers with a copy of the handshake
-//! request (after it is accepted, errors close the socket and no handler runs, as in
-//! Starlette). A handler that panics is answered as an unhandled error (a 500). The 500 answer
-//! passes back through the user middleware (so CORS headers are present on errors, a common
-//! complaint about Starlette); and a panic in an endpoint is an error like any other (its
-//! message is the error text).
+//! request (after it is accepted, errors close the socket and no handler runs, where Starlette
+//! would call the handler with the `WebSocket`). A handler that panics is answered as an
+//! unhandled error (a 500). The 500 answer passes back through the user middleware (so CORS
+//! headers are present on errors, a common complaint about Starlette); and a panic in an
+//! endpoint is an error like any other (its message is the error text).
 
 use std::any::TypeId;
 use std::borrow::Cow;
