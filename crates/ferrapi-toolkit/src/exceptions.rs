@@ -470,7 +470,7 @@ impl ExceptionHandlers {
         )));
     }
 
-    fn set_type_handler<E: std::error::Error + 'static>(&mut self, handler: Handler) {
+    fn set_type_handler<E: std::error::Error + Send + Sync + 'static>(&mut self, handler: Handler) {
         self.by_type.retain(|(id, _, _)| *id != TypeId::of::<E>());
         self.by_type
             .push((TypeId::of::<E>(), Error::is::<E>, handler));
