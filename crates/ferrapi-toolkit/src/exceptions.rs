@@ -452,7 +452,6 @@ impl ExceptionHandlers {
         Fut: Future + Send + 'static,
         Fut::Output: IntoResponse,
     {
-        let handler = Arc::new(handler);
         self.set_type_handler::<E>(Handler::WithRequest(Arc::new(
             move |req: Request, err: Error| -> HandlerFuture {
                 match err.downcast::<E>() {
