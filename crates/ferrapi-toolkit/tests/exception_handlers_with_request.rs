@@ -458,3 +458,48 @@ async fn a_websocket_handshake_error_goes_to_the_handler_with_the_handshake_requ
     })
     .await;
 }
+
+/// An extension that counts its clones: the copy of the request clones the extensions.
+#[derive(Debug)]
+struct Counted(Arc<AtomicUsize>);
+
+impl Clone for Counted {
+    fn clone(&self) -> Counted {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Counted(self.0.clone())
+    }
+}
+
+#[tokio::test]
+async fn the_request_is_copied_only_for_an_app_with_a_handler_that_wants_it() {
+    within(async {
+        let with_counter = |app: Application, clones: Arc<AtomicUsize>| {
+            app.route(Route::new("/plain", plain))
+                .route(Route::new("/ok", ok))
+                .middleware(from_fn(move |mut req: Request, next: Next| {
+                    req.extensions_mut().insert(Counted(clones.clone()));
+                    next.run(req)
+                }))
+        };
+        // Plain handlers only: no copy, whether the request fails or not.
+        let clones = Arc::new(AtomicUsize::new(0));
+        let app = Application::new().exception_handler(|_: Plain| "sync");
+        let client = TestClient::new(with_counter(app, clones.clone()));
+        assert_eq!(client.get("/ok").send().await.text(), "ok");
+        assert_eq!(client.get("/plain").send().await.text(), "sync");
+        assert_eq!(clones.load(Ordering::SeqCst), 0);
+
+        // A handler with the request: one copy per request, used or not.
+        let clones = Arc::new(AtomicUsize::new(0));
+        let app = Application::new().exception_handler_with_request(
+            |req: Request, _: Plain| async move {
+                format!("copied: {}", req.extensions().get::<Counted>().is_some())
+            },
+        );
+        let client = TestClient::new(with_counter(app, clones.clone()));
+        assert_eq!(client.get("/ok").send().await.text(), "ok");
+        assert_eq!(client.get("/plain").send().await.text(), "copied: true");
+        assert_eq!(clones.load(Ordering::SeqCst), 2);
+    })
+    .await;
+}
