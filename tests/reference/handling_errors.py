@@ -169,6 +169,7 @@ async def unicorn_with_request(request: Request, exc: UnicornException):
             "agent": request.headers.get("x-agent"),
             "cookie": request.cookies.get("flavour"),
             "q": request.query_params.get("q"),
+            "name": request.path_params.get("name"),
         },
         headers={"X-Unicorn": exc.name},
     )
@@ -178,7 +179,11 @@ async def unicorn_with_request(request: Request, exc: UnicornException):
 async def not_found_with_request(request: Request, exc: StarletteHTTPException):
     return JSONResponse(
         status_code=404,
-        content={"missing": request.url.path, "detail": exc.detail},
+        content={
+            "missing": request.url.path,
+            "detail": exc.detail,
+            "params": request.path_params,
+        },
     )
 
 

@@ -256,6 +256,7 @@ mod extra {
             "agent": request.header("x-agent"),
             "cookie": request.cookie("flavour"),
             "q": request.query_params().get("q"),
+            "name": request.path_param("name"),
         });
         let mut response =
             ferrapi::toolkit::IntoResponse::into_response((StatusCode::IM_A_TEAPOT, Json(body)));
@@ -273,7 +274,16 @@ mod extra {
                     if exc.status() != StatusCode::NOT_FOUND {
                         return toolkit_http_exception_handler(request, exc).await;
                     }
-                    let body = json!({ "missing": request.url().path(), "detail": exc.detail() });
+                    let params: serde_json::Map<String, Value> = request
+                        .path_params()
+                        .iter()
+                        .map(|(k, v)| (k.to_owned(), Value::from(v)))
+                        .collect();
+                    let body = json!({
+                        "missing": request.url().path(),
+                        "detail": exc.detail(),
+                        "params": params,
+                    });
                     ferrapi::toolkit::IntoResponse::into_response((
                         StatusCode::NOT_FOUND,
                         Json(body),

@@ -175,7 +175,7 @@ impl Application {
 
     /// Handles errors of type `E` with an async function of the request and the error,
     /// Starlette's `async def handler(request, exc)`. The request is a copy of the request's
-    /// head taken before routing (no body, no route path parameters; see
+    /// head taken before routing, with the path parameters routing found (no body; see
     /// [`exceptions`](crate::exceptions)); an application copies it only when such a handler
     /// is registered.
     ///
@@ -440,6 +440,9 @@ impl App for CoreApp {
             // Boxed, and nothing else held across the await: inline, the handling's state would
             // grow every request's future (release build: 72 bytes, 480 with it inline), paid by
             // every request of every app.
+            if let Some(copy) = &mut snapshot {
+                copy.take_published_params();
+            }
             let handling = core
                 .ctx
                 .handlers

@@ -15,9 +15,9 @@
 //!
 //! Differences from Starlette: the request was moved into the endpoint, so a handler with a
 //! request gets a copy of its head taken before routing: method, URI, version, headers,
-//! extensions (what middleware put there), the parameters of the mounts that matched and the
-//! application (state, `url_for`), but not the route's own path parameters (routing had not
-//! happened yet) and not the body (reading it gives empty bytes). The copy is taken only when
+//! extensions (what middleware put there), the application (state, `url_for`) and the path
+//! parameters routing found (passed on to the copy when routing finds them), but not the body
+//! (reading it gives empty bytes). The copy is taken only when
 //! such a handler is registered; an application without one copies nothing. For a WebSocket,
 //! an error before the socket is accepted goes to the handlers with a copy of the handshake
 //! request (after it is accepted, errors close the socket and no handler runs, where Starlette
@@ -534,7 +534,7 @@ impl ExceptionHandlers {
 
     /// Whether a handler registered with a request (`*_with_request`) is present. Only then
     /// does an application copy each request's head (method, URI, version, headers,
-    /// extensions, mount parameters and the application, not the body) before handing the
+    /// extensions, path parameters and the application, not the body) before handing the
     /// request to the router, for the handler to get; without such a handler, nothing is
     /// copied.
     pub fn wants_request(&self) -> bool {

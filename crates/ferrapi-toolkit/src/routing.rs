@@ -674,6 +674,7 @@ fn capture(pattern: &PathPattern, req: &mut Request) {
     let mut params = std::mem::take(req.path_params_mut());
     pattern.is_match(req.route_path(), Some(&mut params));
     *req.path_params_mut() = params;
+    req.publish_params();
 }
 
 fn same_keys(pattern: &PathPattern, params: &[(&str, &str)]) -> bool {

@@ -156,8 +156,8 @@ async fn the_handler_gets_a_copy_of_the_request_head() {
                 "cookie": "mint",
                 "tenant": "acme",
                 "state": "hello",
-                // Taken before routing: the route's own parameters are not there yet.
-                "route_param": null,
+                // Routing passes the route's parameters on to the copy.
+                "route_param": "sparkles",
                 "mount_param": null,
                 // The body went to the endpoint: the copy has none.
                 "body_len": 0,
@@ -176,8 +176,22 @@ async fn in_a_mounted_application_the_copy_has_the_mount_parameters() {
         assert_eq!(r.status(), 418);
         let body = r.json::<Value>().unwrap();
         assert_eq!(body["mount_param"], json!("acme"));
+        assert_eq!(body["route_param"], json!("yolo"));
         assert_eq!(body["url_path"], json!("/orgs/acme/unicorns/yolo"));
         assert_eq!(body["error"], json!("yolo"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_mounted_router_s_and_the_route_s_parameters_reach_the_copy() {
+    within(async {
+        let client = TestClient::new(app());
+        let r = client.post("/orgs/acme/unicorns/yolo").send().await;
+        assert_eq!(r.status(), 418);
+        let body = r.json::<Value>().unwrap();
+        assert_eq!(body["mount_param"], json!("acme"));
+        assert_eq!(body["route_param"], json!("yolo"));
     })
     .await;
 }
@@ -365,17 +379,18 @@ async fn a_panic_while_routing_reaches_the_handler_with_the_request() {
         }
     }
     let app = Application::new()
-        .route(Route::new("/sync-panic", PanicsWhenCalled))
+        .route(Route::new("/sync-panic/{n}", PanicsWhenCalled))
         .server_error_handler_with_request(|req: Request, err: Error| async move {
+            let n = req.path_param("n").unwrap_or("-").to_owned();
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("{}: {err}", req.path()),
+                format!("{} ({n}): {err}", req.path()),
             )
         });
-    let r = TestClient::new(app).get("/sync-panic").send().await;
+    let r = TestClient::new(app).get("/sync-panic/7").send().await;
     assert_eq!(
         r.text(),
-        "/sync-panic: endpoint panicked: before the future"
+        "/sync-panic/7 (7): endpoint panicked: before the future"
     );
 }
 

@@ -371,8 +371,8 @@ impl App {
     ///
     /// The request is a copy of the request's head taken before routing: method, URL,
     /// headers, cookies, extensions, the application state, the parameters of the mounts that
-    /// matched; not the route's path parameters (not matched yet) and not the body (reading
-    /// it gives empty bytes; a [`RequestValidationError`] has the body that failed as
+    /// matched and the operation's path parameters; not the body (reading it gives empty
+    /// bytes; a [`RequestValidationError`] has the body that failed as
     /// [`body`](RequestValidationError::body)). The copy is taken only in an application with
     /// such a handler. As with [`exception_handler`](App::exception_handler), a handler for
     /// [`HTTPException`], [`RequestValidationError`] or the toolkit's
