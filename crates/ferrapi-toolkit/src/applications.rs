@@ -48,6 +48,8 @@ pub(crate) struct AppContext {
     pub(crate) state: AppState,
     pub(crate) router: Arc<Router>,
     pub(crate) handlers: Arc<ExceptionHandlers>,
+    /// Whether a handler takes the request ([`ExceptionHandlers::wants_request`]), once.
+    pub(crate) wants_request: bool,
     pub(crate) debug: bool,
 }
 
@@ -171,6 +173,49 @@ impl Application {
         self
     }
 
+    /// Handles errors of type `E` with an async function of the request and the error,
+    /// Starlette's `async def handler(request, exc)`. The request is a copy of the request's
+    /// head taken before routing, with the path parameters routing found (no body; see
+    /// [`exceptions`](crate::exceptions)); an application copies it only when such a handler
+    /// is registered.
+    ///
+    /// ```
+    /// use ferrapi_toolkit::{Application, Json, Request, Route, StatusCode};
+    ///
+    /// #[derive(Debug)]
+    /// struct UnicornException {
+    ///     name: String,
+    /// }
+    /// impl std::fmt::Display for UnicornException {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         write!(f, "unicorn {}", self.name)
+    ///     }
+    /// }
+    /// impl std::error::Error for UnicornException {}
+    ///
+    /// async fn unicorn(_req: Request) -> Result<&'static str, UnicornException> {
+    ///     Err(UnicornException { name: "yolo".into() })
+    /// }
+    ///
+    /// let app = Application::new()
+    ///     .route(Route::new("/unicorns", unicorn))
+    ///     .exception_handler_with_request(|req: Request, exc: UnicornException| async move {
+    ///         let message = format!("Oops! {} did something at {}", exc.name, req.path());
+    ///         (StatusCode::IM_A_TEAPOT, Json(serde_json::json!({ "message": message })))
+    ///     });
+    /// # let _ = app;
+    /// ```
+    pub fn exception_handler_with_request<E, F, Fut>(mut self, handler: F) -> Application
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        F: Fn(Request, E) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self.handlers.on_error_with_request::<E, F, Fut>(handler);
+        self
+    }
+
     /// Handles [`HTTPException`]s with `status` (the router's 404 and 405 included).
     pub fn status_handler<F, R>(mut self, status: StatusCode, handler: F) -> Application
     where
@@ -181,6 +226,24 @@ impl Application {
         self
     }
 
+    /// Handles [`HTTPException`]s with `status` with an async function of the request (a copy
+    /// of its head, as for
+    /// [`exception_handler_with_request`](Application::exception_handler_with_request)) and
+    /// the exception.
+    pub fn status_handler_with_request<F, Fut>(
+        mut self,
+        status: StatusCode,
+        handler: F,
+    ) -> Application
+    where
+        F: Fn(Request, HTTPException) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self.handlers.on_status_with_request(status, handler);
+        self
+    }
+
     /// Handles every error no other handler takes (the 500 handler).
     pub fn server_error_handler<F, R>(mut self, handler: F) -> Application
     where
@@ -188,6 +251,20 @@ impl Application {
         R: IntoResponse,
     {
         self.handlers.on_server_error(handler);
+        self
+    }
+
+    /// Handles every error no other handler takes with an async function of the request (a
+    /// copy of its head, as for
+    /// [`exception_handler_with_request`](Application::exception_handler_with_request)) and
+    /// the error.
+    pub fn server_error_handler_with_request<F, Fut>(mut self, handler: F) -> Application
+    where
+        F: Fn(Request, Error) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self.handlers.on_server_error_with_request(handler);
         self
     }
 
@@ -261,6 +338,7 @@ impl Application {
         let ctx = Arc::new(AppContext {
             state: self.state.clone(),
             router: Arc::new(self.router),
+            wants_request: self.handlers.wants_request(),
             handlers: Arc::new(self.handlers),
             debug: self.debug,
         });
@@ -318,6 +396,11 @@ struct CoreApp(Arc<Core>);
 impl App for CoreApp {
     fn call(&self, mut req: http::Request<Body>) -> impl Future<Output = Response> + Send {
         let core = &*self.0;
+        // The copy of the request's head for exception handlers that take the request; taken
+        // only when one is registered (otherwise `None`: one word in the future, no work), and
+        // before routing, which moves the request into the endpoint. Outside the closure, so
+        // that a panic while routing still leaves it for the handler.
+        let mut snapshot: Option<Request> = None;
         // Building the request and routing it are synchronous: done here, before the future,
         // so that neither request is carried in (and copied with) the future (callgrind). A
         // panic while routing still reaches the exception handlers.
@@ -332,6 +415,9 @@ impl App for CoreApp {
                 }
             }
             request.set_app(core.ctx.clone());
+            if core.ctx.wants_request {
+                snapshot = Some(request.snapshot());
+            }
             core.ctx.router.handle(request)
         }));
         async move {
@@ -342,10 +428,26 @@ impl App for CoreApp {
                 },
                 Err(payload) => Err(crate::exceptions::Panic::from_panic(payload).into()),
             };
-            match outcome {
-                Ok(response) => response,
-                Err(err) => core.ctx.handlers.handle(err, core.ctx.debug),
+            // `outcome` moved whole into a temporary, gone at the `;`: matched in place (a
+            // partial move), its storage would stay in the future across the await below.
+            let err = match std::convert::identity(outcome) {
+                Ok(response) => return response,
+                Err(err) => err,
+            };
+            if !core.ctx.wants_request {
+                return core.ctx.handlers.handle(err, core.ctx.debug);
             }
+            // Boxed, and nothing else held across the await: inline, the handling's state would
+            // grow every request's future (release build: 72 bytes, 480 with it inline), paid by
+            // every request of every app.
+            if let Some(copy) = &mut snapshot {
+                copy.take_published_params();
+            }
+            let handling = core
+                .ctx
+                .handlers
+                .handle_with_request(err, core.ctx.debug, snapshot);
+            Box::pin(handling).await
         }
     }
 }

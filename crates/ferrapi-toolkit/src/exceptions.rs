@@ -7,8 +7,22 @@
 //! `500 Internal Server Error` and log the error once. Unlike Python, Rust has no exception
 //! hierarchy: a handler for a type catches that type only.
 //!
-//! Differences from Starlette: the handler gets the error, not the request (the request was
-//! moved into the endpoint); the 500 answer passes back through the user middleware (so CORS
+//! A handler is either a plain function of the error (`Fn(E) -> impl IntoResponse`, the
+//! cheapest) or, like Starlette's `async def handler(request, exc)`, an async function of the
+//! request and the error, registered with the `*_with_request` methods
+//! ([`ExceptionHandlers::on_error_with_request`],
+//! [`Application::exception_handler_with_request`](crate::Application::exception_handler_with_request)).
+//!
+//! Differences from Starlette: the request was moved into the endpoint, so a handler with a
+//! request gets a copy of its head taken before routing: method, URI, version, headers,
+//! extensions (what middleware put there), the application (state, `url_for`) and the path
+//! parameters routing found (passed on to the copy when routing finds them), but not the body
+//! (reading it gives empty bytes). The copy is taken only when
+//! such a handler is registered; an application without one copies nothing. For a WebSocket,
+//! an error before the socket is accepted goes to the handlers with a copy of the handshake
+//! request (after it is accepted, errors close the socket and no handler runs, where Starlette
+//! would call the handler with the `WebSocket`). A handler that panics is answered as an
+//! unhandled error (a 500). The 500 answer passes back through the user middleware (so CORS
 //! headers are present on errors, a common complaint about Starlette); and a panic in an
 //! endpoint is an error like any other (its message is the error text).
 
@@ -16,12 +30,16 @@ use std::any::TypeId;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use ferrapi_server::panic::{FromPanic, Payload};
 use ferrapi_server::{AfterResponse, BodyError, BoxError};
 use http::{HeaderMap, StatusCode};
 
+use crate::requests::Request;
 use crate::responses::{IntoResponse, Response};
 
 /// An error with an HTTP status, a detail text and headers (Starlette's `HTTPException`).
@@ -339,11 +357,31 @@ pub(crate) fn body_error(err: BodyError) -> Error {
 /// A handler for one error type: its id (to replace it), a test, and the handler.
 type TypeHandler = (TypeId, fn(&Error) -> bool, Handler);
 
-type Handler = Arc<dyn Fn(Error) -> Response + Send + Sync>;
-type StatusHandler = Arc<dyn Fn(&HTTPException) -> Response + Send + Sync>;
+type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send + 'static>>;
+
+/// A handler of an [`Error`]: a plain function of the error, or an async one that also gets
+/// the request.
+#[derive(Clone)]
+enum Handler {
+    Plain(Arc<dyn Fn(Error) -> Response + Send + Sync>),
+    WithRequest(Arc<dyn Fn(Request, Error) -> HandlerFuture + Send + Sync>),
+}
+
+/// A handler of an [`HTTPException`] by its status code, in the same two kinds.
+#[derive(Clone)]
+enum StatusHandler {
+    Plain(Arc<dyn Fn(&HTTPException) -> Response + Send + Sync>),
+    WithRequest(Arc<dyn Fn(Request, HTTPException) -> HandlerFuture + Send + Sync>),
+}
 
 /// The exception handlers of an application: by error type, by the status code of an
 /// [`HTTPException`], and one for everything unhandled (Starlette's `500`/`Exception` key).
+///
+/// Each kind comes in two forms: a plain function of the error (`on_error`, `on_status`,
+/// `on_server_error`), and an async function of the request and the error
+/// (`on_error_with_request`, …), Starlette's `async def handler(request, exc)`. The request
+/// such a handler gets is a copy of the request's head taken before routing, see
+/// [`ExceptionHandlers::wants_request`].
 #[derive(Clone, Default)]
 pub struct ExceptionHandlers {
     /// Handlers by error type: a type test and the handler, in the order registered.
@@ -358,6 +396,7 @@ impl fmt::Debug for ExceptionHandlers {
             .field("by_status", &self.by_status.keys().collect::<Vec<_>>())
             .field("types", &self.by_type.len())
             .field("server_error", &self.server_error.is_some())
+            .field("wants_request", &self.wants_request())
             .finish()
     }
 }
@@ -368,23 +407,72 @@ impl ExceptionHandlers {
         ExceptionHandlers::default()
     }
 
-    /// Handles errors of type `E`.
+    /// Handles errors of type `E`, replacing an earlier handler for `E`.
     pub fn on_error<E, F, R>(&mut self, handler: F)
     where
         E: std::error::Error + Send + Sync + 'static,
         F: Fn(E) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.by_type.retain(|(id, _, _)| *id != TypeId::of::<E>());
-        self.by_type.push((
-            TypeId::of::<E>(),
-            Error::is::<E>,
-            Arc::new(move |err: Error| match err.downcast::<E>() {
+        self.set_type_handler::<E>(Handler::Plain(Arc::new(move |err: Error| {
+            match err.downcast::<E>() {
                 Ok(err) => handler(err).into_response(),
                 // Chosen by `Error::is::<E>`, so the downcast cannot fail.
                 Err(err) => internal_error(&err, false),
-            }),
-        ));
+            }
+        })));
+    }
+
+    /// Handles errors of type `E` with an async function of the request and the error
+    /// (Starlette's `async def handler(request, exc)`), replacing an earlier handler for `E`.
+    ///
+    /// ```
+    /// use ferrapi_toolkit::exceptions::ExceptionHandlers;
+    /// use ferrapi_toolkit::{Request, StatusCode};
+    ///
+    /// #[derive(Debug)]
+    /// struct Unicorn(String);
+    /// impl std::fmt::Display for Unicorn {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         write!(f, "unicorn {}", self.0)
+    ///     }
+    /// }
+    /// impl std::error::Error for Unicorn {}
+    ///
+    /// let mut handlers = ExceptionHandlers::new();
+    /// handlers.on_error_with_request(|req: Request, err: Unicorn| async move {
+    ///     (StatusCode::IM_A_TEAPOT, format!("{} at {}", err.0, req.path()))
+    /// });
+    /// assert!(handlers.wants_request());
+    /// ```
+    pub fn on_error_with_request<E, F, Fut>(&mut self, handler: F)
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        F: Fn(Request, E) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self.set_type_handler::<E>(Handler::WithRequest(Arc::new(
+            move |req: Request, err: Error| -> HandlerFuture {
+                match err.downcast::<E>() {
+                    Ok(err) => {
+                        let fut = handler(req, err);
+                        Box::pin(async move { fut.await.into_response() })
+                    }
+                    // Chosen by `Error::is::<E>`, so the downcast cannot fail.
+                    Err(err) => {
+                        let response = internal_error(&err, false);
+                        Box::pin(async move { response })
+                    }
+                }
+            },
+        )));
+    }
+
+    fn set_type_handler<E: std::error::Error + Send + Sync + 'static>(&mut self, handler: Handler) {
+        self.by_type.retain(|(id, _, _)| *id != TypeId::of::<E>());
+        self.by_type
+            .push((TypeId::of::<E>(), Error::is::<E>, handler));
     }
 
     /// Handles [`HTTPException`]s with this status (404 and 405 from the router included).
@@ -393,8 +481,27 @@ impl ExceptionHandlers {
         F: Fn(&HTTPException) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.by_status
-            .insert(status, Arc::new(move |err| handler(err).into_response()));
+        self.by_status.insert(
+            status,
+            StatusHandler::Plain(Arc::new(move |err| handler(err).into_response())),
+        );
+    }
+
+    /// Handles [`HTTPException`]s with this status with an async function of the request and
+    /// the exception (Starlette's `exception_handlers={404: handler}` with an async handler).
+    pub fn on_status_with_request<F, Fut>(&mut self, status: StatusCode, handler: F)
+    where
+        F: Fn(Request, HTTPException) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self.by_status.insert(
+            status,
+            StatusHandler::WithRequest(Arc::new(move |req, err| -> HandlerFuture {
+                let fut = handler(req, err);
+                Box::pin(async move { fut.await.into_response() })
+            })),
+        );
     }
 
     /// Handles every error no other handler took (Starlette's `500` / `Exception` handler).
@@ -404,42 +511,165 @@ impl ExceptionHandlers {
         F: Fn(Error) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self.server_error = Some(Arc::new(move |err| handler(err).into_response()));
+        self.server_error = Some(Handler::Plain(Arc::new(move |err| {
+            handler(err).into_response()
+        })));
     }
 
-    /// Turns an error into its response. As in Starlette, an [`HTTPException`] is looked up
-    /// by its status code first, then every error by its type; what is left is a 500.
-    /// Work attached to the error ([`Error::with_after`]) goes onto the response, after any
-    /// the response carries.
+    /// Handles every error no other handler took with an async function of the request and
+    /// the error. The error is logged either way.
+    pub fn on_server_error_with_request<F, Fut>(&mut self, handler: F)
+    where
+        F: Fn(Request, Error) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self.server_error = Some(Handler::WithRequest(Arc::new(
+            move |req, err| -> HandlerFuture {
+                let fut = handler(req, err);
+                Box::pin(async move { fut.await.into_response() })
+            },
+        )));
+    }
+
+    /// Whether a handler registered with a request (`*_with_request`) is present. Only then
+    /// does an application copy each request's head (method, URI, version, headers,
+    /// extensions, path parameters and the application, not the body) before handing the
+    /// request to the router, for the handler to get; without such a handler, nothing is
+    /// copied.
+    pub fn wants_request(&self) -> bool {
+        self.by_type
+            .iter()
+            .any(|(_, _, h)| matches!(h, Handler::WithRequest(_)))
+            || self
+                .by_status
+                .values()
+                .any(|h| matches!(h, StatusHandler::WithRequest(_)))
+            || matches!(self.server_error, Some(Handler::WithRequest(_)))
+    }
+
+    /// Turns an error into its response, synchronously. As in Starlette, an
+    /// [`HTTPException`] is looked up by its status code first, then every error by its type;
+    /// what is left is a 500. Work attached to the error ([`Error::with_after`]) goes onto
+    /// the response, after any the response carries.
+    ///
+    /// Handlers registered with a request (`*_with_request`) are async and need the request:
+    /// this method passes over them as if they were not there; use
+    /// [`handle_with_request`](ExceptionHandlers::handle_with_request). A handler that panics
+    /// is answered as an unhandled error (a 500, logged).
     pub fn handle(&self, mut err: Error, debug: bool) -> Response {
         let after = err.take_after();
-        let mut response = self.respond(err, debug);
+        let chosen = std::panic::catch_unwind(AssertUnwindSafe(|| self.choose(err, debug, false)));
+        let mut response = match chosen {
+            Ok(Chosen::Done(response)) => response,
+            // Not chosen when `with_request` is false.
+            Ok(Chosen::Later(_)) => internal_error(&Error::msg("async handler"), debug),
+            Err(payload) => handler_panicked(Panic::from_panic(payload), debug),
+        };
         if let Some(after) = after {
             AfterResponse::append(response.extensions_mut(), after);
         }
         response
     }
 
-    fn respond(&self, err: Error, debug: bool) -> Response {
+    /// Turns an error into its response, running any handler: those registered with a
+    /// request get `request` (an application passes the copy of the request's head it took
+    /// before routing; `None` gives them a bare `GET /` request). A handler that panics is
+    /// answered as an unhandled error (a 500, logged). Otherwise as
+    /// [`handle`](ExceptionHandlers::handle).
+    pub async fn handle_with_request(
+        &self,
+        mut err: Error,
+        debug: bool,
+        request: Option<Request>,
+    ) -> Response {
+        let after = err.take_after();
+        // A handler that panics is an unhandled error, not the end of the connection.
+        let chosen = std::panic::catch_unwind(AssertUnwindSafe(|| self.choose(err, debug, true)));
+        let mut response = match chosen {
+            Err(payload) => handler_panicked(Panic::from_panic(payload), debug),
+            Ok(Chosen::Done(response)) => response,
+            Ok(Chosen::Later(start)) => {
+                let request = request.unwrap_or_else(|| {
+                    Request::from_http(http::Request::new(ferrapi_server::Body::empty()))
+                });
+                match std::panic::catch_unwind(AssertUnwindSafe(|| start(request))) {
+                    Ok(fut) => match CatchUnwind::new(fut).await {
+                        Ok(response) => response,
+                        Err(panic) => handler_panicked(panic, debug),
+                    },
+                    Err(payload) => handler_panicked(Panic::from_panic(payload), debug),
+                }
+            }
+        };
+        if let Some(after) = after {
+            AfterResponse::append(response.extensions_mut(), after);
+        }
+        response
+    }
+
+    /// Finds the handler for `err` and runs it if it is a plain one; one with a request
+    /// (considered only if `with_request`) is handed back, to start with the request.
+    fn choose(&self, err: Error, debug: bool, with_request: bool) -> Chosen {
         if let Some(http) = err.downcast_ref::<HTTPException>() {
-            if let Some(handler) = self.by_status.get(&http.status) {
-                return handler(http);
+            match self.by_status.get(&http.status) {
+                Some(StatusHandler::Plain(handler)) => return Chosen::Done(handler(http)),
+                Some(StatusHandler::WithRequest(handler)) if with_request => {
+                    let handler = handler.clone();
+                    return match err.downcast::<HTTPException>() {
+                        Ok(http) => Chosen::Later(Box::new(move |req| handler(req, http))),
+                        // Checked above: the downcast cannot fail.
+                        Err(err) => Chosen::Done(internal_error(&err, debug)),
+                    };
+                }
+                _ => {}
             }
         }
-        if let Some((_, _, handler)) = self.by_type.iter().find(|(_, is, _)| is(&err)) {
-            return handler(err);
+        let found = self
+            .by_type
+            .iter()
+            .find(|(_, is, h)| is(&err) && (with_request || matches!(h, Handler::Plain(_))));
+        if let Some((_, _, handler)) = found {
+            return run(handler, err);
         }
         match err.downcast::<HTTPException>() {
-            Ok(http) => http.into_response(),
+            Ok(http) => Chosen::Done(http.into_response()),
             Err(err) => {
                 tracing::error!(error = %err, "unhandled error in endpoint");
                 match &self.server_error {
-                    Some(handler) => handler(err),
-                    None => internal_error(&err, debug),
+                    Some(handler @ Handler::Plain(_)) => run(handler, err),
+                    Some(handler @ Handler::WithRequest(_)) if with_request => run(handler, err),
+                    _ => Chosen::Done(internal_error(&err, debug)),
                 }
             }
         }
     }
+}
+
+/// A handler's answer, or (for one with a request) what starts it once given the request.
+enum Chosen {
+    Done(Response),
+    Later(Box<dyn FnOnce(Request) -> HandlerFuture + Send>),
+}
+
+fn run(handler: &Handler, err: Error) -> Chosen {
+    match handler {
+        Handler::Plain(handler) => Chosen::Done(handler(err)),
+        Handler::WithRequest(handler) => {
+            let handler = handler.clone();
+            Chosen::Later(Box::new(move |req| handler(req, err)))
+        }
+    }
+}
+
+/// The answer when an exception handler itself panicked: an unhandled error.
+fn handler_panicked(panic: Panic, debug: bool) -> Response {
+    let err = Error::msg(format_args!(
+        "exception handler panicked: {}",
+        panic.message()
+    ));
+    tracing::error!(error = %err, "unhandled error in exception handler");
+    internal_error(&err, debug)
 }
 
 /// The answer to an unhandled error: `500 Internal Server Error`, or in debug mode an HTML page

@@ -46,9 +46,17 @@ struct Inner {
     route_offset: usize,
     path_params: PathParams,
     app: Option<Arc<AppContext>>,
+    /// Where routing leaves the route's path parameters for the copy of this request an
+    /// exception handler gets (see [`Request::snapshot`]); `None` unless one wants it.
+    params_slot: Option<ParamsSlot>,
     query: OnceLock<QueryParams>,
     cookies: OnceLock<indexmap::IndexMap<String, String>>,
 }
+
+/// The route's path parameters, passed from a request to its copy (see
+/// [`Request::snapshot`]).
+#[derive(Clone, Debug, Default)]
+struct ParamsSlot(Arc<std::sync::Mutex<Option<PathParams>>>);
 
 #[derive(Debug)]
 enum BodyState {
@@ -80,6 +88,7 @@ impl Request {
                 route_offset: 0,
                 path_params: PathParams::new(),
                 app: None,
+                params_slot: None,
                 query: OnceLock::new(),
                 cookies: OnceLock::new(),
             }),
@@ -96,10 +105,52 @@ impl Request {
         http::Request::from_parts(self.inner.head, body)
     }
 
+    /// A copy of the request's head for an exception handler: method, URI, version, headers,
+    /// extensions, the path parameters so far and the application; an empty body. The route's
+    /// path parameters, found later by routing this request, reach the copy through a slot
+    /// they share: [`Request::publish_params`] fills it, [`Request::take_published_params`]
+    /// reads it.
+    pub(crate) fn snapshot(&mut self) -> Request {
+        let slot = ParamsSlot::default();
+        self.inner.params_slot = Some(slot.clone());
+        Request {
+            inner: Box::new(Inner {
+                head: self.inner.head.clone(),
+                body: BodyState::Unread(Body::empty()),
+                decoded: self.inner.decoded.clone(),
+                route_offset: self.inner.route_offset,
+                path_params: self.inner.path_params.clone(),
+                app: self.inner.app.clone(),
+                params_slot: Some(slot),
+                query: OnceLock::new(),
+                cookies: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// Leaves the path parameters routing found for the request's copy, if one was taken.
+    pub(crate) fn publish_params(&self) {
+        if let Some(slot) = &self.inner.params_slot {
+            let mut published = slot.0.lock().unwrap_or_else(|e| e.into_inner());
+            *published = Some(self.inner.path_params.clone());
+        }
+    }
+
+    /// In a copy: takes in the path parameters routing published for the original.
+    pub(crate) fn take_published_params(&mut self) {
+        if let Some(slot) = self.inner.params_slot.take() {
+            let published = slot.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(params) = published {
+                self.inner.path_params = params;
+            }
+        }
+    }
+
     pub(crate) fn set_app(&mut self, app: Arc<AppContext>) {
         self.inner.app = Some(app);
     }
 
+    #[cfg(feature = "templates")]
     pub(crate) fn app_context(&self) -> Option<&Arc<AppContext>> {
         self.inner.app.as_ref()
     }

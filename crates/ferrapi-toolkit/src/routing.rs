@@ -617,11 +617,7 @@ impl Router {
             }
             BaseRoute::WebSocket(r) => {
                 capture(&r.pattern, &mut req);
-                let (handlers, debug) = match req.app_context() {
-                    Some(ctx) => (ctx.handlers.clone(), ctx.debug),
-                    None => (Arc::new(ExceptionHandlers::new()), false),
-                };
-                crate::websockets::serve(r.endpoint.clone(), req, handlers, debug)
+                crate::websockets::serve(r.endpoint.clone(), req)
             }
             BaseRoute::Mount(m) => {
                 let offset = req.route_offset();
@@ -678,6 +674,7 @@ fn capture(pattern: &PathPattern, req: &mut Request) {
     let mut params = std::mem::take(req.path_params_mut());
     pattern.is_match(req.route_path(), Some(&mut params));
     *req.path_params_mut() = params;
+    req.publish_params();
 }
 
 fn same_keys(pattern: &PathPattern, params: &[(&str, &str)]) -> bool {

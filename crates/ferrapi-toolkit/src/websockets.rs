@@ -43,7 +43,7 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 
 use crate::endpoints::{BoxFuture, WebSocketEndpoint};
-use crate::exceptions::{Error, ExceptionHandlers, WebSocketException};
+use crate::exceptions::{Error, WebSocketException};
 use crate::requests::Request;
 use crate::responses::{IntoResponse, Response};
 
@@ -381,11 +381,13 @@ impl WebSocketSender {
 /// Runs a WebSocket endpoint for an upgrade request: the handshake waits for the endpoint's
 /// decision, then the endpoint continues on the accepted socket inside the server's upgrade
 /// handler.
+///
+/// An error before the socket is accepted (other than a [`WebSocketException`], which rejects
+/// the handshake) is this future's error: the application's exception handlers answer it as
+/// they answer an HTTP endpoint's, with the handshake request.
 pub(crate) fn serve(
     endpoint: Arc<dyn WebSocketEndpoint>,
     request: Request,
-    handlers: Arc<ExceptionHandlers>,
-    debug: bool,
 ) -> BoxFuture<Result<Response, Error>> {
     // A copy stays in the request: it is what makes the request's URL `ws://`.
     let Some(upgrade) = request.extensions().get::<WebSocketUpgrade>().cloned() else {
@@ -410,19 +412,19 @@ pub(crate) fn serve(
                 Ok(d) => Some(d),
                 // The `WebSocket` was dropped undecided while the endpoint runs on: its
                 // outcome decides (an error goes to the handlers, as below).
-                Err(_) => return Ok(match run.await {
-                    Ok(()) => upgrade.reject(),
-                    Err(err) => denial(err, &handlers, debug, upgrade),
-                }),
+                Err(_) => return match run.await {
+                    Ok(()) => Ok(upgrade.reject()),
+                    Err(err) => denial(err, upgrade),
+                },
             },
             r = &mut run => {
                 // The endpoint finished without deciding (or decided in its last poll).
                 match decision_rx.try_recv() {
                     Ok(d) => Some(d),
-                    Err(_) => return Ok(match r {
-                        Ok(()) => upgrade.reject(),
-                        Err(err) => denial(err, &handlers, debug, upgrade),
-                    }),
+                    Err(_) => return match r {
+                        Ok(()) => Ok(upgrade.reject()),
+                        Err(err) => denial(err, upgrade),
+                    },
                 }
             }
         };
@@ -458,14 +460,11 @@ pub(crate) fn serve(
     })
 }
 
-fn denial(
-    err: Error,
-    handlers: &ExceptionHandlers,
-    debug: bool,
-    upgrade: WebSocketUpgrade,
-) -> Response {
+/// A WebSocket endpoint's error before it accepted: a [`WebSocketException`] rejects the
+/// handshake, anything else goes to the exception handlers.
+fn denial(err: Error, upgrade: WebSocketUpgrade) -> Result<Response, Error> {
     match err.downcast::<WebSocketException>() {
-        Ok(_) => upgrade.reject(),
-        Err(err) => handlers.handle(err, debug),
+        Ok(_) => Ok(upgrade.reject()),
+        Err(err) => Err(err),
     }
 }

@@ -353,7 +353,9 @@ impl App {
     }
 
     /// Handles errors of type `E` (an app's own error types, or [`RequestValidationError`]
-    /// to replace the 422 format).
+    /// to replace the 422 format) with a plain function of the error; see
+    /// [`exception_handler_with_request`](App::exception_handler_with_request) for one that
+    /// is async and gets the request.
     pub fn exception_handler<E, F, R>(mut self, handler: F) -> App
     where
         E: std::error::Error + Send + Sync + 'static,
@@ -361,6 +363,60 @@ impl App {
         R: IntoResponse,
     {
         self = self.edit(|app| app.exception_handler(handler));
+        self
+    }
+
+    /// Handles errors of type `E` with an async function of the request and the error:
+    /// FastAPI's `@app.exception_handler(E)` on `async def handler(request, exc)`.
+    ///
+    /// The request is a copy of the request's head taken before routing: method, URL,
+    /// headers, cookies, extensions, the application state, the parameters of the mounts that
+    /// matched and the operation's path parameters; not the body (reading it gives empty
+    /// bytes; a [`RequestValidationError`] has the body that failed as
+    /// [`body`](RequestValidationError::body)). The copy is taken only in an application with
+    /// such a handler. As with [`exception_handler`](App::exception_handler), a handler for
+    /// [`HTTPException`], [`RequestValidationError`] or the toolkit's
+    /// [`HTTPException`](ferrapi_toolkit::HTTPException) (the router's 404 and 405) replaces
+    /// FastAPI's default, which stays available as
+    /// [`http_exception_handler`](crate::exceptions::http_exception_handler) and
+    /// [`request_validation_exception_handler`](crate::exceptions::request_validation_exception_handler).
+    ///
+    /// ```
+    /// use ferrapi::toolkit::{Json, Request, StatusCode};
+    /// use ferrapi::{get, App};
+    ///
+    /// #[derive(Debug)]
+    /// struct UnicornException {
+    ///     name: String,
+    /// }
+    /// impl std::fmt::Display for UnicornException {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         write!(f, "{} did something", self.name)
+    ///     }
+    /// }
+    /// impl std::error::Error for UnicornException {}
+    ///
+    /// #[get("/unicorns/{name}")]
+    /// async fn read_unicorn(name: String) -> Result<serde_json::Value, UnicornException> {
+    ///     Err(UnicornException { name })
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .exception_handler_with_request(|request: Request, exc: UnicornException| async move {
+    ///         let message = format!("Oops! {} did something at {}", exc.name, request.path());
+    ///         (StatusCode::IM_A_TEAPOT, Json(serde_json::json!({ "message": message })))
+    ///     })
+    ///     .route(read_unicorn);
+    /// # let _ = app;
+    /// ```
+    pub fn exception_handler_with_request<E, F, Fut>(mut self, handler: F) -> App
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        F: Fn(Request, E) -> Fut + Send + Sync + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: IntoResponse,
+    {
+        self = self.edit(|app| app.exception_handler_with_request(handler));
         self
     }
 

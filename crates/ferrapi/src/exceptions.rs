@@ -9,13 +9,16 @@
 //! | invalid parameters or body | `422 {"detail":[{"type","loc","msg","input","ctx"?}, …]}` |
 //! | unhandled error | `500 Internal Server Error` (text), logged |
 //!
-//! Each can be replaced with [`App::exception_handler`](crate::App::exception_handler).
+//! Each can be replaced with [`App::exception_handler`](crate::App::exception_handler) or
+//! [`App::exception_handler_with_request`](crate::App::exception_handler_with_request); the
+//! defaults stay available to such a handler as [`http_exception_handler`] and
+//! [`request_validation_exception_handler`] (FastAPI's `fastapi.exception_handlers`).
 
 use std::fmt;
 
 use ferrapi_toolkit::responses::IntoResponse;
 use ferrapi_toolkit::server::http::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
-use ferrapi_toolkit::{Response, StatusCode};
+use ferrapi_toolkit::{Request, Response, StatusCode};
 use serde_json::Value;
 
 use crate::validation::ErrorDetail;
@@ -178,6 +181,45 @@ impl IntoResponse for RequestValidationError {
             &serde_json::json!({ "detail": self.errors }),
         )
     }
+}
+
+/// FastAPI's default answer to an [`HTTPException`] (`fastapi.exception_handlers.
+/// http_exception_handler`): `{"detail": …}` with the status and headers, no body for 1xx,
+/// 204 and 304. For a handler of your own that ends with the default:
+///
+/// ```
+/// use ferrapi::exceptions::http_exception_handler;
+/// use ferrapi::toolkit::Request;
+/// use ferrapi::{App, HTTPException};
+///
+/// let app = App::new().exception_handler_with_request(|request: Request, exc: HTTPException| async move {
+///     println!("OMG! An HTTP error!: {exc:?}");
+///     http_exception_handler(request, exc).await
+/// });
+/// # let _ = app;
+/// ```
+pub async fn http_exception_handler(_request: Request, exc: HTTPException) -> Response {
+    exc.into_response()
+}
+
+/// FastAPI's default answer to a [`RequestValidationError`]
+/// (`fastapi.exception_handlers.request_validation_exception_handler`): `422` with
+/// `{"detail": [errors]}`.
+pub async fn request_validation_exception_handler(
+    _request: Request,
+    exc: RequestValidationError,
+) -> Response {
+    exc.into_response()
+}
+
+/// FastAPI's default answer to the toolkit's own [`HTTPException`](ferrapi_toolkit::HTTPException)
+/// (the router's 404 and 405, Starlette's `HTTPException`): as [`http_exception_handler`], the
+/// detail as a JSON string.
+pub async fn toolkit_http_exception_handler(
+    _request: Request,
+    exc: ferrapi_toolkit::HTTPException,
+) -> Response {
+    toolkit_http_exception(exc)
 }
 
 /// The toolkit's own `HTTPException` (the router's 404 and 405), answered as FastAPI answers.
