@@ -3,7 +3,7 @@ documentation apps (issue "FastAPI parity")."""
 
 from typing import Annotated, Optional
 
-from fastapi import Body, FastAPI, Request, WebSocket
+from fastapi import Body, FastAPI, Header, Query, Request, WebSocket
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,7 +26,7 @@ class Item(BaseModel):
 
 
 @app.post("/items/")
-async def create_item(item: Item):
+async def create_item(item: Item) -> Item:
     return item
 
 
@@ -52,3 +52,28 @@ async def needs_token(websocket: WebSocket, token: str):
     await websocket.accept()
     await websocket.send_text(token)
     await websocket.close()
+
+
+# 14. A parameter left out of the document (`include_in_schema=False`), and a response given a
+# model only (described by the status's phrase).
+class Message(BaseModel):
+    message: str
+
+
+@app.get(
+    "/hidden/{item_id}",
+    responses={404: {"model": Message}, 499: {"model": Message}, 302: {"description": "Moved"}},
+)
+async def read_hidden(
+    item_id: str,
+    hidden_query: Annotated[Optional[str], Query(include_in_schema=False)] = None,
+    x_hidden: Annotated[Optional[str], Header(include_in_schema=False)] = None,
+):
+    return {"id": item_id, "hidden": hidden_query, "h": x_hidden}
+
+
+@app.get("/only-hidden/")
+async def only_hidden(
+    hidden_query: Annotated[Optional[str], Query(include_in_schema=False)] = None,
+):
+    return {"hidden": hidden_query}

@@ -3,8 +3,8 @@
 
 use ferrapi::toolkit::WebSocket;
 use ferrapi::toolkit::{Json, StatusCode};
-use ferrapi::{post, websocket, App, Model, RequestValidationError};
-use ferrapi_integration_tests::diff::{assert_same, get, post, Case};
+use ferrapi::{get, post, websocket, App, Model, RequestValidationError};
+use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, get, post, Case};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -43,8 +43,32 @@ async fn needs_token(websocket: WebSocket, token: String) -> Result<(), ferrapi:
     Ok(())
 }
 
+#[derive(Model, Serialize, Debug)]
+struct Message {
+    message: String,
+}
+
+#[get(
+    "/hidden/{item_id}",
+    responses = [(404, Message), (499, Message), (302, "Moved")]
+)]
+async fn read_hidden(
+    item_id: String,
+    #[query(include_in_schema = false)] hidden_query: Option<String>,
+    #[header(include_in_schema = false)] x_hidden: Option<String>,
+) -> Value {
+    json!({ "id": item_id, "hidden": hidden_query, "h": x_hidden })
+}
+
+#[get("/only-hidden/")]
+async fn only_hidden(#[query(include_in_schema = false)] hidden_query: Option<String>) -> Value {
+    json!({ "hidden": hidden_query })
+}
+
 fn app() -> App {
     App::new()
+        .route(read_hidden)
+        .route(only_hidden)
         .route(refuse)
         .route(needs_token)
         .route(create_item)
@@ -92,10 +116,18 @@ fn cases() -> Vec<Case> {
                 .compare_headers(&["content-type", "content-length"]),
         );
     }
+    // 14. Hidden parameters are still read.
+    cases.push(get("/hidden/a?hidden_query=q").header("x-hidden", "h"));
+    cases.push(get("/only-hidden/?hidden_query=q"));
     cases
 }
 
 #[test]
 fn parity_cases_answer_as_fastapi() {
     assert_same("parity", app(), cases());
+}
+
+#[test]
+fn parity_cases_are_documented_as_fastapi_does() {
+    assert_same_openapi("parity", app().openapi());
 }

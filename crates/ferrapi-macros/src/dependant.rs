@@ -224,7 +224,7 @@ pub(crate) fn parse_param(
                             k if CONSTRAINTS.contains(&k) => {
                                 param.constraints.push((key, nv.value))
                             }
-                            "title" | "description" | "format" => {
+                            "title" | "description" | "format" | "include_in_schema" => {
                                 param.metadata.push((key, nv.value))
                             }
                             "examples" | "openapi_examples" => {
@@ -240,7 +240,7 @@ pub(crate) fn parse_param(
                                         "unknown option `{other}` on argument `{ident}`; expected \
                                          alias, default, gt, ge, lt, le, multiple_of, min_length, \
                                          max_length, pattern, max_digits, decimal_places, items(…), title, description, format, examples, \
-                                         openapi_examples, deprecated{}",
+                                         openapi_examples, deprecated, include_in_schema{}",
                                         match source {
                                             Source::Header => ", convert_underscores",
                                             Source::Body => " (or the flag `embed`)",

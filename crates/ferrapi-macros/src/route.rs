@@ -106,7 +106,7 @@ impl Parse for RouteArgs {
                             other => {
                                 return Err(syn::Error::new(
                                     other.span(),
-                                    "a response is (status, \"description\") or (status, \"description\", Model)",
+                                    "a response is (status, \"description\"), (status, Model) or (status, \"description\", Model)",
                                 ))
                             }
                         }
@@ -493,6 +493,21 @@ fn generate_options(op: &Checked, description: Option<String>, ret: &ReturnType)
     for response in &args.responses {
         let items: Vec<&Expr> = response.elems.iter().collect();
         let (status, description) = (items[0], items[1]);
+        // `(404, Model)`: FastAPI's `responses={404: {"model": Model}}`, described by the
+        // status's phrase.
+        let described = matches!(
+            description,
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            })
+        ) || items.len() == 3;
+        if !described {
+            options.extend(
+                quote!(.response(::ferrapi::ExtraResponse::model::<#description>(#status))),
+            );
+            continue;
+        }
         options.extend(match items.get(2) {
             Some(model) => quote! {
                 .response(::ferrapi::ExtraResponse::with_model::<#model>(#status, #description))

@@ -256,6 +256,7 @@ fn operation_object(
     let mut parameters = Vec::new();
     let mut body: Vec<&ParamSpec> = Vec::new();
     let mut form: Vec<&ParamSpec> = Vec::new();
+    let mut hidden_inputs = false;
     for spec in decl.specs() {
         let location = match spec.source() {
             Source::Path => "path",
@@ -276,6 +277,11 @@ fn operation_object(
                 continue;
             }
         };
+        // `include_in_schema = false`: read, not documented (the 422 stays, as in FastAPI).
+        if !spec.is_in_schema() {
+            hidden_inputs = true;
+            continue;
+        }
         if spec.param_model_fields().is_some() {
             model_parameters(spec, location, g, &mut seen, &mut parameters);
             continue;
@@ -310,7 +316,8 @@ fn operation_object(
         _ => 3,
     };
     parameters.sort_by_key(rank);
-    let has_inputs = !parameters.is_empty() || !body.is_empty() || !form.is_empty();
+    let has_inputs =
+        hidden_inputs || !parameters.is_empty() || !body.is_empty() || !form.is_empty();
     if !parameters.is_empty() {
         out.insert("parameters".into(), Value::Array(parameters));
     }

@@ -37,6 +37,8 @@ pub struct ParamSpec {
     openapi_examples: Option<Value>,
     /// `deprecated=True`.
     deprecated: bool,
+    /// `include_in_schema=False` hides the parameter from the document.
+    hidden: bool,
     /// A parameter model's fields (a `#[derive(Model)]` struct read from the query, headers,
     /// cookies or a form).
     pub(super) model_fields: Option<&'static [crate::validation::model::ModelField]>,
@@ -65,6 +67,7 @@ impl ParamSpec {
             examples: None,
             openapi_examples: None,
             deprecated: false,
+            hidden: false,
             model_fields: None,
             default: None,
             format: None,
@@ -229,6 +232,18 @@ impl ParamSpec {
     pub fn deprecated(mut self, deprecated: bool) -> ParamSpec {
         self.deprecated = deprecated;
         self
+    }
+
+    /// Leaves the parameter out of the document when `false` (`Query(include_in_schema=False)`);
+    /// it is still read, and the operation still documents its 422.
+    pub fn include_in_schema(mut self, include: bool) -> ParamSpec {
+        self.hidden = !include;
+        self
+    }
+
+    /// Whether the parameter is in the document.
+    pub fn is_in_schema(&self) -> bool {
+        !self.hidden
     }
 
     /// The schema examples, if any.
