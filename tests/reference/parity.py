@@ -77,3 +77,24 @@ async def only_hidden(
     hidden_query: Annotated[Optional[str], Query(include_in_schema=False)] = None,
 ):
     return {"hidden": hidden_query}
+
+
+# 12, 13. A list of models returned (the response model is `list[Hero]`, titled as FastAPI
+# titles it), an optional model field (no title beside its `$ref`).
+class Image(BaseModel):
+    url: str
+
+
+class Hero(BaseModel):
+    name: str
+    image: Optional[Image] = None
+
+
+@app.get("/heroes/")
+async def read_heroes() -> list[Hero]:
+    return [Hero(name="Deadpond", image=Image(url="a.png")), Hero(name="Spider-Boy")]
+
+
+@app.get("/heroes/first")
+async def read_first_hero() -> Optional[Hero]:
+    return Hero(name="Deadpond")

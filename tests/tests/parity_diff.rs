@@ -65,8 +65,45 @@ async fn only_hidden(#[query(include_in_schema = false)] hidden_query: Option<St
     json!({ "hidden": hidden_query })
 }
 
+#[derive(Model, Serialize, Debug)]
+struct Image {
+    url: String,
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Hero {
+    name: String,
+    image: Option<Image>,
+}
+
+#[get("/heroes/")]
+async fn read_heroes() -> Vec<Hero> {
+    vec![
+        Hero {
+            name: "Deadpond".into(),
+            image: Some(Image {
+                url: "a.png".into(),
+            }),
+        },
+        Hero {
+            name: "Spider-Boy".into(),
+            image: None,
+        },
+    ]
+}
+
+#[get("/heroes/first")]
+async fn read_first_hero() -> Option<Hero> {
+    Some(Hero {
+        name: "Deadpond".into(),
+        image: None,
+    })
+}
+
 fn app() -> App {
     App::new()
+        .route(read_heroes)
+        .route(read_first_hero)
         .route(read_hidden)
         .route(only_hidden)
         .route(refuse)
@@ -119,6 +156,9 @@ fn cases() -> Vec<Case> {
     // 14. Hidden parameters are still read.
     cases.push(get("/hidden/a?hidden_query=q").header("x-hidden", "h"));
     cases.push(get("/only-hidden/?hidden_query=q"));
+    // 12, 13.
+    cases.push(get("/heroes/"));
+    cases.push(get("/heroes/first"));
     cases
 }
 

@@ -68,6 +68,20 @@ impl<T: Validate + ModelName> ReturnViaModel for &Probe<T> {
     }
 }
 
+/// A list of models returned documents the response as FastAPI's `-> list[Model]` does.
+impl<T: Validate + ModelName> ReturnViaModel for &Probe<Vec<T>> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        Some(<Vec<T>>::json_schema)
+    }
+}
+
+/// An optional model returned documents the response as FastAPI's `-> Model | None` does.
+impl<T: Validate + ModelName> ReturnViaModel for &Probe<Option<T>> {
+    fn return_schema(&self) -> Option<SchemaFn> {
+        Some(<Option<T>>::json_schema)
+    }
+}
+
 /// A model returned with a status chosen at run time documents the response as the model
 /// alone does.
 impl<T: Validate + ModelName> ReturnViaModel for &Probe<(ferrapi_toolkit::StatusCode, T)> {
