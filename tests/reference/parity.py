@@ -98,3 +98,16 @@ async def read_heroes() -> list[Hero]:
 @app.get("/heroes/first")
 async def read_first_hero() -> Optional[Hero]:
     return Hero(name="Deadpond")
+
+
+# 9. A plain (pool-run) operation takes the request; a WebSocket operation's dependency reads
+# the handshake.
+@app.get("/sync-request/{name}")
+def read_sync_request(name: str, request: Request):
+    return {
+        "method": request.method,
+        "path": request.url.path,
+        "agent": request.headers.get("x-agent"),
+        "name": request.path_params["name"],
+        "q": request.query_params.get("q"),
+    }

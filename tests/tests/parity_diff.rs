@@ -1,8 +1,8 @@
 //! Behaviours found by porting FastAPI's documentation apps (issue "FastAPI parity"), against
 //! FastAPI (`tests/reference/parity.py`): the same answers, byte for byte.
 
-use ferrapi::toolkit::WebSocket;
 use ferrapi::toolkit::{Json, StatusCode};
+use ferrapi::toolkit::{Request, WebSocket};
 use ferrapi::{get, post, websocket, App, Model, RequestValidationError};
 use ferrapi_integration_tests::diff::{assert_same, assert_same_openapi, get, post, Case};
 use serde::Serialize;
@@ -100,8 +100,22 @@ async fn read_first_hero() -> Option<Hero> {
     })
 }
 
+// A plain `fn` takes an owned copy of the request (FastAPI's `def f(request: Request)`).
+#[get("/sync-request/{name}")]
+fn read_sync_request(name: String, request: Request) -> Value {
+    let _ = name;
+    json!({
+        "method": request.method().as_str(),
+        "path": request.path(),
+        "agent": request.header("x-agent"),
+        "name": request.path_param("name"),
+        "q": request.query_params().get("q"),
+    })
+}
+
 fn app() -> App {
     App::new()
+        .route(read_sync_request)
         .route(read_heroes)
         .route(read_first_hero)
         .route(read_hidden)
@@ -156,6 +170,8 @@ fn cases() -> Vec<Case> {
     // 14. Hidden parameters are still read.
     cases.push(get("/hidden/a?hidden_query=q").header("x-hidden", "h"));
     cases.push(get("/only-hidden/?hidden_query=q"));
+    // 9.
+    cases.push(get("/sync-request/ann?q=1").header("x-agent", "probe"));
     // 12, 13.
     cases.push(get("/heroes/"));
     cases.push(get("/heroes/first"));

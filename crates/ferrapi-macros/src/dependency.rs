@@ -103,9 +103,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 p.ident.span(),
                 format!(
                     "argument `{}` borrows the request, which a plain `fn` dependency cannot do: \
-                     it runs on the thread pool; make it `async fn`, or take the values you need \
-                     as arguments",
-                    p.ident
+                     it runs on the thread pool; take an owned copy (`{}: Request`), make it \
+                     `async fn`, or take the values you need as arguments",
+                    p.ident, p.ident
                 ),
             ));
         }

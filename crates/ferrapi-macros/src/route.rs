@@ -271,8 +271,10 @@ fn check(methods: &[&str], args: TokenStream, func: &mut ItemFn) -> syn::Result<
                 p.ident.span(),
                 format!(
                     "argument `{}` borrows the request, which a plain `fn` operation cannot do: it \
-                     runs on the thread pool, after the request is read; make the function \
-                     `async fn`, or take the values you need as arguments",
+                     runs on the thread pool, after the request is read; take an owned copy \
+                     (`{}: Request`), make the function `async fn`, or take the values you need \
+                     as arguments",
+                    p.ident,
                     p.ident
                 ),
             ));

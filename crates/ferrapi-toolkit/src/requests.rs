@@ -105,6 +105,30 @@ impl Request {
         http::Request::from_parts(self.inner.head, body)
     }
 
+    /// An owned copy of the request: method, URI, version, headers, extensions, path
+    /// parameters and the application, with the body if it was already read (empty
+    /// otherwise: a stream cannot be copied). What a plain `fn` running on the thread pool,
+    /// which cannot borrow the request, gets (FastAPI's `def read_main(request: Request)`).
+    pub fn head_copy(&self) -> Request {
+        let body = match &self.inner.body {
+            BodyState::Read(bytes) => BodyState::Read(bytes.clone()),
+            BodyState::Unread(_) | BodyState::Streamed => BodyState::Unread(Body::empty()),
+        };
+        Request {
+            inner: Box::new(Inner {
+                head: self.inner.head.clone(),
+                body,
+                decoded: self.inner.decoded.clone(),
+                route_offset: self.inner.route_offset,
+                path_params: self.inner.path_params.clone(),
+                app: self.inner.app.clone(),
+                params_slot: None,
+                query: OnceLock::new(),
+                cookies: OnceLock::new(),
+            }),
+        }
+    }
+
     /// A copy of the request's head for an exception handler: method, URI, version, headers,
     /// extensions, the path parameters so far and the application; an empty body. The route's
     /// path parameters, found later by routing this request, reach the copy through a slot

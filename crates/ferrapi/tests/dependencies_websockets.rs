@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::{wait_until, EventLog};
 use ferrapi::toolkit::testclient::{LiveServer, TestClient};
-use ferrapi::toolkit::{StatusCode, WebSocket};
+use ferrapi::toolkit::{Request, StatusCode, WebSocket};
 use ferrapi::{dependency, websocket, App, HTTPException, Yield};
 use serde_json::{json, Value};
 
@@ -202,6 +202,40 @@ mod websocket_errors {
             .unwrap();
         assert_eq!(session.receive_text().await.unwrap(), "ok");
         match client.websocket_connect("/ws-close?token=no").await {
+            Ok(_) => panic!("the handshake was accepted"),
+            Err(denied) => assert_eq!(denied.status(), 403),
+        }
+    }
+
+    /// FastAPI's "WebSockets" tutorial dependency `get_cookie_or_token(websocket: WebSocket,
+    /// …)` reads the handshake and raises `WebSocketException`: in ferrapi the dependency takes
+    /// the handshake as `&Request`.
+    #[dependency]
+    async fn cookie_or_token(handshake: &Request) -> Result<String, WebSocketException> {
+        handshake
+            .cookie("session")
+            .or_else(|| handshake.query_params().get("token"))
+            .map(str::to_string)
+            .ok_or_else(|| WebSocketException::new(1008, "no session"))
+    }
+
+    #[websocket("/ws-handshake")]
+    async fn ws_handshake(mut websocket: WebSocket, #[depends(cookie_or_token)] session: String) {
+        if websocket.accept().await.is_ok() {
+            let _ = websocket.send_text(session).await;
+            let _ = websocket.close(1000, "").await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_websocket_dependency_reads_the_handshake() {
+        let client = TestClient::new(App::new().route(ws_handshake));
+        let mut session = client
+            .websocket_connect("/ws-handshake?token=t1")
+            .await
+            .unwrap();
+        assert_eq!(session.receive_text().await.unwrap(), "t1");
+        match client.websocket_connect("/ws-handshake").await {
             Ok(_) => panic!("the handshake was accepted"),
             Err(denied) => assert_eq!(denied.status(), 403),
         }

@@ -4,7 +4,8 @@
 //! the way its type says, as FastAPI decides by the annotation's class (`issubclass(annotation,
 //! Request)`) and axum by extractor traits: a scalar is a query parameter, a model the body,
 //! `State<T>` a value of the application state, `BackgroundTasks` the request's tasks,
-//! `SecurityScopes` the scopes of the dependants, `UploadFile` a file of the form, `&Request`
+//! `SecurityScopes` the scopes of the dependants, `UploadFile` a file of the form, `Request` (an
+//! owned copy, for a plain `fn`), `&Request`
 //! the request itself, `WebSocket` the socket of a `#[websocket]` operation. A type alias or a
 //! re-export under another name is read the same way, and a user type that happens to be
 //! called `State` is not mistaken for the framework's.
@@ -33,7 +34,7 @@ use crate::validation::Validator;
     label = "neither a parameter type nor a value the framework provides",
     note = "parameters are scalars, `String`, `Option`, `Vec`, maps and types deriving \
             `ferrapi::Model` or `ferrapi::Enum`; the framework provides `State<T>`, \
-            `BackgroundTasks`, `SecurityScopes`, `UploadFile`, `&Request` and (in a \
+            `BackgroundTasks`, `SecurityScopes`, `UploadFile`, `Request`, `&Request` and (in a \
             `#[websocket]` operation) `WebSocket`; another dependency's value is taken with \
             `#[depends(dependency)]`"
 )]
@@ -148,6 +149,8 @@ macro_rules! provided {
 }
 
 provided!(&'r Request, |cx| cx.request());
+// An owned copy (`Request::head_copy`): what a plain `fn`, run on the thread pool, can take.
+provided!(Request, |cx| cx.request().head_copy());
 provided!(BackgroundTasks, |cx| cx.background());
 provided!(crate::responses::ResponseParts, |cx| cx.response_parts());
 provided!(SecurityScopes, |cx| SecurityScopes::from_context(cx));
