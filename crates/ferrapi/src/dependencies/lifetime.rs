@@ -63,6 +63,10 @@ impl Outcome {
 
 pub(super) type TeardownFn = Box<dyn FnOnce(Outcome) -> BoxFuture<'static, ()> + Send>;
 
+/// What a dependency does with an error raised after it (FastAPI's `except` around `yield`):
+/// the error to answer with.
+pub(super) type CatchFn = Box<dyn FnOnce(Error) -> BoxFuture<'static, Error> + Send>;
+
 /// A dependency's value and the code that cleans it up (FastAPI's dependencies with `yield`).
 ///
 /// ```
@@ -90,6 +94,7 @@ pub(super) type TeardownFn = Box<dyn FnOnce(Outcome) -> BoxFuture<'static, ()> +
 pub struct Yield<T> {
     value: T,
     teardown: TeardownFn,
+    catch: Option<CatchFn>,
 }
 
 impl<T: fmt::Debug> fmt::Debug for Yield<T> {
@@ -110,6 +115,7 @@ impl<T> Yield<T> {
         Yield {
             value,
             teardown: Box::new(move |outcome| Box::pin(teardown(outcome))),
+            catch: None,
         }
     }
 
@@ -129,12 +135,58 @@ impl<T> Yield<T> {
                     }
                 })
             }),
+            catch: None,
         }
     }
 
-    /// Splits into the value and the teardown.
-    pub(super) fn into_parts(self) -> (T, TeardownFn) {
-        (self.value, self.teardown)
+    /// Also sees the error when the operation (or a dependency set up after this one) fails,
+    /// before it is answered, and gives the error to answer with: the same one, or another
+    /// (FastAPI's `try: yield db` / `except OwnerError as e: raise HTTPException(400, …)`).
+    /// Dependencies set up later see the error first, as exceptions unwind in FastAPI; the
+    /// teardown then sees the error that is answered.
+    ///
+    /// ```
+    /// use ferrapi::dependencies::Yield;
+    /// use ferrapi::toolkit::StatusCode;
+    /// use ferrapi::{dependency, HTTPException};
+    ///
+    /// #[derive(Debug)]
+    /// struct OwnerError(String);
+    ///
+    /// impl std::fmt::Display for OwnerError {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str(&self.0)
+    ///     }
+    /// }
+    ///
+    /// impl std::error::Error for OwnerError {}
+    ///
+    /// #[dependency]
+    /// async fn get_username() -> Yield<String> {
+    ///     Yield::new("Rick".to_string(), |_| async {}).on_error(|err| async move {
+    ///         match err.downcast_ref::<OwnerError>() {
+    ///             Some(e) => HTTPException::new(
+    ///                 StatusCode::BAD_REQUEST,
+    ///                 format!("Owner error: {e}"),
+    ///             )
+    ///             .into(),
+    ///             None => err,
+    ///         }
+    ///     })
+    /// }
+    /// ```
+    pub fn on_error<F, Fut>(mut self, catch: F) -> Yield<T>
+    where
+        F: FnOnce(Error) -> Fut + Send + 'static,
+        Fut: Future<Output = Error> + Send + 'static,
+    {
+        self.catch = Some(Box::new(move |err| Box::pin(catch(err))));
+        self
+    }
+
+    /// Splits into the value, the teardown and the error handler.
+    pub(super) fn into_parts(self) -> (T, TeardownFn, Option<CatchFn>) {
+        (self.value, self.teardown, self.catch)
     }
 }
 
@@ -144,6 +196,8 @@ impl<T> Yield<T> {
 pub struct Shared<'a> {
     pub(super) cache: Mutex<Vec<CacheEntry>>,
     pub(super) teardowns: Mutex<Vec<(DependencyScope, TeardownFn)>>,
+    /// The error handlers of the dependencies set up ([`Yield::on_error`]), in set-up order.
+    pub(super) catchers: Mutex<Vec<CatchFn>>,
     background: OnceLock<BackgroundTasks>,
     /// The status, headers and cookies set through a `ResponseParts` argument.
     response: OnceLock<ResponseParts>,
@@ -165,6 +219,7 @@ impl<'a> Shared<'a> {
         Shared {
             cache: Mutex::new(Vec::new()),
             teardowns: Mutex::new(Vec::new()),
+            catchers: Mutex::new(Vec::new()),
             background: OnceLock::new(),
             response: OnceLock::new(),
             raised: Mutex::new(None),
@@ -244,6 +299,10 @@ impl<'a> Shared<'a> {
 
     /// [`Shared::finish`] when something was set up.
     async fn finish_deferred(&self, result: Result<Response, Error>) -> Result<Response, Error> {
+        let result = match result {
+            Err(err) => Err(self.catch(err).await),
+            ok => ok,
+        };
         let outcome = match &result {
             Ok(_) => Outcome::ok(),
             Err(err) => Outcome::failed(err),
@@ -273,6 +332,26 @@ impl<'a> Shared<'a> {
             Err(err) if teardowns.is_empty() => Err(err),
             Err(err) => Err(err.with_after(AfterResponse::new(run_teardowns(teardowns, outcome)))),
         }
+    }
+
+    /// Passes an error through the dependencies' error handlers, the last set up first.
+    async fn catch(&self, mut err: Error) -> Error {
+        let catchers: Vec<CatchFn> = {
+            let mut all = self.catchers.lock().unwrap_or_else(|e| e.into_inner());
+            all.drain(..).collect()
+        };
+        for catch in catchers.into_iter().rev() {
+            // The work attached to the error (teardowns of a failed dependency) stays with it.
+            let after = err.take_after();
+            err = match ferrapi_toolkit::exceptions::CatchUnwind::new(catch(err)).await {
+                Ok(err) => err,
+                Err(panic) => Error::new(panic),
+            };
+            if let Some(after) = after {
+                err = err.with_after(after);
+            }
+        }
+        err
     }
 
     /// Ends a request that has no response to carry the work (a WebSocket session): runs the

@@ -126,7 +126,21 @@ impl<'a> Context<'a> {
 
     /// Registers a teardown to run when the request ends, per `scope`.
     pub fn defer<T>(&self, scope: DependencyScope, value: Yield<T>) -> T {
-        let (value, teardown) = value.into_parts();
+        let (value, teardown, catch) = value.into_parts();
+        if let Some(catch) = catch {
+            // An app-scoped value is set up once, outside any request: no request's error
+            // goes through it.
+            if scope != DependencyScope::App {
+                self.shared
+                    .catchers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(catch);
+                self.shared
+                    .deferred
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if scope == DependencyScope::App {
             let mut app = self
                 .shared
