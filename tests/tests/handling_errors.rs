@@ -121,24 +121,13 @@ async fn read_item_int(item_id: i64) -> Result<Value, HTTPException> {
     Ok(json!({ "item_id": item_id }))
 }
 
-/// `str(exc.detail)` of a detail that is a string: the string itself.
-fn detail_text(detail: &Value) -> String {
-    match detail {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
 mod t004 {
     use super::*;
 
     pub(crate) fn app() -> App {
-        // Starlette's `HTTPException` is two types here: FastAPI's and the toolkit's (the
-        // router's 404 and 405); Rust has no exception hierarchy.
+        // One handler for Starlette's `HTTPException` takes FastAPI's too (the operations'),
+        // as in FastAPI: the router's 404 and the operation's 418 below.
         App::new()
-            .exception_handler_with_request(|_request: Request, exc: HTTPException| async move {
-                (exc.status(), PlainText(detail_text(exc.detail())))
-            })
             .exception_handler_with_request(
                 |_request: Request, exc: ferrapi::toolkit::HTTPException| async move {
                     (exc.status(), PlainText(exc.detail().to_owned()))

@@ -51,6 +51,9 @@ pub struct App {
     operations: Vec<Operation>,
     dependencies: Arc<AppDependencies>,
     app_scoped: Vec<Arc<dyn ErasedDependency>>,
+    /// Whether the app has its own handler for this crate's `HTTPException`: a handler for
+    /// the toolkit's then leaves those to it (FastAPI looks up the most specific class).
+    own_http_handler: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -90,6 +93,7 @@ impl App {
             operations: Vec::new(),
             dependencies: Arc::new(AppDependencies::new()),
             app_scoped: Vec::new(),
+            own_http_handler: false,
         }
     }
 
@@ -356,13 +360,29 @@ impl App {
     /// to replace the 422 format) with a plain function of the error; see
     /// [`exception_handler_with_request`](App::exception_handler_with_request) for one that
     /// is async and gets the request.
+    ///
+    /// A handler for the toolkit's [`HTTPException`](ferrapi_toolkit::HTTPException)
+    /// (Starlette's, which FastAPI's subclasses) also takes this crate's [`HTTPException`]s,
+    /// converted (a detail that is not a string becomes its JSON text): one handler for the
+    /// router's 404 and 405 and the operations' errors, as FastAPI's
+    /// `@app.exception_handler(StarletteHTTPException)`. A handler for this crate's
+    /// `HTTPException` takes only those, and keeps them whichever is registered first, as
+    /// FastAPI picks the handler of the most specific class.
     pub fn exception_handler<E, F, R>(mut self, handler: F) -> App
     where
         E: std::error::Error + Send + Sync + 'static,
         F: Fn(E) -> R + Send + Sync + 'static,
         R: IntoResponse,
     {
-        self = self.edit(|app| app.exception_handler(handler));
+        let handler = Arc::new(handler);
+        self.own_http_handler |= is::<E, HTTPException>();
+        if is::<E, ferrapi_toolkit::HTTPException>() && !self.own_http_handler {
+            let toolkit = handler.clone();
+            self = self.edit(move |app| {
+                app.exception_handler(move |exc: HTTPException| toolkit(as_toolkit::<E>(exc)))
+            });
+        }
+        self = self.edit(move |app| app.exception_handler(move |exc: E| handler(exc)));
         self
     }
 
@@ -416,7 +436,21 @@ impl App {
         Fut: Future + Send + 'static,
         Fut::Output: IntoResponse,
     {
-        self = self.edit(|app| app.exception_handler_with_request(handler));
+        let handler = Arc::new(handler);
+        self.own_http_handler |= is::<E, HTTPException>();
+        if is::<E, ferrapi_toolkit::HTTPException>() && !self.own_http_handler {
+            let toolkit = handler.clone();
+            self = self.edit(move |app| {
+                app.exception_handler_with_request(move |request: Request, exc: HTTPException| {
+                    toolkit(request, as_toolkit::<E>(exc))
+                })
+            });
+        }
+        self = self.edit(move |app| {
+            app.exception_handler_with_request(move |request: Request, exc: E| {
+                handler(request, exc)
+            })
+        });
         self
     }
 
@@ -613,4 +647,18 @@ impl ServerApp for BuiltApp {
         self.dependencies.shutdown().await;
         self.app.shutdown().await
     }
+}
+
+/// Whether `E` is `T`.
+fn is<E: 'static, T: 'static>() -> bool {
+    std::any::TypeId::of::<E>() == std::any::TypeId::of::<T>()
+}
+
+/// This crate's `HTTPException` as the toolkit's, typed as `E`, which the caller checked is
+/// the toolkit's `HTTPException`.
+fn as_toolkit<E: 'static>(exc: HTTPException) -> E {
+    let exc: ferrapi_toolkit::HTTPException = exc.into();
+    *(Box::new(exc) as Box<dyn std::any::Any>)
+        .downcast::<E>()
+        .expect("E is the toolkit's HTTPException")
 }

@@ -40,6 +40,20 @@ pub struct HTTPException {
     headers: Box<HeaderMap>,
 }
 
+/// FastAPI's `HTTPException` as Starlette's (its base class): the detail as text (a detail
+/// that is not a string becomes its JSON text) and the headers.
+impl From<HTTPException> for ferrapi_toolkit::HTTPException {
+    fn from(exc: HTTPException) -> ferrapi_toolkit::HTTPException {
+        let detail = match exc.detail {
+            Value::String(text) => text,
+            other => other.to_string(),
+        };
+        ferrapi_toolkit::HTTPException::new(exc.status)
+            .with_detail(detail)
+            .with_headers(*exc.headers)
+    }
+}
+
 impl HTTPException {
     /// An error with `status` and `detail` (a string, or any JSON value).
     pub fn new(status: StatusCode, detail: impl Into<Value>) -> HTTPException {

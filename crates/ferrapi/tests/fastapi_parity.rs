@@ -347,3 +347,57 @@ async fn errors_come_in_fastapis_source_order() {
         ]
     );
 }
+
+mod one_http_exception {
+    use super::*;
+    use ferrapi::toolkit::{PlainText, StatusCode};
+    use ferrapi::HTTPException;
+
+    #[get("/teapot")]
+    async fn teapot() -> Result<Value, HTTPException> {
+        Err(HTTPException::new(
+            StatusCode::IM_A_TEAPOT,
+            json!({"why": "short"}),
+        ))
+    }
+
+    fn toolkit_handler(exc: ferrapi::toolkit::HTTPException) -> (StatusCode, PlainText<String>) {
+        (
+            exc.status(),
+            PlainText(format!("toolkit: {}", exc.detail())),
+        )
+    }
+
+    /// A handler for the toolkit's `HTTPException` (Starlette's) takes the router's 404 and
+    /// the operations' `HTTPException`s, as FastAPI's `@app.exception_handler(
+    /// StarletteHTTPException)`; an app's own handler for `ferrapi::HTTPException` keeps those,
+    /// registered before or after (FastAPI picks the most specific class).
+    #[tokio::test]
+    async fn a_toolkit_http_exception_handler_takes_the_frameworks_too() {
+        let client = TestClient::new(App::new().exception_handler(toolkit_handler).route(teapot));
+        let r = client.get("/teapot").send().await;
+        assert_eq!(r.status(), 418);
+        assert_eq!(r.text(), r#"toolkit: {"why":"short"}"#);
+        let r = client.get("/nowhere").send().await;
+        assert_eq!(
+            (r.status().as_u16(), r.text()),
+            (404, "toolkit: Not Found".to_string())
+        );
+
+        for app in [
+            App::new()
+                .exception_handler(|exc: HTTPException| (exc.status(), PlainText("own")))
+                .exception_handler(toolkit_handler),
+            App::new()
+                .exception_handler(toolkit_handler)
+                .exception_handler(|exc: HTTPException| (exc.status(), PlainText("own"))),
+        ] {
+            let client = TestClient::new(app.route(teapot));
+            assert_eq!(client.get("/teapot").send().await.text(), "own");
+            assert_eq!(
+                client.get("/nowhere").send().await.text(),
+                "toolkit: Not Found"
+            );
+        }
+    }
+}
