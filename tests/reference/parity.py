@@ -111,3 +111,18 @@ def read_sync_request(name: str, request: Request):
         "name": request.path_params["name"],
         "q": request.query_params.get("q"),
     }
+
+
+# 3. A non-finite float: a 500 in a dict (json.dumps refuses it), null in a typed value.
+class Reading(BaseModel):
+    x: float
+
+
+@app.get("/floats/dict")
+def floats_dict():
+    return {"x": float("nan")}
+
+
+@app.get("/floats/model")
+def floats_model() -> Reading:
+    return Reading(x=float("inf"))

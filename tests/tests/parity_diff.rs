@@ -113,8 +113,31 @@ fn read_sync_request(name: String, request: Request) -> Value {
     })
 }
 
+/// Not a model: FastAPI's `dict`.
+#[derive(Serialize)]
+struct RawReading {
+    x: f64,
+}
+
+#[get("/floats/dict")]
+fn floats_dict() -> RawReading {
+    RawReading { x: f64::NAN }
+}
+
+#[derive(Model, Serialize, Debug)]
+struct Reading {
+    x: f64,
+}
+
+#[get("/floats/model")]
+fn floats_model() -> Reading {
+    Reading { x: f64::INFINITY }
+}
+
 fn app() -> App {
     App::new()
+        .route(floats_dict)
+        .route(floats_model)
         .route(read_sync_request)
         .route(read_heroes)
         .route(read_first_hero)
@@ -172,6 +195,9 @@ fn cases() -> Vec<Case> {
     cases.push(get("/only-hidden/?hidden_query=q"));
     // 9.
     cases.push(get("/sync-request/ann?q=1").header("x-agent", "probe"));
+    // 3.
+    cases.push(get("/floats/dict"));
+    cases.push(get("/floats/model"));
     // 12, 13.
     cases.push(get("/heroes/"));
     cases.push(get("/heroes/first"));

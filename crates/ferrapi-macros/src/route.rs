@@ -400,7 +400,9 @@ fn generate_run(
             // there.
             None => quote_spanned! {op.output_span=> {
                 #[allow(unused_imports)]
-                use ::ferrapi::__private::{ViaClass as _, ViaFile as _, ViaSerialize as _};
+                use ::ferrapi::__private::{
+                    ViaClass as _, ViaFile as _, ViaSerialize as _, ViaTyped as _,
+                };
                 let __response = (&&&::ferrapi::__private::Wrap::new(__out)).respond(__status, __chosen);
                 ::ferrapi::__private::settle(__response, __cx.request()).await
             }},

@@ -16,7 +16,7 @@ pub use crate::dependencies::{
 pub use crate::operation::respond::{
     respond_model, settle, status, ws_outcome, ErrorAnyhow, ErrorBoxed, ErrorDirect, IntoStatus,
     ResponseValue, ViaClass, ViaFile, ViaOwnStatus, ViaResult, ViaResultAnyhow, ViaResultBoxed,
-    ViaSerialize, ViaStatus, ViaValue, Wrap,
+    ViaSerialize, ViaStatus, ViaTyped, ViaValue, Wrap,
 };
 pub use crate::operation::{watch, Run};
 pub use crate::params::{

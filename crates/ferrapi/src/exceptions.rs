@@ -137,8 +137,11 @@ pub(crate) fn json_response<T: serde::Serialize + ?Sized>(
     let body = match serde_json::to_writer(&mut body, value) {
         Ok(()) => body,
         Err(err) => {
+            // Answered as an unhandled error is (Starlette's `ServerErrorMiddleware`).
             tracing::error!(error = %err, "response could not be serialised to JSON");
-            let mut response = Response::new("Internal Server Error".into());
+            let mut response = ferrapi_toolkit::IntoResponse::into_response(
+                ferrapi_toolkit::PlainText("Internal Server Error"),
+            );
             *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             return response;
         }

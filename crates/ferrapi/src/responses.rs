@@ -1,7 +1,11 @@
 //! What path operations return: FastAPI's response rules.
 //!
 //! * Any `Serialize` value becomes JSON (`application/json`, compact) with the operation's
-//!   status code (200 unless `status_code = …`); with 204 or 304 there is no body.
+//!   status code (200 unless `status_code = …`); with 204 or 304 there is no body. A
+//!   non-finite float (`NaN`, an infinity) is written as pydantic writes it, `null`, in a type
+//!   ferrapi validates (a model, a list or map of them, a scalar: FastAPI with a return
+//!   annotation); in any other `Serialize` value (a plain serde struct, FastAPI's `dict`) it is
+//!   refused with a 500, logged, as FastAPI refuses it rather than change the data.
 //! * A response class (the toolkit's [`Html`],
 //!   [`PlainText`], [`Json`],
 //!   [`Redirect`], [`Streaming`], a

@@ -24,6 +24,7 @@ use ferrapi_toolkit::{Error, Request, Response, WebSocket};
 use crate::dependencies::{AppDependencies, Context, ErasedDependency, Failure, Failures, Shared};
 use crate::params::{Inputs, ParamSpec};
 
+mod finite;
 pub(crate) mod respond;
 
 /// What one operation's pipeline needs at request time: its guards (dependencies of the

@@ -279,7 +279,23 @@ impl<T: ResponseClass> ViaClass for &Wrap<T> {
     }
 }
 
-/// Second choice: any `Serialize` value is JSON.
+/// Second choice, beside a response class: a value of a type ferrapi validates (a model, a
+/// list or map of models, a scalar) is written as pydantic writes it, a non-finite float as
+/// `null` (FastAPI with a return annotation or a response model).
+pub trait ViaTyped {
+    /// The response.
+    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error>;
+}
+
+impl<T: Validate + Serialize> ViaTyped for &Wrap<T> {
+    fn respond(&self, status: StatusCode, _chosen: bool) -> Result<Response, Error> {
+        serialize(&self.take(), status)
+    }
+}
+
+/// Last choice: any other `Serialize` value is JSON, refusing `NaN` and the infinities (a
+/// 500, logged) as FastAPI refuses them in a `dict` (Python's `json.dumps` with
+/// `allow_nan=False`) rather than changing them to `null`.
 ///
 /// Implemented for every output, with the bound on the method: an output that is neither a
 /// response class nor `Serialize` is one error naming its type ([`ResponseValue`]), not a
@@ -299,7 +315,9 @@ impl<T> ViaSerialize for Wrap<T> {
     where
         T: ResponseValue,
     {
-        serialize(&self.take(), status)
+        // One pass: the check rides along the serialisation into the body; a refused float
+        // is the 500 (logged) of a body that cannot be serialised.
+        serialize(&super::finite::Finite(&self.take()), status)
     }
 }
 
