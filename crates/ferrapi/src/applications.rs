@@ -169,26 +169,27 @@ impl App {
             let url = docs_url.clone();
             routes.push(
                 Route::new(&docs_url, move |req: Request| {
-                    let html = docs::swagger_ui_html(&config, &page_title, &req.root_path(), &url);
+                    let html = config.swagger_ui_page(&page_title, &req.root_path(), &url);
                     async move { ferrapi_toolkit::Html(html) }
                 })
                 .name("swagger_ui_html")
                 .include_in_schema(false),
             );
-            if let Some(redirect) = self.docs.oauth2_redirect_url.clone() {
+            // As FastAPI: served with Swagger UI only (an app building its own `/docs` serves
+            // `docs::swagger_ui_oauth2_redirect_html()` itself).
+            if let Some(redirect) = self
+                .docs
+                .oauth2_redirect_url
+                .clone()
+                .filter(|r| !r.is_empty())
+            {
                 routes.push(
                     Route::new(&redirect, |_req: Request| async {
-                        ferrapi_toolkit::Html(bytes::Bytes::from_static(docs::OAUTH2_REDIRECT_HTML))
+                        ferrapi_toolkit::Html(docs::swagger_ui_oauth2_redirect_html())
                     })
                     .name("swagger_ui_redirect")
                     .include_in_schema(false),
                 );
-                // The redirect page loads its script from next to itself.
-                let script = match redirect.rfind('/') {
-                    Some(i) => format!("{}/oauth2-redirect.js", &redirect[..i]),
-                    None => "/oauth2-redirect.js".to_string(),
-                };
-                routes.push(asset_route(&script, "oauth2-redirect.js"));
             }
             if !self.docs.cdn {
                 let base = docs_url.trim_end_matches('/');
@@ -202,7 +203,7 @@ impl App {
             let url = redoc_url.clone();
             routes.push(
                 Route::new(&redoc_url, move |req: Request| {
-                    let html = docs::redoc_html(&config, &title, &req.root_path(), &url);
+                    let html = config.redoc_page(&title, &req.root_path(), &url);
                     async move { ferrapi_toolkit::Html(html) }
                 })
                 .name("redoc_html")
@@ -210,10 +211,9 @@ impl App {
             );
             if !self.docs.cdn {
                 let base = redoc_url.trim_end_matches('/');
-                routes.push(asset_route(
-                    &format!("{base}/redoc.standalone.js"),
-                    "redoc.standalone.js",
-                ));
+                for name in ["redoc.standalone.js", "favicon.png"] {
+                    routes.push(asset_route(&format!("{base}/{name}"), name));
+                }
             }
         }
         routes
@@ -244,12 +244,28 @@ impl App {
         self
     }
 
-    /// Swagger UI parameters (FastAPI's `swagger_ui_parameters`), added to the defaults.
-    pub fn swagger_ui_parameters(
-        mut self,
-        parameters: serde_json::Map<String, serde_json::Value>,
-    ) -> App {
-        self.docs.swagger_ui_parameters.extend(parameters);
+    /// Swagger UI parameters (FastAPI's `swagger_ui_parameters`): a JSON object (`json!({…})`,
+    /// a `serde_json::Map`, anything that serialises to an object) merged into FastAPI's
+    /// defaults ([`docs::swagger_ui_default_parameters`]) as `dict.update` does, and written
+    /// into the page as FastAPI writes them (Python's `json.dumps` formatting). Called again,
+    /// it adds to the parameters given before.
+    ///
+    /// ```
+    /// use ferrapi::App;
+    /// use serde_json::json;
+    ///
+    /// let app = App::new()
+    ///     .swagger_ui_parameters(json!({"syntaxHighlight": {"theme": "obsidian"}, "deepLinking": false}));
+    /// # let _ = app;
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `parameters` is not a JSON object.
+    pub fn swagger_ui_parameters(mut self, parameters: impl serde::Serialize) -> App {
+        self.docs
+            .swagger_ui_parameters
+            .extend(docs::parameters_object(parameters));
         self
     }
 
@@ -544,6 +560,13 @@ impl App {
     /// The description.
     pub fn api_description(&self) -> &str {
         &self.description
+    }
+
+    /// Where the document and the docs pages are served, and how (FastAPI's
+    /// `app.openapi_url`, `app.docs_url`, `app.swagger_ui_oauth2_redirect_url`, …): what a
+    /// page built by hand needs to know.
+    pub fn docs_config(&self) -> &DocsConfig {
+        &self.docs
     }
 }
 

@@ -101,7 +101,7 @@ async fn pages_and_assets_are_served_offline() {
     assert_eq!(page.status(), 200);
     let html = page.text();
     assert!(html.contains("<title>Pets - Swagger UI</title>"), "{html}");
-    assert!(html.contains("url: \"/openapi.json\""), "{html}");
+    assert!(html.contains("url: '/openapi.json'"), "{html}");
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "offline: {html}"
@@ -124,11 +124,7 @@ async fn pages_and_assets_are_served_offline() {
         ),
         ("/docs/swagger-ui.css", "text/css; charset=utf-8", 100_000),
         ("/docs/favicon.png", "image/png", 100),
-        (
-            "/docs/oauth2-redirect.js",
-            "text/javascript; charset=utf-8",
-            100,
-        ),
+        ("/redoc/favicon.png", "image/png", 100),
         (
             "/redoc/redoc.standalone.js",
             "text/javascript; charset=utf-8",
@@ -142,7 +138,20 @@ async fn pages_and_assets_are_served_offline() {
     }
     let redirect = client.get("/docs/oauth2-redirect").send().await;
     assert_eq!(redirect.status(), 200);
-    assert!(redirect.text().contains("oauth2-redirect.js"));
+    assert_eq!(
+        redirect.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    // FastAPI's page: the script inline.
+    let redirect = redirect.text();
+    assert!(
+        redirect.contains("window.opener.swaggerUIRedirectOauth2"),
+        "{redirect}"
+    );
+    assert_eq!(
+        redirect,
+        ferrapi::openapi::docs::swagger_ui_oauth2_redirect_html()
+    );
 }
 
 /// The pages move, turn off, and switch to the CDN.
@@ -157,7 +166,7 @@ async fn pages_are_configurable() {
     assert_eq!(client.get("/openapi.json").send().await.status(), 404);
     assert_eq!(client.get("/api/schema.json").send().await.status(), 200);
     let html = client.get("/api/docs").send().await.text();
-    assert!(html.contains("url: \"/api/schema.json\""), "{html}");
+    assert!(html.contains("url: '/api/schema.json'"), "{html}");
     assert!(html.contains("/api/docs/swagger-ui-bundle.js"), "{html}");
     assert_eq!(
         client.get("/api/docs/swagger-ui.css").send().await.status(),
@@ -179,12 +188,67 @@ async fn pages_are_configurable() {
     );
 }
 
+/// `/docs` off: the document and ReDoc stay; the OAuth2 redirect page goes with Swagger UI, as
+/// in FastAPI (an app that builds its own `/docs` serves it); ReDoc's icon is its own.
+#[tokio::test]
+async fn docs_off_keeps_the_document() {
+    let client = TestClient::new(app().docs_url(None));
+    assert_eq!(client.get("/openapi.json").send().await.status(), 200);
+    assert_eq!(client.get("/docs").send().await.status(), 404);
+    assert_eq!(
+        client.get("/docs/oauth2-redirect").send().await.status(),
+        404
+    );
+    assert_eq!(client.get("/docs/favicon.png").send().await.status(), 404);
+    let redoc = client.get("/redoc").send().await.text();
+    assert!(redoc.contains("href=\"/redoc/favicon.png\""), "{redoc}");
+    assert_eq!(client.get("/redoc/favicon.png").send().await.status(), 200);
+}
+
+/// Swagger UI parameters: a `json!` object or a `serde_json::Map`, merged in FastAPI's order and
+/// written with Python's `json.dumps` separators; a non-object is a configuration mistake.
+#[tokio::test]
+async fn swagger_ui_parameters_are_written_as_fastapi_writes_them() {
+    let mut map = serde_json::Map::new();
+    map.insert("docExpansion".into(), json!("none"));
+    let client = TestClient::new(
+        app()
+            .swagger_ui_parameters(
+                json!({"syntaxHighlight": {"theme": "obsidian"}, "deepLinking": false}),
+            )
+            .swagger_ui_parameters(map),
+    );
+    let html = client.get("/docs").send().await.text();
+    assert!(
+        html.contains(
+            "\"deepLinking\": false,\n\"showExtensions\": true,\n\"showCommonExtensions\": true,\n\
+             \"syntaxHighlight\": {\"theme\": \"obsidian\"},\n\"docExpansion\": \"none\",\n"
+        ),
+        "{html}"
+    );
+    let not_an_object = std::panic::catch_unwind(|| App::new().swagger_ui_parameters(json!([1])));
+    assert!(not_an_object.is_err());
+}
+
 /// Behind a root path the pages and the document name it.
 #[tokio::test]
 async fn root_path_is_followed() {
     let client = TestClient::new(app()).root_path("/api/v1");
     let html = client.get("/docs").send().await.text();
-    assert!(html.contains("url: \"/api/v1/openapi.json\""), "{html}");
+    assert!(html.contains("url: '/api/v1/openapi.json'"), "{html}");
+    assert!(
+        html.contains("oauth2RedirectUrl: window.location.origin + '/api/v1/docs/oauth2-redirect'"),
+        "{html}"
+    );
+    let redoc = client.get("/redoc").send().await.text();
+    assert!(
+        redoc.contains("<redoc spec-url=\"/api/v1/openapi.json\">"),
+        "{redoc}"
+    );
+    assert!(
+        redoc.contains("/api/v1/redoc/redoc.standalone.js?v="),
+        "{redoc}"
+    );
     assert!(html.contains("/api/v1/docs/swagger-ui-bundle.js"), "{html}");
     let doc: Value = client.get("/openapi.json").send().await.json().unwrap();
     assert_eq!(doc["servers"], json!([{"url": "/api/v1"}]));

@@ -1,13 +1,32 @@
 //! The interactive documentation pages: Swagger UI at `/docs` (with its OAuth2 redirect page
-//! at `/docs/oauth2-redirect`) and ReDoc at `/redoc`, as FastAPI serves them.
+//! at `/docs/oauth2-redirect`) and ReDoc at `/redoc`, as FastAPI builds them, and the page
+//! builders FastAPI exports for pages made by hand ([`swagger_ui_html`], [`redoc_html`],
+//! [`swagger_ui_oauth2_redirect_html`]: FastAPI's `get_swagger_ui_html`, `get_redoc_html` and
+//! `get_swagger_ui_oauth2_redirect_html`, byte for byte).
 //!
-//! Unlike FastAPI, the pages work offline: Swagger UI 5.35.0 and ReDoc 2.5.4 are compiled into
-//! the binary (`crates/ferrapi/assets/`, about 3 MB) and served next to the pages
+//! Unlike FastAPI, the built-in pages work offline: Swagger UI 5.35.0 and ReDoc 2.5.4 are
+//! compiled into the binary (`crates/ferrapi/assets/`, about 3 MB) and served next to the pages
 //! (`/docs/swagger-ui-bundle.js`, `/docs/swagger-ui.css`, `/docs/favicon.png`,
-//! `/redoc/redoc.standalone.js`), so an air-gapped deployment has working docs and the build
-//! downloads nothing. [`DocsConfig::cdn`] loads them from jsDelivr instead, as FastAPI does.
-//! The pages and the document follow the request's root path (an app behind a proxy that
-//! strips a prefix).
+//! `/redoc/redoc.standalone.js`, `/redoc/favicon.png`), so an air-gapped deployment has working
+//! docs and the build downloads nothing; the pages are FastAPI's with those URLs, and ReDoc's
+//! loads no Google Fonts. [`DocsConfig::cdn`] (`App::docs_cdn(true)`) loads them from jsDelivr
+//! instead, and the pages are then FastAPI's default pages exactly. The pages and the document
+//! follow the request's root path (an app behind a proxy that strips a prefix).
+//!
+//! ```
+//! use ferrapi::openapi::docs::{swagger_ui_html, SwaggerUi};
+//! use serde_json::json;
+//!
+//! let page = swagger_ui_html(
+//!     "/openapi.json",
+//!     "FastAPI - Swagger UI",
+//!     &SwaggerUi::new()
+//!         .swagger_js_url("/static/swagger-ui-bundle.js")
+//!         .swagger_ui_parameters(json!({"syntaxHighlight": {"theme": "obsidian"}})),
+//! );
+//! assert!(page.contains(r#""syntaxHighlight": {"theme": "obsidian"},"#));
+//! assert!(page.contains(r#"<script src="/static/swagger-ui-bundle.js"></script>"#));
+//! ```
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -24,17 +43,400 @@ pub static SWAGGER_UI_BUNDLE: &[u8] =
 pub static SWAGGER_UI_CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");
 /// Swagger UI's favicon.
 pub static FAVICON: &[u8] = include_bytes!("../../assets/swagger-ui/favicon-32x32.png");
-/// Swagger UI's OAuth2 redirect page.
+/// `swagger-ui-dist`'s own OAuth2 redirect page (not served: the app serves FastAPI's,
+/// [`swagger_ui_oauth2_redirect_html`]).
 pub static OAUTH2_REDIRECT_HTML: &[u8] =
     include_bytes!("../../assets/swagger-ui/oauth2-redirect.html");
-/// The script of the OAuth2 redirect page.
+/// The script of `swagger-ui-dist`'s OAuth2 redirect page (not served).
 pub static OAUTH2_REDIRECT_JS: &[u8] = include_bytes!("../../assets/swagger-ui/oauth2-redirect.js");
 /// `redoc.standalone.js`.
 pub static REDOC_STANDALONE: &[u8] = include_bytes!("../../assets/redoc/redoc.standalone.js");
 
-/// Where the document and the pages are served, and how (FastAPI's `openapi_url`,
+/// FastAPI's default Swagger UI script (jsDelivr).
+pub const SWAGGER_JS_CDN: &str =
+    "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js";
+/// FastAPI's default Swagger UI stylesheet (jsDelivr).
+pub const SWAGGER_CSS_CDN: &str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css";
+/// FastAPI's default ReDoc script (jsDelivr).
+pub const REDOC_JS_CDN: &str = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js";
+/// FastAPI's default favicon of both pages.
+pub const FAVICON_CDN: &str = "https://fastapi.tiangolo.com/img/favicon.png";
+
+/// FastAPI's `swagger_ui_default_parameters`, in its order: `dom_id`, `layout`,
+/// `deepLinking`, `showExtensions`, `showCommonExtensions`. Parameters given to a page are
+/// merged into these as Python's `dict.update` does (a known key keeps its place, a new one
+/// comes after).
+pub fn swagger_ui_default_parameters() -> Map<String, Value> {
+    let mut parameters = Map::new();
+    parameters.insert("dom_id".into(), Value::String("#swagger-ui".into()));
+    parameters.insert("layout".into(), Value::String("BaseLayout".into()));
+    parameters.insert("deepLinking".into(), Value::Bool(true));
+    parameters.insert("showExtensions".into(), Value::Bool(true));
+    parameters.insert("showCommonExtensions".into(), Value::Bool(true));
+    parameters
+}
+
+/// The optional arguments of [`swagger_ui_html`] (FastAPI's `get_swagger_ui_html`), with
+/// FastAPI's defaults: Swagger UI from jsDelivr, FastAPI's favicon, no OAuth2 redirect, no
+/// `initOAuth`, the default parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SwaggerUi {
+    /// `swagger_js_url`: Swagger UI's script.
+    pub swagger_js_url: String,
+    /// `swagger_css_url`: Swagger UI's stylesheet.
+    pub swagger_css_url: String,
+    /// `swagger_favicon_url`: the page's icon.
+    pub swagger_favicon_url: String,
+    /// `oauth2_redirect_url`: the OAuth2 redirect page's path, if any.
+    pub oauth2_redirect_url: Option<String>,
+    /// `init_oauth`: `ui.initOAuth(…)` settings, if any (left out when empty, as FastAPI does).
+    pub init_oauth: Option<Value>,
+    /// `swagger_ui_parameters`: merged into [`swagger_ui_default_parameters`].
+    pub swagger_ui_parameters: Map<String, Value>,
+}
+
+impl Default for SwaggerUi {
+    fn default() -> Self {
+        SwaggerUi {
+            swagger_js_url: SWAGGER_JS_CDN.to_string(),
+            swagger_css_url: SWAGGER_CSS_CDN.to_string(),
+            swagger_favicon_url: FAVICON_CDN.to_string(),
+            oauth2_redirect_url: None,
+            init_oauth: None,
+            swagger_ui_parameters: Map::new(),
+        }
+    }
+}
+
+impl SwaggerUi {
+    /// FastAPI's defaults.
+    pub fn new() -> SwaggerUi {
+        SwaggerUi::default()
+    }
+
+    /// Swagger UI's script (`swagger_js_url`).
+    pub fn swagger_js_url(mut self, url: impl Into<String>) -> SwaggerUi {
+        self.swagger_js_url = url.into();
+        self
+    }
+
+    /// Swagger UI's stylesheet (`swagger_css_url`).
+    pub fn swagger_css_url(mut self, url: impl Into<String>) -> SwaggerUi {
+        self.swagger_css_url = url.into();
+        self
+    }
+
+    /// The page's icon (`swagger_favicon_url`).
+    pub fn swagger_favicon_url(mut self, url: impl Into<String>) -> SwaggerUi {
+        self.swagger_favicon_url = url.into();
+        self
+    }
+
+    /// The OAuth2 redirect page's path (`oauth2_redirect_url`), written as
+    /// `oauth2RedirectUrl: window.location.origin + '…'`.
+    pub fn oauth2_redirect_url(mut self, url: impl Into<String>) -> SwaggerUi {
+        self.oauth2_redirect_url = Some(url.into());
+        self
+    }
+
+    /// `ui.initOAuth(…)` settings (`init_oauth`), a JSON object.
+    pub fn init_oauth(mut self, settings: Value) -> SwaggerUi {
+        self.init_oauth = Some(settings);
+        self
+    }
+
+    /// Swagger UI parameters (`swagger_ui_parameters`): a JSON object (or anything that
+    /// serialises to one) merged into FastAPI's defaults, as `dict.update` does.
+    ///
+    /// # Panics
+    ///
+    /// When `parameters` is not a JSON object.
+    pub fn swagger_ui_parameters(mut self, parameters: impl serde::Serialize) -> SwaggerUi {
+        self.swagger_ui_parameters
+            .extend(parameters_object(parameters));
+        self
+    }
+}
+
+/// `parameters` as a JSON object; panics otherwise (a configuration mistake).
+pub(crate) fn parameters_object(parameters: impl serde::Serialize) -> Map<String, Value> {
+    match serde_json::to_value(parameters) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => panic!("swagger_ui_parameters must be a JSON object, not {other}"),
+        Err(err) => panic!("swagger_ui_parameters cannot be serialised: {err}"),
+    }
+}
+
+/// The optional arguments of [`redoc_html`] (FastAPI's `get_redoc_html`), with FastAPI's
+/// defaults: ReDoc from jsDelivr, FastAPI's favicon, Google Fonts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redoc {
+    /// `redoc_js_url`: ReDoc's script.
+    pub redoc_js_url: String,
+    /// `redoc_favicon_url`: the page's icon.
+    pub redoc_favicon_url: String,
+    /// `with_google_fonts`: load Montserrat and Roboto from Google Fonts.
+    pub with_google_fonts: bool,
+}
+
+impl Default for Redoc {
+    fn default() -> Self {
+        Redoc {
+            redoc_js_url: REDOC_JS_CDN.to_string(),
+            redoc_favicon_url: FAVICON_CDN.to_string(),
+            with_google_fonts: true,
+        }
+    }
+}
+
+impl Redoc {
+    /// FastAPI's defaults.
+    pub fn new() -> Redoc {
+        Redoc::default()
+    }
+
+    /// ReDoc's script (`redoc_js_url`).
+    pub fn redoc_js_url(mut self, url: impl Into<String>) -> Redoc {
+        self.redoc_js_url = url.into();
+        self
+    }
+
+    /// The page's icon (`redoc_favicon_url`).
+    pub fn redoc_favicon_url(mut self, url: impl Into<String>) -> Redoc {
+        self.redoc_favicon_url = url.into();
+        self
+    }
+
+    /// Whether the page loads Google Fonts (`with_google_fonts`, on by default).
+    pub fn with_google_fonts(mut self, on: bool) -> Redoc {
+        self.with_google_fonts = on;
+        self
+    }
+}
+
+/// The Swagger UI page (FastAPI's `get_swagger_ui_html`, byte for byte): `openapi_url` is the
+/// document Swagger UI loads, `title` the page's whole `<title>` (FastAPI's app passes
+/// `"{title} - Swagger UI"`). Serve it as `Html(…)`.
+///
+/// Each parameter is written as FastAPI writes it, with Python's `json.dumps` (`", "` and
+/// `": "` separators, non-ASCII as `\uXXXX`) and `<`, `>`, `&` escaped. Unlike FastAPI, the
+/// URLs and the title are escaped too (`'` and `\` in the JavaScript strings, `&<>"` in the
+/// HTML), which changes nothing for ordinary ones.
+pub fn swagger_ui_html(openapi_url: &str, title: &str, options: &SwaggerUi) -> String {
+    let mut parameters = swagger_ui_default_parameters();
+    for (k, v) in &options.swagger_ui_parameters {
+        parameters.insert(k.clone(), v.clone());
+    }
+    let mut html = format!(
+        r#"
+    <!DOCTYPE html>
+    <html>
+    <head>
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <link type="text/css" rel="stylesheet" href="{css}">
+    <link rel="shortcut icon" href="{icon}">
+    <title>{title}</title>
+    </head>
+    <body>
+    <div id="swagger-ui">
+    </div>
+    <script src="{js}"></script>
+    <!-- `SwaggerUIBundle` is now available on the page -->
+    <script>
+    const ui = SwaggerUIBundle({{
+        url: {url},
+    "#,
+        css = html_escape(&options.swagger_css_url),
+        icon = html_escape(&options.swagger_favicon_url),
+        title = html_escape(title),
+        js = html_escape(&options.swagger_js_url),
+        url = js_string(openapi_url),
+    );
+    for (k, v) in &parameters {
+        html.push_str(&html_safe_json(&Value::String(k.clone())));
+        html.push_str(": ");
+        html.push_str(&html_safe_json(v));
+        html.push_str(",\n");
+    }
+    if let Some(redirect) = options
+        .oauth2_redirect_url
+        .as_deref()
+        .filter(|r| !r.is_empty())
+    {
+        html.push_str("oauth2RedirectUrl: window.location.origin + ");
+        html.push_str(&js_string(redirect));
+        html.push(',');
+    }
+    html.push_str(
+        "
+    presets: [
+        SwaggerUIBundle.presets.apis,
+        SwaggerUIBundle.SwaggerUIStandalonePreset
+        ],
+    })",
+    );
+    if let Some(init) = options.init_oauth.as_ref().filter(|v| truthy(v)) {
+        html.push_str("\n        ui.initOAuth(");
+        html.push_str(&html_safe_json(init));
+        html.push_str(")\n        ");
+    }
+    html.push_str(
+        "
+    </script>
+    </body>
+    </html>
+    ",
+    );
+    html
+}
+
+/// The ReDoc page (FastAPI's `get_redoc_html`, byte for byte): `openapi_url` is the document
+/// ReDoc loads, `title` the page's whole `<title>` (FastAPI's app passes `"{title} - ReDoc"`).
+/// Serve it as `Html(…)`. Unlike FastAPI, the URLs and the title are HTML-escaped (`&<>"`),
+/// which changes nothing for ordinary ones.
+pub fn redoc_html(openapi_url: &str, title: &str, options: &Redoc) -> String {
+    let mut html = format!(
+        r#"
+    <!DOCTYPE html>
+    <html>
+    <head>
+    <title>{title}</title>
+    <!-- needed for adaptive design -->
+    <meta charset="utf-8"/>
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    "#,
+        title = html_escape(title)
+    );
+    if options.with_google_fonts {
+        html.push_str(
+            r#"
+    <link href="https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700" rel="stylesheet">
+    "#,
+        );
+    }
+    html.push_str(&format!(
+        r#"
+    <link rel="shortcut icon" href="{icon}">
+    <!--
+    ReDoc doesn't change outer page styles
+    -->
+    <style>
+      body {{
+        margin: 0;
+        padding: 0;
+      }}
+    </style>
+    </head>
+    <body>
+    <noscript>
+        ReDoc requires Javascript to function. Please enable it to browse the documentation.
+    </noscript>
+    <redoc spec-url="{spec}"></redoc>
+    <script src="{script}"> </script>
+    </body>
+    </html>
+    "#,
+        icon = html_escape(&options.redoc_favicon_url),
+        spec = html_escape(openapi_url),
+        script = html_escape(&options.redoc_js_url),
+    ));
+    html
+}
+
+/// Swagger UI's OAuth2 redirect page (FastAPI's `get_swagger_ui_oauth2_redirect_html`, byte
+/// for byte: Swagger UI 4.14.0's page with its script inline, which hands the authorization
+/// response to `window.opener.swaggerUIRedirectOauth2` and closes the window).
+pub fn swagger_ui_oauth2_redirect_html() -> &'static str {
+    OAUTH2_REDIRECT_PAGE
+}
+
+const OAUTH2_REDIRECT_PAGE: &str = r##"
+    <!doctype html>
+    <html lang="en-US">
+    <head>
+        <title>Swagger UI: OAuth2 Redirect</title>
+    </head>
+    <body>
+    <script>
+        'use strict';
+        function run () {
+            var oauth2 = window.opener.swaggerUIRedirectOauth2;
+            var sentState = oauth2.state;
+            var redirectUrl = oauth2.redirectUrl;
+            var isValid, qp, arr;
+
+            if (/code|token|error/.test(window.location.hash)) {
+                qp = window.location.hash.substring(1).replace('?', '&');
+            } else {
+                qp = location.search.substring(1);
+            }
+
+            arr = qp.split("&");
+            arr.forEach(function (v,i,_arr) { _arr[i] = '"' + v.replace('=', '":"') + '"';});
+            qp = qp ? JSON.parse('{' + arr.join() + '}',
+                    function (key, value) {
+                        return key === "" ? value : decodeURIComponent(value);
+                    }
+            ) : {};
+
+            isValid = qp.state === sentState;
+
+            if ((
+              oauth2.auth.schema.get("flow") === "accessCode" ||
+              oauth2.auth.schema.get("flow") === "authorizationCode" ||
+              oauth2.auth.schema.get("flow") === "authorization_code"
+            ) && !oauth2.auth.code) {
+                if (!isValid) {
+                    oauth2.errCb({
+                        authId: oauth2.auth.name,
+                        source: "auth",
+                        level: "warning",
+                        message: "Authorization may be unsafe, passed state was changed in server. The passed state wasn't returned from auth server."
+                    });
+                }
+
+                if (qp.code) {
+                    delete oauth2.state;
+                    oauth2.auth.code = qp.code;
+                    oauth2.callback({auth: oauth2.auth, redirectUrl: redirectUrl});
+                } else {
+                    let oauthErrorMsg;
+                    if (qp.error) {
+                        oauthErrorMsg = "["+qp.error+"]: " +
+                            (qp.error_description ? qp.error_description+ ". " : "no accessCode received from the server. ") +
+                            (qp.error_uri ? "More info: "+qp.error_uri : "");
+                    }
+
+                    oauth2.errCb({
+                        authId: oauth2.auth.name,
+                        source: "auth",
+                        level: "error",
+                        message: oauthErrorMsg || "[Authorization failed]: no accessCode received from the server."
+                    });
+                }
+            } else {
+                oauth2.callback({auth: oauth2.auth, token: qp, isValid: isValid, redirectUrl: redirectUrl});
+            }
+            window.close();
+        }
+
+        if (document.readyState !== 'loading') {
+            run();
+        } else {
+            document.addEventListener('DOMContentLoaded', function () {
+                run();
+            });
+        }
+    </script>
+    </body>
+    </html>
+        "##;
+
+/// Where the document and the built-in pages are served, and how (FastAPI's `openapi_url`,
 /// `docs_url`, `redoc_url`, `swagger_ui_oauth2_redirect_url`, `swagger_ui_parameters`,
 /// `swagger_ui_init_oauth`). `None` turns a page off; no `openapi_url` turns off all three.
+/// As in FastAPI, the OAuth2 redirect page is served only with Swagger UI (`docs_url`); an app
+/// that builds its own `/docs` serves it with [`swagger_ui_oauth2_redirect_html`].
 #[derive(Clone, Debug)]
 pub struct DocsConfig {
     /// The document's path (`/openapi.json`).
@@ -45,9 +447,10 @@ pub struct DocsConfig {
     pub redoc_url: Option<String>,
     /// The OAuth2 redirect page's path (`/docs/oauth2-redirect`).
     pub oauth2_redirect_url: Option<String>,
-    /// Load the assets from jsDelivr rather than from the app.
+    /// Load the assets from jsDelivr rather than from the app (the pages are then FastAPI's
+    /// default pages exactly).
     pub cdn: bool,
-    /// Swagger UI parameters added to (or replacing) FastAPI's defaults.
+    /// Swagger UI parameters merged into [`swagger_ui_default_parameters`].
     pub swagger_ui_parameters: Map<String, Value>,
     /// `ui.initOAuth(…)` settings, if any.
     pub init_oauth: Option<Value>,
@@ -67,13 +470,181 @@ impl Default for DocsConfig {
     }
 }
 
-/// JSON that is safe inside a `<script>` element (FastAPI's `_html_safe_json`).
-fn html_safe_json(value: &Value) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
+impl DocsConfig {
+    /// The built-in Swagger UI page at `docs_url`, for an app titled `app_title`, behind
+    /// `root_path` (FastAPI's `swagger_ui_html` route): FastAPI's page, with the embedded
+    /// assets' URLs unless [`DocsConfig::cdn`].
+    pub fn swagger_ui_page(&self, app_title: &str, root_path: &str, docs_url: &str) -> String {
+        let root = root_path.trim_end_matches('/');
+        let openapi_url = format!("{root}{}", self.openapi_url.as_deref().unwrap_or(""));
+        let mut options = SwaggerUi {
+            oauth2_redirect_url: self
+                .oauth2_redirect_url
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|r| format!("{root}{r}")),
+            init_oauth: self.init_oauth.clone(),
+            swagger_ui_parameters: self.swagger_ui_parameters.clone(),
+            ..SwaggerUi::default()
+        };
+        if !self.cdn {
+            let base = format!("{root}{}", docs_url.trim_end_matches('/'));
+            options.swagger_js_url = format!("{base}/swagger-ui-bundle.js?v={SWAGGER_UI_VERSION}");
+            options.swagger_css_url = format!("{base}/swagger-ui.css?v={SWAGGER_UI_VERSION}");
+            options.swagger_favicon_url = format!("{base}/favicon.png");
+        }
+        swagger_ui_html(&openapi_url, &format!("{app_title} - Swagger UI"), &options)
+    }
+
+    /// The built-in ReDoc page at `redoc_url`, for an app titled `app_title`, behind
+    /// `root_path` (FastAPI's `redoc_html` route): FastAPI's page, with the embedded assets'
+    /// URLs and no Google Fonts unless [`DocsConfig::cdn`].
+    pub fn redoc_page(&self, app_title: &str, root_path: &str, redoc_url: &str) -> String {
+        let root = root_path.trim_end_matches('/');
+        let openapi_url = format!("{root}{}", self.openapi_url.as_deref().unwrap_or(""));
+        let options = if self.cdn {
+            Redoc::default()
+        } else {
+            let base = format!("{root}{}", redoc_url.trim_end_matches('/'));
+            Redoc {
+                redoc_js_url: format!("{base}/redoc.standalone.js?v={REDOC_VERSION}"),
+                redoc_favicon_url: format!("{base}/favicon.png"),
+                with_google_fonts: false,
+            }
+        };
+        redoc_html(&openapi_url, &format!("{app_title} - ReDoc"), &options)
+    }
+}
+
+/// Python's truthiness of a JSON value (FastAPI's `if init_oauth:`).
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// JSON as Python's `json.dumps` writes it (`", "`, `": "`, ASCII only), safe inside a
+/// `<script>` element (FastAPI's `_html_safe_json`).
+pub(crate) fn html_safe_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_python_json(&mut out, value);
+    out.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+fn write_python_json(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => out.push_str(&i.to_string()),
+            (None, Some(u), _) => out.push_str(&u.to_string()),
+            (None, None, Some(f)) => out.push_str(&python_float(f)),
+            _ => out.push_str(&n.to_string()),
+        },
+        Value::String(s) => write_python_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python_json(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_python_string(out, k);
+                out.push_str(": ");
+                write_python_json(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A string as `json.dumps` (`ensure_ascii=True`) writes it.
+fn write_python_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// A float as Python's `repr` writes it (`1.0`, `0.0001`, `1e-05`, `1e+16`).
+fn python_float(f: f64) -> String {
+    if !f.is_finite() {
+        // Not representable in a `serde_json::Value`; Python would write `NaN`/`Infinity`.
+        return if f.is_nan() {
+            "NaN".into()
+        } else if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..16).contains(&exp) {
+        let plain = format!("{f}");
+        if plain.contains('.') {
+            plain
+        } else {
+            format!("{plain}.0")
+        }
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
+}
+
+/// A JavaScript single-quoted string: FastAPI writes `'{url}'`; the same for an ordinary URL,
+/// escaped for one with `'`, `\`, a line break or `<>&`.
+fn js_string(text: &str) -> String {
+    let mut out = String::from("'");
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 fn html_escape(text: &str) -> String {
@@ -81,144 +652,6 @@ fn html_escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The URLs of Swagger UI's script, stylesheet and icon.
-fn swagger_assets(
-    config: &DocsConfig,
-    root_path: &str,
-    docs_url: &str,
-) -> (String, String, String) {
-    if config.cdn {
-        (
-            "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js".to_string(),
-            "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css".to_string(),
-            "https://fastapi.tiangolo.com/img/favicon.png".to_string(),
-        )
-    } else {
-        let base = format!("{root_path}{}", docs_url.trim_end_matches('/'));
-        (
-            format!("{base}/swagger-ui-bundle.js?v={SWAGGER_UI_VERSION}"),
-            format!("{base}/swagger-ui.css?v={SWAGGER_UI_VERSION}"),
-            format!("{base}/favicon.png"),
-        )
-    }
-}
-
-/// The Swagger UI page (FastAPI's `get_swagger_ui_html`).
-pub fn swagger_ui_html(
-    config: &DocsConfig,
-    title: &str,
-    root_path: &str,
-    docs_url: &str,
-) -> String {
-    let openapi_url = format!("{root_path}{}", config.openapi_url.as_deref().unwrap_or(""));
-    let (js, css, icon) = swagger_assets(config, root_path, docs_url);
-    let mut parameters = Map::new();
-    parameters.insert("dom_id".into(), Value::String("#swagger-ui".into()));
-    parameters.insert("layout".into(), Value::String("BaseLayout".into()));
-    parameters.insert("deepLinking".into(), Value::Bool(true));
-    parameters.insert("showExtensions".into(), Value::Bool(true));
-    parameters.insert("showCommonExtensions".into(), Value::Bool(true));
-    for (k, v) in &config.swagger_ui_parameters {
-        parameters.insert(k.clone(), v.clone());
-    }
-    let mut html = format!(
-        r#"<!DOCTYPE html>
-<html>
-<head>
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link type="text/css" rel="stylesheet" href="{css}">
-<link rel="shortcut icon" href="{icon}">
-<title>{title} - Swagger UI</title>
-</head>
-<body>
-<div id="swagger-ui">
-</div>
-<script src="{js}"></script>
-<!-- `SwaggerUIBundle` is now available on the page -->
-<script>
-const ui = SwaggerUIBundle({{
-    url: {url},
-"#,
-        css = html_escape(&css),
-        icon = html_escape(&icon),
-        title = html_escape(title),
-        js = html_escape(&js),
-        url = html_safe_json(&Value::String(openapi_url)),
-    );
-    for (k, v) in &parameters {
-        html.push_str(&format!(
-            "{}: {},\n",
-            html_safe_json(&Value::String(k.clone())),
-            html_safe_json(v)
-        ));
-    }
-    if let Some(redirect) = &config.oauth2_redirect_url {
-        html.push_str(&format!(
-            "oauth2RedirectUrl: window.location.origin + {},\n",
-            html_safe_json(&Value::String(format!("{root_path}{redirect}")))
-        ));
-    }
-    html.push_str(
-        "presets: [\n        SwaggerUIBundle.presets.apis,\n        SwaggerUIBundle.SwaggerUIStandalonePreset\n        ],\n    })\n",
-    );
-    if let Some(init) = &config.init_oauth {
-        html.push_str(&format!("ui.initOAuth({})\n", html_safe_json(init)));
-    }
-    html.push_str("</script>\n</body>\n</html>\n");
-    html
-}
-
-/// The ReDoc page (FastAPI's `get_redoc_html`, without Google Fonts when offline).
-pub fn redoc_html(config: &DocsConfig, title: &str, root_path: &str, redoc_url: &str) -> String {
-    let openapi_url = format!("{root_path}{}", config.openapi_url.as_deref().unwrap_or(""));
-    let (script, fonts, icon) = if config.cdn {
-        (
-            "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js".to_string(),
-            "<link href=\"https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700\" rel=\"stylesheet\">\n",
-            "https://fastapi.tiangolo.com/img/favicon.png".to_string(),
-        )
-    } else {
-        let docs = config.docs_url.as_deref().unwrap_or("/docs");
-        (
-            format!(
-                "{root_path}{}/redoc.standalone.js?v={REDOC_VERSION}",
-                redoc_url.trim_end_matches('/')
-            ),
-            "",
-            format!("{root_path}{}/favicon.png", docs.trim_end_matches('/')),
-        )
-    };
-    format!(
-        r#"<!DOCTYPE html>
-<html>
-<head>
-<title>{title} - ReDoc</title>
-<meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{fonts}<link rel="shortcut icon" href="{icon}">
-<style>
-  body {{
-    margin: 0;
-    padding: 0;
-  }}
-</style>
-</head>
-<body>
-<noscript>
-    ReDoc requires Javascript to function. Please enable it to browse the documentation.
-</noscript>
-<redoc spec-url="{spec}"></redoc>
-<script src="{script}"> </script>
-</body>
-</html>
-"#,
-        title = html_escape(title),
-        icon = html_escape(&icon),
-        spec = html_escape(&openapi_url),
-        script = html_escape(&script),
-    )
 }
 
 /// An embedded asset: its bytes and media type.
@@ -232,4 +665,45 @@ pub fn asset(path: &str) -> Option<(Bytes, &'static str)> {
         _ => return None,
     };
     Some((Bytes::from_static(bytes), media))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_is_written_as_python_writes_it() {
+        let value = json!({"theme": "obsidian", "a": [1, 2.5, null, true], "é": "<x>&\n\u{1f600}"});
+        assert_eq!(
+            html_safe_json(&value),
+            r#"{"theme": "obsidian", "a": [1, 2.5, null, true], "\u00e9": "\u003cx\u003e\u0026\n\ud83d\ude00"}"#
+        );
+        for (f, python) in [
+            (1.0, "1.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e-7, "1.5e-07"),
+            (-2.5e300, "-2.5e+300"),
+            (123.456, "123.456"),
+        ] {
+            assert_eq!(python_float(f), python, "{f}");
+        }
+    }
+
+    #[test]
+    fn parameters_keep_fastapi_order() {
+        let page = swagger_ui_html(
+            "/openapi.json",
+            "T",
+            &SwaggerUi::new()
+                .swagger_ui_parameters(json!({"syntaxHighlight": false, "deepLinking": false})),
+        );
+        assert!(page.contains(
+            "\"dom_id\": \"#swagger-ui\",\n\"layout\": \"BaseLayout\",\n\"deepLinking\": false,\n\
+             \"showExtensions\": true,\n\"showCommonExtensions\": true,\n\"syntaxHighlight\": false,\n"
+        ), "{page}");
+    }
 }
