@@ -706,4 +706,39 @@ mod tests {
              \"showExtensions\": true,\n\"showCommonExtensions\": true,\n\"syntaxHighlight\": false,\n"
         ), "{page}");
     }
+
+    /// The one place the builders differ from FastAPI's: what they write is escaped (FastAPI
+    /// writes the title and the URLs as they are).
+    #[test]
+    fn titles_and_urls_are_escaped() {
+        let page = swagger_ui_html(
+            "/a'b<c>.json",
+            "Tom & Jerry <3",
+            &SwaggerUi::new()
+                .swagger_js_url("/s.js?a=1&b=\"2\"")
+                .oauth2_redirect_url("/r'\\"),
+        );
+        assert!(
+            page.contains("<title>Tom &amp; Jerry &lt;3</title>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("url: '/a\\'b\\u003cc\\u003e.json',"),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"src="/s.js?a=1&amp;b=&quot;2&quot;""#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r"window.location.origin + '/r\'\\',"),
+            "{page}"
+        );
+        let page = redoc_html("/o.json?a&b", "<T>", &Redoc::new());
+        assert!(page.contains("<title>&lt;T&gt;</title>"), "{page}");
+        assert!(
+            page.contains(r#"<redoc spec-url="/o.json?a&amp;b"></redoc>"#),
+            "{page}"
+        );
+    }
 }
