@@ -47,7 +47,7 @@ pub fn status(code: impl IntoStatus) -> StatusCode {
 }
 
 /// Before all (feature `anyhow`): an `anyhow::Error`, whose wrapped error the exception
-/// handlers still find by type ([`Error::from_anyhow`]).
+/// handlers still find by type (the toolkit's `Error::from_anyhow`).
 pub trait ErrorAnyhow {
     /// The error to answer with.
     fn answer_error(&self) -> Error;
@@ -98,7 +98,7 @@ impl<E> ErrorBoxed for Wrap<E> {
 }
 
 /// Before all (feature `anyhow`): an `anyhow::Result`, its error wrapped by
-/// [`Error::from_anyhow`] so that the exception handlers find the error inside.
+/// the toolkit's `Error::from_anyhow` so that the exception handlers find the error inside.
 pub trait ViaResultAnyhow {
     /// The success value.
     type Value;
