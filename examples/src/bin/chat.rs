@@ -245,7 +245,7 @@ async fn chat(
     if websocket.accept().await.is_err() {
         return;
     }
-    let (membership, mut events) = rooms.0.join(&room, &name);
+    let (membership, mut events) = rooms.arc().join(&room, &name);
     let mut rate = RateLimit::new();
     loop {
         // Both `receive` and `recv` are cancel safe: the branch that loses loses nothing.

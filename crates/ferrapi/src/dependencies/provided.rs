@@ -31,8 +31,24 @@ impl SecurityScopes {
 /// A value of the application state (set with [`App::state`](crate::App::state) or by a
 /// startup hook): FastAPI's lifespan state, typed. An operation or dependency takes it as an
 /// argument `models: State<Models>`.
+///
+/// It reads as the `T` (`Deref`): `state.field`, `state.method()`, and `state.0` for a tuple
+/// struct `T` (the `State`'s own field is private, so `.0` reaches the value's).
+/// [`State::arc`] gives the shared pointer.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use ferrapi::{get, State};
+///
+/// struct Counter(AtomicU64);
+///
+/// #[get("/count")]
+/// async fn count(counter: State<Counter>) -> u64 {
+///     counter.0.fetch_add(1, Ordering::Relaxed) + 1
+/// }
+/// ```
 #[derive(Debug)]
-pub struct State<T>(pub Arc<T>);
+pub struct State<T>(Arc<T>);
 
 impl<T> Clone for State<T> {
     fn clone(&self) -> Self {
@@ -45,6 +61,23 @@ impl<T> std::ops::Deref for State<T> {
 
     fn deref(&self) -> &T {
         &self.0
+    }
+}
+
+impl<T> State<T> {
+    /// The state value `value` (what the framework gives an argument; for tests).
+    pub fn new(value: Arc<T>) -> State<T> {
+        State(value)
+    }
+
+    /// The shared pointer to the value.
+    pub fn arc(&self) -> &Arc<T> {
+        &self.0
+    }
+
+    /// The shared pointer, taken out.
+    pub fn into_arc(self) -> Arc<T> {
+        self.0
     }
 }
 
