@@ -6,6 +6,150 @@ use serde_json::{json, Map, Number, Value};
 
 use crate::validation::Constraints;
 
+/// A type's own JSON Schema, as pydantic's `Model.model_json_schema()` writes it: the model's
+/// schema at the root, the models it uses under `$defs`, referenced as `#/$defs/Name` (a model
+/// that contains itself stays a `$ref` to its own entry, as pydantic leaves it). For any
+/// [`Validate`](crate::validation::Validate) type, models and plain types alike (pydantic's
+/// `TypeAdapter(T).json_schema()`).
+///
+/// ```
+/// use ferrapi::validation::schema::model_json_schema;
+/// use ferrapi::Model;
+/// use serde_json::json;
+///
+/// #[derive(Model)]
+/// struct Image {
+///     url: String,
+/// }
+///
+/// #[derive(Model)]
+/// struct Item {
+///     name: String,
+///     images: Vec<Image>,
+/// }
+///
+/// let schema = model_json_schema::<Item>();
+/// assert_eq!(schema["title"], "Item");
+/// assert_eq!(schema["properties"]["images"]["items"], json!({"$ref": "#/$defs/Image"}));
+/// assert_eq!(schema["$defs"]["Image"]["required"], json!(["url"]));
+/// ```
+pub fn model_json_schema<T: crate::validation::Validate>() -> Value {
+    let mut g = SchemaGenerator::new();
+    let top = T::json_schema(&mut g);
+    let mut defs = g.into_components();
+    let root_name = top
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_string);
+    let mut root = match &root_name {
+        Some(name) if !refers_to(&defs, name) => defs.remove(name).unwrap_or(top),
+        _ => top,
+    };
+    let mut defs = Value::Object(defs);
+    to_defs(&mut root);
+    to_defs(&mut defs);
+    default_null(&mut root);
+    default_null(&mut defs);
+    if defs.as_object().is_some_and(|d| !d.is_empty()) {
+        if let Value::Object(object) = &mut root {
+            object.insert("$defs".into(), defs);
+        }
+    }
+    root
+}
+
+/// Whether any of `defs` refers to the component `name` (a recursive model).
+fn refers_to(defs: &Map<String, Value>, name: &str) -> bool {
+    let target = format!("#/components/schemas/{name}");
+    fn walk(value: &Value, target: &str) -> bool {
+        match value {
+            Value::Object(o) => o
+                .iter()
+                .any(|(k, v)| (k == "$ref" && v.as_str() == Some(target)) || walk(v, target)),
+            Value::Array(items) => items.iter().any(|v| walk(v, target)),
+            _ => false,
+        }
+    }
+    defs.values().any(|v| walk(v, &target))
+}
+
+/// Writes `"default": null` on the optional fields that default to `None`, as
+/// `model_json_schema()` does (FastAPI's document leaves it out, and so does the generator):
+/// a property that is not required, has no default and accepts `null`.
+fn default_null(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let required: Vec<String> = object
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                for (name, property) in properties.iter_mut() {
+                    let nullable =
+                        property
+                            .get("anyOf")
+                            .and_then(Value::as_array)
+                            .is_some_and(|branches| {
+                                branches
+                                    .iter()
+                                    .any(|b| b.get("type") == Some(&json!("null")))
+                            })
+                            || property.get("type") == Some(&json!("null"));
+                    if nullable && !required.contains(name) && property.get("default").is_none() {
+                        if let Value::Object(p) = property {
+                            p.insert("default".into(), Value::Null);
+                        }
+                    }
+                }
+            }
+            for v in object.values_mut() {
+                default_null(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(default_null),
+        _ => {}
+    }
+}
+
+/// Rewrites the OpenAPI references to pydantic's `$defs` ones.
+fn to_defs(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            for (key, v) in object.iter_mut() {
+                match v {
+                    Value::String(r) if key == "$ref" => {
+                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                            *r = format!("#/$defs/{name}");
+                        }
+                    }
+                    // A discriminator's mapping names its members by reference too.
+                    other => to_defs(other),
+                }
+            }
+            if let Some(Value::Object(mapping)) = object
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+            {
+                for target in mapping.values_mut() {
+                    if let Value::String(r) = target {
+                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                            *r = format!("#/$defs/{name}");
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_defs),
+        _ => {}
+    }
+}
+
 /// Collects the named schemas (`components.schemas`) while the schemas of operations are built.
 #[derive(Debug, Default)]
 pub struct SchemaGenerator {
