@@ -302,7 +302,7 @@ mod webhooks {
     /// When a new user subscribes to your service we'll send you a POST request with this
     /// data to the URL that you register for the event `new-subscription` in the dashboard.
     #[post("new-subscription")]
-    fn new_subscription(body: Subscription) {
+    pub(crate) fn new_subscription(body: Subscription) {
         let _ = body;
     }
 
@@ -358,7 +358,7 @@ mod callbacks {
         let _ = body;
     }
 
-    fn invoices_callback_router() -> Router {
+    pub(crate) fn invoices_callback_router() -> Router {
         Router::new().route(invoice_notification)
     }
 
@@ -395,6 +395,61 @@ fn callbacks_as_fastapi() {
                 .json(r#"{"id": "foo", "customer": "Pepe", "total": 9.5}"#),
         ],
     );
+}
+
+/// The callbacks given to a router (FastAPI's `APIRouter(callbacks=…)`) or one by one
+/// (`Operation::callback`) document the same.
+mod router_callbacks {
+    use super::*;
+
+    #[derive(Model, Serialize, Debug)]
+    struct Invoice {
+        id: String,
+        #[field(default = None)]
+        title: Option<String>,
+        customer: String,
+        total: f64,
+    }
+
+    /// Create an invoice.
+    ///
+    /// This will (let's imagine) let the API user create an invoice.
+    ///
+    /// And this path operation will:
+    ///
+    /// * Send the invoice to the client.
+    /// * Collect the money from the client.
+    /// * Send a notification back to the API user (the callback), at the `callback_url`.
+    ///     * The callback will contain the `id` of the created invoice.
+    #[post("/invoices/")]
+    pub(crate) fn create_invoice(invoice: Invoice, callback_url: Option<HttpUrl>) -> Value {
+        let _ = (invoice, callback_url);
+        json!({"msg": "Invoice received"})
+    }
+}
+
+#[test]
+fn router_callbacks_as_fastapi() {
+    let app = App::new().include_router(
+        Router::new()
+            .callbacks(callbacks::invoices_callback_router())
+            .route(router_callbacks::create_invoice),
+    );
+    assert_same_openapi("openapi_callbacks", app.openapi());
+    let one_by_one = App::new().route(
+        router_callbacks::create_invoice().callback(
+            callbacks::invoices_callback_router()
+                .into_operations()
+                .remove(0),
+        ),
+    );
+    assert_same_openapi("openapi_callbacks", one_by_one.openapi());
+}
+
+#[test]
+#[should_panic(expected = "`new-subscription` is not a path")]
+fn a_webhook_is_not_served() {
+    let _ = App::new().route(webhooks::new_subscription);
 }
 
 mod extending {
