@@ -8,7 +8,7 @@
 //! OpenAPI"), the served document compared too.
 
 use chrono::{DateTime, Utc};
-use ferrapi::openapi::{self, Info};
+use ferrapi::openapi::{self, Contact, ExternalDocs, Info, License, Tag};
 use ferrapi::routing::Operation;
 use ferrapi::toolkit::Request;
 use ferrapi::types::HttpUrl;
@@ -85,11 +85,36 @@ You will be able to:
         json!([{"name": "Katana"}])
     }
 
-    /// A typed license: anything serialising to the OpenAPI object.
-    #[derive(Serialize)]
-    struct License {
-        name: &'static str,
-        url: &'static str,
+    /// The same metadata as [`app`], typed.
+    pub(crate) fn typed_app() -> App {
+        App::new()
+            .title("ChimichangApp")
+            .description(DESCRIPTION)
+            .summary("Deadpool's favorite app. Nuff said.")
+            .version("0.0.1")
+            .terms_of_service("http://example.com/terms/")
+            .contact(
+                Contact::new("Deadpoolio the Amazing")
+                    .url("http://x-force.example.com/contact/")
+                    .email("dp@x-force.example.com"),
+            )
+            .license_info(License::new("Apache 2.0").identifier("MIT"))
+            .openapi_tags([
+                Tag::new("users")
+                    .description("Operations with users. The **login** logic is also here."),
+                Tag::new("items")
+                    .description("Manage items. So _fancy_ they have their own docs.")
+                    .external_docs(
+                        ExternalDocs::new("https://fastapi.tiangolo.com/")
+                            .description("Items external docs"),
+                    ),
+            ])
+            .openapi_external_docs(
+                ExternalDocs::new("https://example.com/docs")
+                    .description("More about ChimichangApp"),
+            )
+            .route(get_users)
+            .route(get_items)
     }
 
     pub(crate) fn license_url_app() -> App {
@@ -97,15 +122,14 @@ You will be able to:
             .title("ChimichangApp")
             .version("0.0.1")
             .terms_of_service("http://example.com/terms/")
-            .contact(json!({
-                "name": "Deadpoolio the Amazing",
-                "url": "http://x-force.example.com/contact/",
-                "email": "dp@x-force.example.com",
-            }))
-            .license_info(License {
-                name: "Apache 2.0",
-                url: "https://www.apache.org/licenses/LICENSE-2.0.html",
-            })
+            .contact(
+                Contact::new("Deadpoolio the Amazing")
+                    .url("http://x-force.example.com/contact/")
+                    .email("dp@x-force.example.com"),
+            )
+            .license_info(
+                License::new("Apache 2.0").url("https://www.apache.org/licenses/LICENSE-2.0.html"),
+            )
             .route(read_items)
     }
 }
@@ -113,6 +137,7 @@ You will be able to:
 #[test]
 fn metadata_and_tags_as_fastapi() {
     assert_same_openapi("openapi_metadata", metadata::app().openapi());
+    assert_same_openapi("openapi_metadata", metadata::typed_app().openapi());
     assert_same_openapi("openapi_license_url", metadata::license_url_app().openapi());
 }
 

@@ -573,8 +573,9 @@ impl App {
     }
 
     /// The document's `tags`: each tag's name, description and `externalDocs`, in the order
-    /// the docs pages show them (FastAPI's `openapi_tags`). `tags` is a JSON array (or
-    /// anything serialising to one); the operations name their tags with `tags = [...]`.
+    /// the docs pages show them (FastAPI's `openapi_tags`). `tags` is a JSON array, or
+    /// anything serialising to one (`[Tag::new("items").description("…")]`, see
+    /// [`Tag`](crate::openapi::Tag)); the operations name their tags with `tags = [...]`.
     ///
     /// # Panics
     ///
@@ -594,21 +595,23 @@ impl App {
     }
 
     /// The API's contact (OpenAPI `info.contact`: `name`, `url`, `email`), as JSON or
-    /// anything serialising to it.
+    /// anything serialising to it ([`Contact`](crate::openapi::Contact)).
     pub fn contact(mut self, contact: impl serde::Serialize) -> App {
         self.contact = Some(serde_json::to_value(contact).unwrap_or_default());
         self
     }
 
     /// The API's license (OpenAPI `info.license`: `name`, and an SPDX `identifier` or a
-    /// `url`), FastAPI's `license_info`, as JSON or anything serialising to it.
+    /// `url`), FastAPI's `license_info`, as JSON or anything serialising to it
+    /// ([`License`](crate::openapi::License)).
     pub fn license_info(mut self, license: impl serde::Serialize) -> App {
         self.license_info = Some(serde_json::to_value(license).unwrap_or_default());
         self
     }
 
     /// The document's `externalDocs` (`description`, `url`): FastAPI's
-    /// `openapi_external_docs`.
+    /// `openapi_external_docs`, as JSON or anything serialising to it
+    /// ([`ExternalDocs`](crate::openapi::ExternalDocs)).
     pub fn openapi_external_docs(mut self, docs: impl serde::Serialize) -> App {
         self.external_docs = Some(serde_json::to_value(docs).unwrap_or_default());
         self

@@ -104,6 +104,156 @@ impl Default for Info {
     }
 }
 
+/// A tag's metadata, an item of the document's `tags` (FastAPI's `openapi_tags` items), for
+/// [`App::openapi_tags`](crate::App::openapi_tags) (which takes JSON too).
+///
+/// ```
+/// use ferrapi::openapi::{ExternalDocs, Tag};
+/// use ferrapi::App;
+///
+/// let app = App::new().openapi_tags([
+///     Tag::new("users").description("Operations with users."),
+///     Tag::new("items").external_docs(
+///         ExternalDocs::new("https://fastapi.tiangolo.com/").description("Items external docs"),
+///     ),
+/// ]);
+/// assert_eq!(app.openapi()["tags"][1]["externalDocs"]["url"], "https://fastapi.tiangolo.com/");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Tag {
+    /// The name the operations use in `tags = [...]`.
+    pub name: String,
+    /// The description (Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where more is documented.
+    #[serde(rename = "externalDocs", skip_serializing_if = "Option::is_none")]
+    pub external_docs: Option<ExternalDocs>,
+}
+
+impl Tag {
+    /// A tag named `name`, without description.
+    pub fn new(name: impl Into<String>) -> Tag {
+        Tag {
+            name: name.into(),
+            ..Tag::default()
+        }
+    }
+
+    /// The description (Markdown).
+    pub fn description(mut self, description: impl Into<String>) -> Tag {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Where more is documented.
+    pub fn external_docs(mut self, docs: ExternalDocs) -> Tag {
+        self.external_docs = Some(docs);
+        self
+    }
+}
+
+/// An OpenAPI external documentation object (`url`, `description`): a tag's, or the document's
+/// ([`App::openapi_external_docs`](crate::App::openapi_external_docs)).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ExternalDocs {
+    /// The description (Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The URL.
+    pub url: String,
+}
+
+impl ExternalDocs {
+    /// Documentation at `url`.
+    pub fn new(url: impl Into<String>) -> ExternalDocs {
+        ExternalDocs {
+            description: None,
+            url: url.into(),
+        }
+    }
+
+    /// The description (Markdown).
+    pub fn description(mut self, description: impl Into<String>) -> ExternalDocs {
+        self.description = Some(description.into());
+        self
+    }
+}
+
+/// The API's contact, OpenAPI `info.contact`, for [`App::contact`](crate::App::contact) (which
+/// takes JSON too).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Contact {
+    /// The person's or organisation's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// An email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl Contact {
+    /// A contact named `name`.
+    pub fn new(name: impl Into<String>) -> Contact {
+        Contact {
+            name: Some(name.into()),
+            ..Contact::default()
+        }
+    }
+
+    /// A URL.
+    pub fn url(mut self, url: impl Into<String>) -> Contact {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// An email address.
+    pub fn email(mut self, email: impl Into<String>) -> Contact {
+        self.email = Some(email.into());
+        self
+    }
+}
+
+/// The API's license, OpenAPI `info.license` (FastAPI's `license_info`), for
+/// [`App::license_info`](crate::App::license_info) (which takes JSON too): a name, and an SPDX
+/// identifier or a URL.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct License {
+    /// The license's name.
+    pub name: String,
+    /// Its SPDX identifier (`MIT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Its URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl License {
+    /// A license named `name`.
+    pub fn new(name: impl Into<String>) -> License {
+        License {
+            name: name.into(),
+            ..License::default()
+        }
+    }
+
+    /// Its SPDX identifier (`MIT`).
+    pub fn identifier(mut self, identifier: impl Into<String>) -> License {
+        self.identifier = Some(identifier.into());
+        self
+    }
+
+    /// Its URL.
+    pub fn url(mut self, url: impl Into<String>) -> License {
+        self.url = Some(url.into());
+        self
+    }
+}
+
 /// FastAPI's `generate_unique_id`: the name, the path with every non-word character as `_`, and
 /// the first method.
 pub fn operation_id(name: &str, path: &str, method: &str) -> String {
