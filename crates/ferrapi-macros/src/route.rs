@@ -22,6 +22,9 @@ struct RouteArgs {
     operation_id: Option<Expr>,
     dependencies: Vec<Expr>,
     responses: Vec<syn::ExprTuple>,
+    openapi_extra: Option<Expr>,
+    generate_unique_id_function: Option<Expr>,
+    callbacks: Vec<Expr>,
     /// `response_model_exclude_unset` and friends: (field of `ResponseShape`, value).
     shape: Vec<(syn::Ident, Expr)>,
 }
@@ -47,6 +50,9 @@ impl Parse for RouteArgs {
             operation_id: None,
             dependencies: Vec::new(),
             responses: Vec::new(),
+            openapi_extra: None,
+            generate_unique_id_function: None,
+            callbacks: Vec::new(),
             shape: Vec::new(),
         };
         while !input.is_empty() {
@@ -92,6 +98,14 @@ impl Parse for RouteArgs {
                 "deprecated" => args.deprecated = Some(input.parse()?),
                 "include_in_schema" => args.include_in_schema = Some(input.parse()?),
                 "operation_id" => args.operation_id = Some(input.parse()?),
+                "openapi_extra" => args.openapi_extra = Some(input.parse()?),
+                "generate_unique_id_function" => {
+                    args.generate_unique_id_function = Some(input.parse()?)
+                }
+                "callbacks" => {
+                    let list: syn::ExprArray = input.parse()?;
+                    args.callbacks = list.elems.into_iter().collect();
+                }
                 "dependencies" => {
                     let list: syn::ExprArray = input.parse()?;
                     args.dependencies = list.elems.into_iter().collect();
@@ -122,7 +136,8 @@ impl Parse for RouteArgs {
                              response_model_include, response_model_exclude, \
                              response_model_by_alias, tags, name, summary, \
                              description, deprecated, include_in_schema, operation_id, \
-                             dependencies, responses"
+                             dependencies, responses, openapi_extra, \
+                             generate_unique_id_function, callbacks"
                     ),
                     ))
                 }
@@ -213,17 +228,23 @@ struct Checked {
 fn check(methods: &[&str], args: TokenStream, func: &mut ItemFn) -> syn::Result<Checked> {
     let args: RouteArgs = syn::parse2(args)?;
     let path = args.path.value();
-    if !path.starts_with('/') {
+    // A path that does not start with `/` is a webhook's name (`"new-subscription"`) or a
+    // callback's URL expression (`"{$request.body#/callback_url}/invoices"`): documented, not
+    // served (`App::route` refuses it), and without path parameters.
+    let path_names: Vec<String> = if path.starts_with('/') {
+        ferrapi_path_template::param_names(&path)
+            .map_err(|err| syn::Error::new(args.path.span(), format!("{err} in the path")))?
+            .into_iter()
+            .map(String::from)
+            .collect()
+    } else if methods.is_empty() {
         return Err(syn::Error::new(
             args.path.span(),
             "the path must start with `/`",
         ));
-    }
-    let path_names: Vec<String> = ferrapi_path_template::param_names(&path)
-        .map_err(|err| syn::Error::new(args.path.span(), format!("{err} in the path")))?
-        .into_iter()
-        .map(String::from)
-        .collect();
+    } else {
+        Vec::new()
+    };
     if let Some(generics) = func.sig.generics.params.first() {
         return Err(syn::Error::new(
             generics.span(),
@@ -493,6 +514,15 @@ fn generate_options(op: &Checked, description: Option<String>, ret: &ReturnType)
     }
     if let Some(v) = &args.operation_id {
         options.extend(quote!(.operation_id(#v)));
+    }
+    if let Some(v) = &args.openapi_extra {
+        options.extend(quote!(.openapi_extra(#v)));
+    }
+    if let Some(v) = &args.generate_unique_id_function {
+        options.extend(quote!(.generate_unique_id_function(#v)));
+    }
+    for router in &args.callbacks {
+        options.extend(quote!(.callbacks(#router)));
     }
     for response in &args.responses {
         let items: Vec<&Expr> = response.elems.iter().collect();

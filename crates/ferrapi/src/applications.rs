@@ -34,6 +34,9 @@ use crate::exceptions::{toolkit_http_exception, HTTPException, RequestValidation
 use crate::openapi::docs::{self, DocsConfig};
 use crate::routing::{Operation, PathOperation, Router};
 
+/// A function post-processing the generated OpenAPI document ([`App::openapi_hook`]).
+type OpenApiHook = Arc<dyn Fn(&mut serde_json::Value) + Send + Sync>;
+
 /// A framework application.
 pub struct App {
     /// The toolkit application being configured (middleware, handlers, state, hooks).
@@ -51,6 +54,15 @@ pub struct App {
     operations: Vec<Operation>,
     dependencies: Arc<AppDependencies>,
     app_scoped: Vec<Arc<dyn ErasedDependency>>,
+    terms_of_service: Option<String>,
+    contact: Option<serde_json::Value>,
+    license_info: Option<serde_json::Value>,
+    openapi_tags: Vec<serde_json::Value>,
+    external_docs: Option<serde_json::Value>,
+    generate_unique_id: Option<fn(&Operation) -> String>,
+    webhooks: Vec<Operation>,
+    /// Run on the generated document, in order (`App::openapi_hook`).
+    openapi_hooks: Vec<OpenApiHook>,
     /// Whether the app has its own handler for this crate's `HTTPException`: a handler for
     /// the toolkit's then leaves those to it (FastAPI looks up the most specific class).
     own_http_handler: bool,
@@ -93,6 +105,14 @@ impl App {
             operations: Vec::new(),
             dependencies: Arc::new(AppDependencies::new()),
             app_scoped: Vec::new(),
+            terms_of_service: None,
+            contact: None,
+            license_info: None,
+            openapi_tags: Vec::new(),
+            external_docs: None,
+            generate_unique_id: None,
+            webhooks: Vec::new(),
+            openapi_hooks: Vec::new(),
             own_http_handler: false,
         }
     }
@@ -126,6 +146,10 @@ impl App {
             return routes;
         };
         let document = Arc::new(self.openapi());
+        let document_30 = self
+            .openapi_30_url
+            .as_ref()
+            .map(|_| crate::openapi::to_openapi_30(&document));
         let body = bytes::Bytes::from(serde_json::to_vec(&*document).unwrap_or_default());
         let has_servers = document.get("servers").is_some();
         routes.push(
@@ -150,9 +174,8 @@ impl App {
             .name("openapi")
             .include_in_schema(false),
         );
-        if let Some(url) = &self.openapi_30_url {
-            let body =
-                bytes::Bytes::from(serde_json::to_vec(&self.openapi_30()).unwrap_or_default());
+        if let (Some(url), Some(document_30)) = (&self.openapi_30_url, document_30) {
+            let body = bytes::Bytes::from(serde_json::to_vec(&document_30).unwrap_or_default());
             routes.push(
                 Route::new(url, move |_req: Request| {
                     let body = body.clone();
@@ -309,6 +332,14 @@ impl App {
     /// Adds a path operation (a function with a route macro, or an [`Operation`]).
     pub fn route(mut self, op: impl PathOperation) -> App {
         let op = op.operation();
+        assert!(
+            op.path().starts_with('/'),
+            "operation `{}`: `{}` is not a path (a path starts with `/`); a webhook's name or a \
+             callback's URL expression is documented with `App::webhook` or \
+             `Operation::callbacks`, not served",
+            op.route_name(),
+            op.path()
+        );
         for dep in op.declaration().app_dependencies() {
             if !self.app_scoped.iter().any(|d| d.key() == dep.key()) {
                 self.app_scoped.push(dep.clone());
@@ -497,9 +528,22 @@ impl App {
         self
     }
 
-    /// The OpenAPI 3.1 document of the app (FastAPI's `app.openapi()`).
+    /// The OpenAPI 3.1 document of the app (FastAPI's `app.openapi()`), with the
+    /// [`openapi_hook`](App::openapi_hook)s applied. It is generated anew on each call; the
+    /// app serves the one generated when it is built.
     pub fn openapi(&self) -> serde_json::Value {
-        let info = crate::openapi::Info {
+        let mut document = crate::openapi::document(&self.openapi_info(), &self.operations);
+        for hook in &self.openapi_hooks {
+            hook(&mut document);
+        }
+        document
+    }
+
+    /// The metadata [`openapi`](App::openapi) builds the document from (FastAPI's arguments to
+    /// `get_openapi`): to build it again in a hook, with other values
+    /// ([`openapi::document`](crate::openapi::document)).
+    pub fn openapi_info(&self) -> crate::openapi::Info {
+        crate::openapi::Info {
             title: self.title.clone(),
             version: self.version.clone(),
             description: self.description.clone(),
@@ -507,8 +551,150 @@ impl App {
             servers: self.servers.clone(),
             validation_error_schema: self.validation_error_schema.clone(),
             dependencies: self.dependencies.guards(),
-        };
-        crate::openapi::document(&info, &self.operations)
+            terms_of_service: self.terms_of_service.clone(),
+            contact: self.contact.clone(),
+            license_info: self.license_info.clone(),
+            tags: self.openapi_tags.clone(),
+            external_docs: self.external_docs.clone(),
+            generate_unique_id: self.generate_unique_id,
+            webhooks: self.webhooks.clone(),
+        }
+    }
+
+    /// Post-processes the generated OpenAPI document (FastAPI's "Extending OpenAPI", where
+    /// `app.openapi` is replaced by a function that edits `get_openapi(…)`'s result): `hook`
+    /// gets the document to change in place, or to replace (`*doc = …`). Hooks run in the
+    /// order added, on every [`openapi`](App::openapi) call, and so once when the app is
+    /// built: the document it serves is generated then and kept in memory.
+    ///
+    /// ```
+    /// use ferrapi::App;
+    ///
+    /// let app = App::new().title("Custom title").openapi_hook(|doc| {
+    ///     doc["info"]["x-logo"] = serde_json::json!({
+    ///         "url": "https://fastapi.tiangolo.com/img/logo-margin/logo-teal.png"
+    ///     });
+    /// });
+    /// assert_eq!(
+    ///     app.openapi()["info"]["x-logo"]["url"],
+    ///     "https://fastapi.tiangolo.com/img/logo-margin/logo-teal.png"
+    /// );
+    /// ```
+    pub fn openapi_hook(
+        mut self,
+        hook: impl Fn(&mut serde_json::Value) + Send + Sync + 'static,
+    ) -> App {
+        self.openapi_hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// The document's `tags`: each tag's name, description and `externalDocs`, in the order
+    /// the docs pages show them (FastAPI's `openapi_tags`). `tags` is a JSON array, or
+    /// anything serialising to one (`[Tag::new("items").description("…")]`, see
+    /// [`Tag`](crate::openapi::Tag)); the operations name their tags with `tags = [...]`.
+    ///
+    /// # Panics
+    ///
+    /// If `tags` does not serialise to a JSON array.
+    pub fn openapi_tags(mut self, tags: impl serde::Serialize) -> App {
+        match serde_json::to_value(tags) {
+            Ok(serde_json::Value::Array(tags)) => self.openapi_tags = tags,
+            _ => panic!("App::openapi_tags takes an array of tags"),
+        }
+        self
+    }
+
+    /// The API's terms of service URL (OpenAPI `info.termsOfService`).
+    pub fn terms_of_service(mut self, url: impl Into<String>) -> App {
+        self.terms_of_service = Some(url.into());
+        self
+    }
+
+    /// The API's contact (OpenAPI `info.contact`: `name`, `url`, `email`), as JSON or
+    /// anything serialising to it ([`Contact`](crate::openapi::Contact)).
+    pub fn contact(mut self, contact: impl serde::Serialize) -> App {
+        self.contact = Some(serde_json::to_value(contact).unwrap_or_default());
+        self
+    }
+
+    /// The API's license (OpenAPI `info.license`: `name`, and an SPDX `identifier` or a
+    /// `url`), FastAPI's `license_info`, as JSON or anything serialising to it
+    /// ([`License`](crate::openapi::License)).
+    pub fn license_info(mut self, license: impl serde::Serialize) -> App {
+        self.license_info = Some(serde_json::to_value(license).unwrap_or_default());
+        self
+    }
+
+    /// The document's `externalDocs` (`description`, `url`): FastAPI's
+    /// `openapi_external_docs`, as JSON or anything serialising to it
+    /// ([`ExternalDocs`](crate::openapi::ExternalDocs)).
+    pub fn openapi_external_docs(mut self, docs: impl serde::Serialize) -> App {
+        self.external_docs = Some(serde_json::to_value(docs).unwrap_or_default());
+        self
+    }
+
+    /// The rule giving an `operationId` to the app's operations that have none of their own
+    /// and whose routers have no rule (FastAPI's `FastAPI(generate_unique_id_function=…)`),
+    /// for client generators that name methods after it. The default is
+    /// [`generate_unique_id`](crate::openapi::generate_unique_id). It also names the
+    /// `Body_…` and `Response_…` schemas, as in FastAPI; webhooks and callbacks keep the
+    /// default (FastAPI keeps them in routers of their own).
+    ///
+    /// ```
+    /// use ferrapi::routing::Operation;
+    /// use ferrapi::{get, App};
+    ///
+    /// fn custom_generate_unique_id(op: &Operation) -> String {
+    ///     format!("{}-{}", op.tags()[0], op.route_name())
+    /// }
+    ///
+    /// #[get("/items/", tags = ["items"])]
+    /// async fn get_items() -> Vec<String> {
+    ///     vec![]
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .generate_unique_id_function(custom_generate_unique_id)
+    ///     .route(get_items);
+    /// assert_eq!(app.openapi()["paths"]["/items/"]["get"]["operationId"], "items-get_items");
+    /// ```
+    pub fn generate_unique_id_function(mut self, rule: fn(&Operation) -> String) -> App {
+        self.generate_unique_id = Some(rule);
+        self
+    }
+
+    /// Documents a webhook (FastAPI's `@app.webhooks.post("new-subscription")`): a request
+    /// the API sends to its users' URLs for an event, declared as an operation whose path is
+    /// the event's name. It is documented under the document's `webhooks`, not served.
+    ///
+    /// ```
+    /// use ferrapi::{post, App};
+    ///
+    /// #[derive(ferrapi::Model)]
+    /// struct Subscription {
+    ///     username: String,
+    ///     monthly_fee: f64,
+    /// }
+    ///
+    /// /// Sent when a user subscribes.
+    /// #[post("new-subscription")]
+    /// async fn new_subscription(body: Subscription) {
+    ///     let _ = body;
+    /// }
+    ///
+    /// let app = App::new().webhook(new_subscription);
+    /// assert!(app.openapi()["webhooks"]["new-subscription"]["post"].is_object());
+    /// ```
+    pub fn webhook(mut self, op: impl PathOperation) -> App {
+        self.webhooks.push(op.operation());
+        self
+    }
+
+    /// Documents every operation of `router` as a webhook (FastAPI's `app.webhooks`, an
+    /// `APIRouter`); see [`webhook`](App::webhook).
+    pub fn webhooks(mut self, router: Router) -> App {
+        self.webhooks.extend(router.into_operations());
+        self
     }
 
     /// The same document in OpenAPI 3.0.3, for generators that need 3.0 (FastAPI has no such

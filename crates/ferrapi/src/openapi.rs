@@ -43,6 +43,23 @@ pub struct Info {
     /// The app-wide dependencies (`App::dependency`, FastAPI's `FastAPI(dependencies=[…])`):
     /// their parameters and security schemes are every operation's, before its own.
     pub dependencies: Vec<std::sync::Arc<dyn crate::dependencies::ErasedDependency>>,
+    /// `info.termsOfService`, if any.
+    pub terms_of_service: Option<String>,
+    /// `info.contact` (name, url, email), if any.
+    pub contact: Option<Value>,
+    /// `info.license` (name, identifier or url), if any.
+    pub license_info: Option<Value>,
+    /// The document's `tags` (name, description, externalDocs), in order (FastAPI's
+    /// `openapi_tags`).
+    pub tags: Vec<Value>,
+    /// The document's `externalDocs`, if any (FastAPI's `openapi_external_docs`).
+    pub external_docs: Option<Value>,
+    /// The app's `operationId` rule (FastAPI's `generate_unique_id_function`), for the
+    /// operations without their own or their router's; [`operation_id`]'s rule by default.
+    pub generate_unique_id: Option<fn(&Operation) -> String>,
+    /// The webhooks (FastAPI's `app.webhooks`): documented under `webhooks`, keyed by their
+    /// path (the webhook's name), not served.
+    pub webhooks: Vec<Operation>,
 }
 
 impl std::fmt::Debug for Info {
@@ -55,6 +72,13 @@ impl std::fmt::Debug for Info {
             .field("servers", &self.servers)
             .field("validation_error_schema", &self.validation_error_schema)
             .field("dependencies", &self.dependencies.len())
+            .field("terms_of_service", &self.terms_of_service)
+            .field("contact", &self.contact)
+            .field("license_info", &self.license_info)
+            .field("tags", &self.tags)
+            .field("external_docs", &self.external_docs)
+            .field("generate_unique_id", &self.generate_unique_id.is_some())
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }
@@ -69,7 +93,164 @@ impl Default for Info {
             servers: Vec::new(),
             validation_error_schema: None,
             dependencies: Vec::new(),
+            terms_of_service: None,
+            contact: None,
+            license_info: None,
+            tags: Vec::new(),
+            external_docs: None,
+            generate_unique_id: None,
+            webhooks: Vec::new(),
         }
+    }
+}
+
+/// A tag's metadata, an item of the document's `tags` (FastAPI's `openapi_tags` items), for
+/// [`App::openapi_tags`](crate::App::openapi_tags) (which takes JSON too).
+///
+/// ```
+/// use ferrapi::openapi::{ExternalDocs, Tag};
+/// use ferrapi::App;
+///
+/// let app = App::new().openapi_tags([
+///     Tag::new("users").description("Operations with users."),
+///     Tag::new("items").external_docs(
+///         ExternalDocs::new("https://fastapi.tiangolo.com/").description("Items external docs"),
+///     ),
+/// ]);
+/// assert_eq!(app.openapi()["tags"][1]["externalDocs"]["url"], "https://fastapi.tiangolo.com/");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Tag {
+    /// The name the operations use in `tags = [...]`.
+    pub name: String,
+    /// The description (Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where more is documented.
+    #[serde(rename = "externalDocs", skip_serializing_if = "Option::is_none")]
+    pub external_docs: Option<ExternalDocs>,
+}
+
+impl Tag {
+    /// A tag named `name`, without description.
+    pub fn new(name: impl Into<String>) -> Tag {
+        Tag {
+            name: name.into(),
+            ..Tag::default()
+        }
+    }
+
+    /// The description (Markdown).
+    pub fn description(mut self, description: impl Into<String>) -> Tag {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Where more is documented.
+    pub fn external_docs(mut self, docs: ExternalDocs) -> Tag {
+        self.external_docs = Some(docs);
+        self
+    }
+}
+
+/// An OpenAPI external documentation object (`url`, `description`): a tag's, or the document's
+/// ([`App::openapi_external_docs`](crate::App::openapi_external_docs)).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ExternalDocs {
+    /// The description (Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The URL.
+    pub url: String,
+}
+
+impl ExternalDocs {
+    /// Documentation at `url`.
+    pub fn new(url: impl Into<String>) -> ExternalDocs {
+        ExternalDocs {
+            description: None,
+            url: url.into(),
+        }
+    }
+
+    /// The description (Markdown).
+    pub fn description(mut self, description: impl Into<String>) -> ExternalDocs {
+        self.description = Some(description.into());
+        self
+    }
+}
+
+/// The API's contact, OpenAPI `info.contact`, for [`App::contact`](crate::App::contact) (which
+/// takes JSON too).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Contact {
+    /// The person's or organisation's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// An email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl Contact {
+    /// A contact named `name`.
+    pub fn new(name: impl Into<String>) -> Contact {
+        Contact {
+            name: Some(name.into()),
+            ..Contact::default()
+        }
+    }
+
+    /// A URL.
+    pub fn url(mut self, url: impl Into<String>) -> Contact {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// An email address.
+    pub fn email(mut self, email: impl Into<String>) -> Contact {
+        self.email = Some(email.into());
+        self
+    }
+}
+
+/// The API's license, OpenAPI `info.license` (FastAPI's `license_info`), for
+/// [`App::license_info`](crate::App::license_info) (which takes JSON too): a name, and an SPDX
+/// identifier or a URL.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct License {
+    /// The license's name.
+    pub name: String,
+    /// Its SPDX identifier (`MIT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Its URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl License {
+    /// A license named `name`.
+    pub fn new(name: impl Into<String>) -> License {
+        License {
+            name: name.into(),
+            ..License::default()
+        }
+    }
+
+    /// Its SPDX identifier (`MIT`).
+    pub fn identifier(mut self, identifier: impl Into<String>) -> License {
+        self.identifier = Some(identifier.into());
+        self
+    }
+
+    /// Its URL.
+    pub fn url(mut self, url: impl Into<String>) -> License {
+        self.url = Some(url.into());
+        self
     }
 }
 
@@ -88,6 +269,35 @@ pub fn operation_id(name: &str, path: &str, method: &str) -> String {
         })
         .collect();
     format!("{cleaned}_{}", method.to_ascii_lowercase())
+}
+
+/// FastAPI's `generate_unique_id(route)`, the default `operationId` rule, as a function of an
+/// operation: its name, its path with every non-word character as `_`, and its first method.
+/// A custom rule ([`App::generate_unique_id_function`](crate::App::generate_unique_id_function))
+/// has this signature.
+pub fn generate_unique_id(op: &Operation) -> String {
+    let method = op.methods().first().map(|m| m.as_str()).unwrap_or("");
+    operation_id(op.route_name(), &path_format(op.path()), method)
+}
+
+/// FastAPI's `deep_dict_update`: merges `update` into `main`, objects key by key (recursively),
+/// arrays by appending `update`'s items, anything else replaced. How an operation's
+/// `openapi_extra` is merged into its generated object.
+pub fn deep_merge(main: &mut Value, update: &Value) {
+    let (Some(main), Some(update)) = (main.as_object_mut(), update.as_object()) else {
+        return;
+    };
+    for (key, value) in update {
+        match (main.get_mut(key), value) {
+            (Some(existing @ Value::Object(_)), Value::Object(_)) => deep_merge(existing, value),
+            (Some(Value::Array(existing)), Value::Array(more)) => {
+                existing.extend(more.iter().cloned())
+            }
+            _ => {
+                main.insert(key.clone(), value.clone());
+            }
+        }
+    }
 }
 
 /// The path template without convertors (`/files/{path:path}` → `/files/{path}`).
@@ -220,17 +430,44 @@ fn model_parameters(
     }
 }
 
+/// What the operations being documented share: the schemas, security schemes and whether the
+/// validation error components are needed.
+struct Shared<'a> {
+    info: &'a Info,
+    g: SchemaGenerator,
+    security_schemes: Map<String, Value>,
+    needs_validation_error: bool,
+}
+
+/// The path item of `op` (an object keyed by lowercase method). `app_level`: whether the
+/// app's dependencies run before it (not for webhooks and callbacks, which FastAPI keeps in
+/// routers of their own).
+fn path_item(shared: &mut Shared<'_>, op: &Operation, app_level: bool) -> Map<String, Value> {
+    let path = path_format(op.path());
+    let mut item = Map::new();
+    for method in op.methods() {
+        let method = method.as_str().to_ascii_lowercase();
+        let mut object = operation_object(shared, op, &method, &path, app_level);
+        if let Some(extra) = op.openapi_extra_value() {
+            deep_merge(&mut object, extra);
+        }
+        item.insert(method, object);
+    }
+    item
+}
+
 /// The OpenAPI object of one operation for `method`.
 fn operation_object(
-    info: &Info,
+    shared: &mut Shared<'_>,
     op: &Operation,
     method: &str,
     path: &str,
-    g: &mut SchemaGenerator,
-    security_schemes: &mut Map<String, Value>,
-    needs_validation_error: &mut bool,
+    app_level: bool,
 ) -> Value {
-    let decl = op.declaration_after(&info.dependencies);
+    let info = shared.info;
+    let outer: &[std::sync::Arc<dyn crate::dependencies::ErasedDependency>] =
+        if app_level { &info.dependencies } else { &[] };
+    let decl = op.declaration_after(outer);
     let mut out = Map::new();
     if !op.tags().is_empty() {
         out.insert("tags".into(), json!(op.tags()));
@@ -245,11 +482,16 @@ fn operation_object(
     if let Some(description) = op.describe() {
         out.insert("description".into(), json!(description));
     }
-    let id = op
-        .operation_id_text()
-        .map(str::to_string)
-        .unwrap_or_else(|| operation_id(op.route_name(), path, method));
+    // The app's rule is for the app's operations: FastAPI's webhooks and callbacks are in
+    // routers of their own, with the default rule unless they have theirs.
+    let app_rule = info.generate_unique_id.filter(|_| app_level);
+    let id = match (op.operation_id_text(), op.unique_id_function(), app_rule) {
+        (Some(id), _, _) => id.to_string(),
+        (None, Some(rule), _) | (None, None, Some(rule)) => rule(op),
+        (None, None, None) => operation_id(op.route_name(), path, method),
+    };
     out.insert("operationId".into(), json!(id));
+    let g = &mut shared.g;
 
     // Parameters: each (location, name) once, in declaration order.
     let mut seen: Vec<(&'static str, String)> = Vec::new();
@@ -360,6 +602,19 @@ fn operation_object(
         out.insert("requestBody".into(), request);
     }
 
+    // Callbacks: `{name: {path: path item}}`, each documented as an operation of its own.
+    if !op.callback_operations().is_empty() {
+        let mut callbacks = Map::new();
+        for callback in op.callback_operations() {
+            let item = path_item(shared, callback, false);
+            let mut by_path = Map::new();
+            by_path.insert(callback.path().to_string(), Value::Object(item));
+            callbacks.insert(callback.route_name().to_string(), Value::Object(by_path));
+        }
+        out.insert("callbacks".into(), Value::Object(callbacks));
+    }
+    let g = &mut shared.g;
+
     // Responses.
     let status = op.declared_status().map(|s| s.as_u16()).unwrap_or(200);
     let mut success = Map::new();
@@ -396,7 +651,7 @@ fn operation_object(
         let schema = match &info.validation_error_schema {
             Some(schema) => schema.clone(),
             None => {
-                *needs_validation_error = true;
+                shared.needs_validation_error = true;
                 json!({"$ref": "#/components/schemas/HTTPValidationError"})
             }
         };
@@ -416,7 +671,9 @@ fn operation_object(
     if !security.is_empty() {
         let mut requirements = Vec::new();
         for s in security {
-            security_schemes.insert(s.name.clone(), s.scheme.clone());
+            shared
+                .security_schemes
+                .insert(s.name.clone(), s.scheme.clone());
             requirements.push(json!({ s.name.clone(): s.scopes }));
         }
         out.insert("security".into(), Value::Array(requirements));
@@ -424,34 +681,46 @@ fn operation_object(
     Value::Object(out)
 }
 
-/// The document for `operations`.
+/// The document for `operations` (and `info.webhooks`), as FastAPI's `get_openapi` writes it.
 pub fn document(info: &Info, operations: &[Operation]) -> Value {
-    let mut g = SchemaGenerator::new();
-    let mut security_schemes = Map::new();
-    let mut needs_validation_error = false;
+    let mut shared = Shared {
+        info,
+        g: SchemaGenerator::new(),
+        security_schemes: Map::new(),
+        needs_validation_error: false,
+    };
     let mut paths: Map<String, Value> = Map::new();
     for op in operations {
         if !op.is_in_schema() || op.is_websocket() {
             continue;
         }
-        let path = path_format(op.path());
-        for method in op.methods() {
-            let method = method.as_str().to_ascii_lowercase();
-            let object = operation_object(
-                info,
-                op,
-                &method,
-                &path,
-                &mut g,
-                &mut security_schemes,
-                &mut needs_validation_error,
-            );
-            let entry = paths.entry(path.clone()).or_insert_with(|| json!({}));
-            if let Some(entry) = entry.as_object_mut() {
-                entry.insert(method, object);
-            }
+        let item = path_item(&mut shared, op, true);
+        let entry = paths
+            .entry(path_format(op.path()))
+            .or_insert_with(|| json!({}));
+        if let Some(entry) = entry.as_object_mut() {
+            entry.extend(item);
         }
     }
+    let mut webhooks: Map<String, Value> = Map::new();
+    for op in &info.webhooks {
+        if !op.is_in_schema() || op.is_websocket() {
+            continue;
+        }
+        let item = path_item(&mut shared, op, false);
+        let entry = webhooks
+            .entry(path_format(op.path()))
+            .or_insert_with(|| json!({}));
+        if let Some(entry) = entry.as_object_mut() {
+            entry.extend(item);
+        }
+    }
+    let Shared {
+        mut g,
+        security_schemes,
+        needs_validation_error,
+        ..
+    } = shared;
     if needs_validation_error {
         validation_error_components(&mut g);
     }
@@ -466,6 +735,15 @@ pub fn document(info: &Info, operations: &[Operation]) -> Value {
         info_object.insert("description".into(), json!(info.description));
     }
     info_object.insert("version".into(), json!(info.version));
+    if let Some(terms) = &info.terms_of_service {
+        info_object.insert("termsOfService".into(), json!(terms));
+    }
+    if let Some(contact) = &info.contact {
+        info_object.insert("contact".into(), contact.clone());
+    }
+    if let Some(license) = &info.license_info {
+        info_object.insert("license".into(), license.clone());
+    }
     doc.insert("info".into(), Value::Object(info_object));
     if !info.servers.is_empty() {
         let servers: Vec<Value> = info
@@ -476,6 +754,9 @@ pub fn document(info: &Info, operations: &[Operation]) -> Value {
         doc.insert("servers".into(), Value::Array(servers));
     }
     doc.insert("paths".into(), Value::Object(paths));
+    if !webhooks.is_empty() {
+        doc.insert("webhooks".into(), Value::Object(webhooks));
+    }
     let mut components = Map::new();
     if !g.is_empty() {
         components.insert("schemas".into(), Value::Object(g.into_components()));
@@ -485,6 +766,12 @@ pub fn document(info: &Info, operations: &[Operation]) -> Value {
     }
     if !components.is_empty() {
         doc.insert("components".into(), Value::Object(components));
+    }
+    if !info.tags.is_empty() {
+        doc.insert("tags".into(), Value::Array(info.tags.clone()));
+    }
+    if let Some(external_docs) = &info.external_docs {
+        doc.insert("externalDocs".into(), external_docs.clone());
     }
     Value::Object(doc)
 }
@@ -555,8 +842,38 @@ fn downgrade(value: &mut Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::{operation_id, path_format, to_openapi_30};
+    use super::{deep_merge, operation_id, path_format, to_openapi_30};
     use serde_json::json;
+
+    #[test]
+    fn merges_as_deep_dict_update() {
+        let mut main = json!({
+            "tags": ["a"],
+            "responses": {"200": {"description": "OK", "content": {}}},
+            "summary": "S",
+        });
+        deep_merge(
+            &mut main,
+            &json!({
+                "tags": ["b"],
+                "responses": {"200": {"description": "Yes"}, "404": {"description": "No"}},
+                "summary": {"not": "a string"},
+                "x-new": 1,
+            }),
+        );
+        assert_eq!(
+            main,
+            json!({
+                "tags": ["a", "b"],
+                "responses": {
+                    "200": {"description": "Yes", "content": {}},
+                    "404": {"description": "No"},
+                },
+                "summary": {"not": "a string"},
+                "x-new": 1,
+            })
+        );
+    }
 
     #[test]
     fn renders_3_0() {

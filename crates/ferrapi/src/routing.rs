@@ -74,6 +74,12 @@ pub struct Operation {
     responses: Vec<ExtraResponse>,
     /// The schema of a returned model (`-> Item`), when there is no `response_model`.
     return_schema: Option<fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value>,
+    /// Merged into the generated OpenAPI object (FastAPI's `openapi_extra`).
+    openapi_extra: Option<serde_json::Value>,
+    /// The operation's `operationId` rule (FastAPI's `generate_unique_id_function`).
+    generate_unique_id: Option<fn(&Operation) -> String>,
+    /// The documented callbacks (FastAPI's `callbacks=router.routes`).
+    callbacks: Vec<Operation>,
 }
 
 /// A documented response besides the success one (FastAPI's `responses={404: {...}}`).
@@ -247,6 +253,9 @@ impl Operation {
             response_model: None,
             responses: Vec::new(),
             return_schema: None,
+            openapi_extra: None,
+            generate_unique_id: None,
+            callbacks: Vec::new(),
         }
     }
 
@@ -327,6 +336,56 @@ impl Operation {
     pub fn operation_id(mut self, id: impl Into<String>) -> Operation {
         self.operation_id = Some(id.into());
         self
+    }
+
+    /// JSON merged into the operation's generated OpenAPI object, as FastAPI merges its
+    /// `openapi_extra` ([`deep_merge`](crate::openapi::deep_merge): objects key by key, arrays
+    /// appended, anything else replaced): an `x-` extension, or a request body the function
+    /// reads itself. Given twice, the second merges into the first.
+    pub fn openapi_extra(mut self, extra: serde_json::Value) -> Operation {
+        match &mut self.openapi_extra {
+            Some(existing) => crate::openapi::deep_merge(existing, &extra),
+            None => self.openapi_extra = Some(extra),
+        }
+        self
+    }
+
+    /// The JSON merged into the operation's OpenAPI object, if any.
+    pub fn openapi_extra_value(&self) -> Option<&serde_json::Value> {
+        self.openapi_extra.as_ref()
+    }
+
+    /// The rule giving the operation's `operationId` when it has no explicit one (FastAPI's
+    /// `generate_unique_id_function` on a path operation): it wins over its routers' and the
+    /// app's. The default is [`generate_unique_id`](crate::openapi::generate_unique_id).
+    pub fn generate_unique_id_function(mut self, rule: fn(&Operation) -> String) -> Operation {
+        self.generate_unique_id = Some(rule);
+        self
+    }
+
+    /// The operation's own or its routers' `operationId` rule, if any.
+    pub fn unique_id_function(&self) -> Option<fn(&Operation) -> String> {
+        self.generate_unique_id
+    }
+
+    /// Documents the operations of `router` as the operation's callbacks (FastAPI's
+    /// `callbacks=router.routes`): requests the API sends to a URL its client gave. Each is
+    /// documented under its route name and its path (an OpenAPI runtime expression such as
+    /// `{$request.body#/callback_url}/invoices/{$request.body.id}`); none is served.
+    pub fn callbacks(mut self, router: Router) -> Operation {
+        self.callbacks.extend(router.into_operations());
+        self
+    }
+
+    /// Documents one callback operation (see [`callbacks`](Operation::callbacks)).
+    pub fn callback(mut self, op: impl PathOperation) -> Operation {
+        self.callbacks.push(op.operation());
+        self
+    }
+
+    /// The documented callbacks, in order.
+    pub fn callback_operations(&self) -> &[Operation] {
+        &self.callbacks
     }
 
     /// The names of the function's arguments, in order (set by the route macros).
@@ -453,7 +512,15 @@ impl Operation {
         tags: &[String],
         dependencies: &[Arc<dyn ErasedDependency>],
         responses: &[ExtraResponse],
+        generate_unique_id: Option<fn(&Operation) -> String>,
+        callbacks: &[Operation],
     ) -> Operation {
+        // The innermost rule wins (the operation's, then its router's, then an outer one's).
+        self.generate_unique_id = self.generate_unique_id.or(generate_unique_id);
+        // The router's callbacks first, as FastAPI adds them.
+        let own = std::mem::take(&mut self.callbacks);
+        self.callbacks = callbacks.to_vec();
+        self.callbacks.extend(own);
         // The router's responses first; the operation's own win for the same status.
         let own = std::mem::take(&mut self.responses);
         self.responses = responses
@@ -551,6 +618,8 @@ pub struct Router {
     tags: Vec<String>,
     dependencies: Vec<Arc<dyn ErasedDependency>>,
     responses: Vec<ExtraResponse>,
+    generate_unique_id: Option<fn(&Operation) -> String>,
+    callbacks: Vec<Operation>,
     operations: Vec<Operation>,
 }
 
@@ -598,6 +667,32 @@ impl Router {
         self
     }
 
+    /// The `operationId` rule of the router's operations that have none of their own
+    /// (FastAPI's `APIRouter(generate_unique_id_function=…)`): it wins over an outer router's
+    /// and the app's.
+    ///
+    /// ```
+    /// use ferrapi::routing::{Operation, Router};
+    ///
+    /// fn tag_and_name(op: &Operation) -> String {
+    ///     format!("{}-{}", op.tags().first().map_or("default", String::as_str), op.route_name())
+    /// }
+    ///
+    /// let router = Router::new().tag("items").generate_unique_id_function(tag_and_name);
+    /// # let _ = router;
+    /// ```
+    pub fn generate_unique_id_function(mut self, rule: fn(&Operation) -> String) -> Router {
+        self.generate_unique_id = Some(rule);
+        self
+    }
+
+    /// Documents the operations of `router` as callbacks of every operation of this router
+    /// (FastAPI's `APIRouter(callbacks=…)`), before each operation's own.
+    pub fn callbacks(mut self, router: Router) -> Router {
+        self.callbacks.extend(router.into_operations());
+        self
+    }
+
     /// Adds an operation.
     pub fn route(mut self, op: impl PathOperation) -> Router {
         self.operations.push(op.operation());
@@ -617,11 +712,22 @@ impl Router {
             tags,
             dependencies,
             responses,
+            generate_unique_id,
+            callbacks,
             operations,
         } = self;
         operations
             .into_iter()
-            .map(|op| op.with_prefix(&prefix, &tags, &dependencies, &responses))
+            .map(|op| {
+                op.with_prefix(
+                    &prefix,
+                    &tags,
+                    &dependencies,
+                    &responses,
+                    generate_unique_id,
+                    &callbacks,
+                )
+            })
             .collect()
     }
 }
