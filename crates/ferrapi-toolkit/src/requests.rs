@@ -367,6 +367,15 @@ impl Request {
         &mut self.inner.head.extensions
     }
 
+    /// The body, if it was already read (by [`Request::body`], or by the layer above for its
+    /// arguments); `None` while it is unread or was streamed.
+    pub fn body_if_read(&self) -> Option<&Bytes> {
+        match &self.inner.body {
+            BodyState::Read(bytes) => Some(bytes),
+            BodyState::Unread(_) | BodyState::Streamed => None,
+        }
+    }
+
     /// The whole body, read once and kept (Starlette's `await request.body()`). Errors carry
     /// the right status: 413 too large, 408 too slow, 400 malformed or cut short.
     ///

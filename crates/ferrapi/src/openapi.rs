@@ -510,6 +510,9 @@ fn operation_object(
             Source::Query => "query",
             Source::Header => "header",
             Source::Cookie => "cookie",
+            // The body as it came: documented by the app (`openapi_extra`), as FastAPI
+            // documents nothing for `await request.body()`.
+            Source::Body if spec.is_raw_body() => continue,
             Source::Body => {
                 body.push(spec);
                 continue;

@@ -55,7 +55,10 @@ impl<'a> Inputs<'a> {
     /// Reads the body if one of `specs` needs it. Errors reading it (too large, too slow, cut
     /// short) carry their own status.
     pub async fn read(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
-        let body_args = specs.iter().filter(|s| s.source == Source::Body).count();
+        let body_args = specs
+            .iter()
+            .filter(|s| s.source == Source::Body && !s.raw)
+            .count();
         let form_args = specs
             .iter()
             .any(|s| matches!(s.source, Source::Form | Source::File));
@@ -65,6 +68,10 @@ impl<'a> Inputs<'a> {
             return Box::pin(Self::read_form(req, specs)).await;
         }
         if body_args == 0 {
+            if specs.iter().any(|s| s.raw) {
+                // Read for a `RawBody` argument, kept by the request, never parsed.
+                Box::pin(req.body()).await?;
+            }
             return Ok(Inputs::from_request(req));
         }
         // Boxed for the same reason: reading a body is a future most operations never await.

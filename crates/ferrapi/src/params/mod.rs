@@ -29,6 +29,7 @@ mod file;
 mod inputs;
 mod model;
 mod pyjson;
+mod raw;
 mod spec;
 
 #[doc(hidden)]
@@ -38,6 +39,7 @@ pub use file::extract_file;
 pub use file::FromFile;
 #[doc(hidden)]
 pub use inputs::Inputs;
+pub use raw::RawBody;
 pub use spec::ParamSpec;
 
 #[doc(hidden)]

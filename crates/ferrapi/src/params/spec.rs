@@ -39,6 +39,9 @@ pub struct ParamSpec {
     deprecated: bool,
     /// `include_in_schema=False` hides the parameter from the document.
     hidden: bool,
+    /// The body as it came ([`RawBody`](crate::params::RawBody)): read, never parsed, not
+    /// documented.
+    pub(super) raw: bool,
     /// A parameter model's fields (a `#[derive(Model)]` struct read from the query, headers,
     /// cookies or a form).
     pub(super) model_fields: Option<&'static [crate::validation::model::ModelField]>,
@@ -68,6 +71,7 @@ impl ParamSpec {
             openapi_examples: None,
             deprecated: false,
             hidden: false,
+            raw: false,
             model_fields: None,
             default: None,
             format: None,
@@ -239,6 +243,19 @@ impl ParamSpec {
     pub fn include_in_schema(mut self, include: bool) -> ParamSpec {
         self.hidden = !include;
         self
+    }
+
+    /// The body as it came, read but not parsed ([`RawBody`](crate::params::RawBody)).
+    pub fn raw_body(mut self) -> ParamSpec {
+        self.source = Source::Body;
+        self.raw = true;
+        self.hidden = true;
+        self
+    }
+
+    /// Whether it is the body as it came.
+    pub fn is_raw_body(&self) -> bool {
+        self.raw
     }
 
     /// Whether the parameter is in the document.
