@@ -69,6 +69,10 @@ rejects! {
     http2_version: b"GET / HTTP/2.0\r\nHost: x\r\n\r\n" => 505;
     http12_version: b"GET / HTTP/1.2\r\nHost: x\r\n\r\n" => 505;
     http30_version: b"GET / HTTP/3.0\r\nHost: x\r\n\r\n" => 505;
+    space_in_target: b"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n" => 400;
+    space_in_target_unsupported_version: b"GET /a b HTTP/2.0\r\nHost: x\r\n\r\n" => 400;
+    tab_in_target: b"GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n" => 400;
+    two_words_in_target: b"GET / x HTTP/1.1\r\nHost: x\r\n\r\n" => 400;
     content_length_and_transfer_encoding:
         b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" => 400;
     transfer_encoding_and_content_length_zero:
@@ -320,6 +324,10 @@ flavors!(
     http2_version,
     http12_version,
     http30_version,
+    space_in_target,
+    space_in_target_unsupported_version,
+    tab_in_target,
+    two_words_in_target,
     content_length_and_transfer_encoding,
     transfer_encoding_and_content_length_zero,
     two_different_content_lengths,

@@ -216,6 +216,8 @@ fn map_parse_error(err: httparse::Error, buf: &[u8]) -> HeadError {
     match err {
         httparse::Error::TooManyHeaders => TOO_MANY_HEADERS,
         httparse::Error::Version if has_version_syntax(buf) => unsupported_version(),
+        // Whitespace inside the target (`GET /a b HTTP/1.1`): the line does not parse.
+        httparse::Error::Version if line_spaces(buf) > 2 => HeadError::bad("Invalid request line"),
         httparse::Error::Version => HeadError::bad("Invalid HTTP version"),
         httparse::Error::HeaderName => HeadError::bad("Invalid header name"),
         httparse::Error::HeaderValue => HeadError::bad("Invalid header value"),
@@ -225,11 +227,25 @@ fn map_parse_error(err: httparse::Error, buf: &[u8]) -> HeadError {
     }
 }
 
-/// Whether the request line ends in a well-formed but unsupported `HTTP/d.d` (→ 505, not 400).
-fn has_version_syntax(buf: &[u8]) -> bool {
+/// The request line, without its line ending.
+fn request_line(buf: &[u8]) -> &[u8] {
     let line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
     let line = &buf[..line_end];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The spaces in the request line (two in a well-formed one: method, target, version).
+fn line_spaces(buf: &[u8]) -> usize {
+    request_line(buf).iter().filter(|&&b| b == b' ').count()
+}
+
+/// Whether the request line is `METHOD target HTTP/d.d`, well formed but for an unsupported
+/// version (→ 505, not 400). A target with whitespace in it is a malformed line (400).
+fn has_version_syntax(buf: &[u8]) -> bool {
+    if line_spaces(buf) != 2 {
+        return false;
+    }
+    let line = request_line(buf);
     let Some(space) = line.iter().rposition(|&b| b == b' ') else {
         return false;
     };
@@ -542,6 +558,16 @@ mod tests {
     fn versions() {
         assert_eq!(status("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505);
         assert_eq!(status("GET / HTTP/1.2\r\nHost: x\r\n\r\n"), 505);
+        // Whitespace inside the target is a malformed request line, whatever the version.
+        for line in [
+            "GET /a b HTTP/1.1",
+            "GET /a b HTTP/2.0",
+            "GET /a\tb HTTP/1.1",
+            "GET  / HTTP/1.1",
+            "GET / x HTTP/1.1",
+        ] {
+            assert_eq!(status(&format!("{line}\r\nHost: x\r\n\r\n")), 400, "{line}");
+        }
         assert_eq!(status("GET / FOO/1.1\r\nHost: x\r\n\r\n"), 400);
     }
 
