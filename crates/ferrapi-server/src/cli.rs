@@ -113,6 +113,10 @@ pub struct Cli {
     /// Seconds allowed between two reads of a request body.
     #[arg(long, env = "FERRAPI_TIMEOUT_BODY_READ", value_parser = seconds, default_value = "30")]
     pub timeout_body_read: Duration,
+    /// Slowest request body accepted, in bytes per second after a 5 s grace period (408 and
+    /// close below it); 0 turns the check off.
+    #[arg(long, env = "FERRAPI_LIMIT_MIN_BODY_RATE", default_value_t = crate::config::DEFAULT_MIN_BODY_RATE)]
+    pub limit_min_body_rate: u64,
     /// Largest request head, in bytes (431 beyond).
     #[arg(long, env = "FERRAPI_LIMIT_MAX_HEAD_SIZE", default_value_t = DEFAULT_MAX_HEAD_SIZE)]
     pub limit_max_head_size: usize,
@@ -219,6 +223,10 @@ impl Cli {
             .keep_alive_timeout(self.timeout_keep_alive)
             .header_read_timeout(self.timeout_header_read)
             .body_read_timeout(self.timeout_body_read)
+            .min_body_rate(
+                Some(self.limit_min_body_rate),
+                crate::config::DEFAULT_MIN_BODY_RATE_GRACE,
+            )
             .graceful_shutdown_timeout(self.timeout_graceful_shutdown)
             .max_head_size(self.limit_max_head_size)
             .max_uri_length(self.limit_max_uri_length)

@@ -26,6 +26,15 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed between two reads of a request body before the request fails with `408`.
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Slowest request body accepted, in bytes per second, once [`DEFAULT_MIN_BODY_RATE_GRACE`]
+/// has passed: a body trickled slower fails with `408` and the connection closes (Kestrel's
+/// `MinRequestBodyDataRate`, 240 bytes/s after 5 s). Only the time spent waiting for the
+/// client counts, not the time the app takes between its reads.
+pub const DEFAULT_MIN_BODY_RATE: u64 = 240;
+
+/// Time a request body is given before [`DEFAULT_MIN_BODY_RATE`] applies.
+pub const DEFAULT_MIN_BODY_RATE_GRACE: Duration = Duration::from_secs(5);
+
 /// Largest request head (request line plus headers) accepted, in bytes; beyond it `431`.
 pub const DEFAULT_MAX_HEAD_SIZE: usize = 32 * 1024;
 
@@ -68,6 +77,8 @@ pub(crate) struct Config {
     pub(crate) keep_alive_timeout: Duration,
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
+    /// The slowest body accepted (bytes per second) and the time before it applies.
+    pub(crate) min_body_rate: Option<(u64, Duration)>,
     pub(crate) max_head_size: usize,
     pub(crate) max_uri_length: usize,
     pub(crate) max_headers: usize,
@@ -97,6 +108,7 @@ impl Default for Config {
             keep_alive_timeout: DEFAULT_KEEP_ALIVE_TIMEOUT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            min_body_rate: Some((DEFAULT_MIN_BODY_RATE, DEFAULT_MIN_BODY_RATE_GRACE)),
             max_head_size: DEFAULT_MAX_HEAD_SIZE,
             max_uri_length: DEFAULT_MAX_URI_LENGTH,
             max_headers: DEFAULT_MAX_HEADERS,
@@ -167,6 +179,17 @@ impl Builder {
     /// Time allowed between two reads of a request body ([`DEFAULT_BODY_READ_TIMEOUT`]).
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.body_read_timeout = timeout;
+        self
+    }
+
+    /// Slowest request body accepted, in bytes per second, after `grace`
+    /// ([`DEFAULT_MIN_BODY_RATE`] after [`DEFAULT_MIN_BODY_RATE_GRACE`]); `None` turns the
+    /// check off (the per-read [`body_read_timeout`](Builder::body_read_timeout) stays). A body
+    /// whose bytes arrive slower, counting only the time spent waiting for the client, fails
+    /// with `408` and the connection closes: a client trickling a byte every few seconds cannot
+    /// hold a connection and a handler for as long as it likes.
+    pub fn min_body_rate(mut self, rate: Option<u64>, grace: Duration) -> Self {
+        self.config.min_body_rate = rate.filter(|r| *r > 0).map(|r| (r, grace));
         self
     }
 

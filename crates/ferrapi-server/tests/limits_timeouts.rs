@@ -267,6 +267,69 @@ async fn body_timeout_is_between_reads_not_total() {
     assert_eq!(r.text(), "len=10");
 }
 
+/// A body trickled slower than the minimum rate (here 100 bytes/s after 300 ms) fails with
+/// 408 and the connection closes, although no read ever waits the per-read timeout.
+async fn body_trickled_below_the_minimum_rate_is_408() {
+    for (content_length, chunked) in [(1000, false), (0, true)] {
+        let (srv, calls) = serve_test_app(
+            builder()
+                .body_read_timeout(Duration::from_secs(10))
+                .min_body_rate(Some(100), MS(300)),
+        )
+        .await;
+        let mut c = srv.connect().await;
+        let head = if chunked {
+            "POST /len HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_string()
+        } else {
+            format!("POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: {content_length}\r\n\r\n")
+        };
+        c.send(head.as_bytes()).await;
+        let start = Instant::now();
+        let trickle = async {
+            // One byte (or a one-byte chunk) every 100 ms: 10 bytes/s.
+            for _ in 0..40 {
+                tokio::time::sleep(MS(100)).await;
+                if chunked {
+                    c.send(b"1\r\nz\r\n").await;
+                } else {
+                    c.send(b"z").await;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(MS(1500), trickle).await;
+        let r = c.response().await;
+        r.assert_error(408);
+        within(start.elapsed(), MS(250), MS(3000), "trickled body");
+        c.expect_closed().await;
+        assert_eq!(count(&calls), 1);
+        srv.assert_healthy().await;
+    }
+}
+
+/// A body at or above the minimum rate is read whole, however long it takes; the check can be
+/// turned off.
+async fn body_above_the_minimum_rate_is_read() {
+    for rate in [Some(100), None] {
+        let (srv, _) = serve_test_app(
+            builder()
+                .body_read_timeout(Duration::from_secs(10))
+                .min_body_rate(rate, MS(300)),
+        )
+        .await;
+        let mut c = srv.connect().await;
+        c.send(b"POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n")
+            .await;
+        // 50 bytes every 100 ms: 500 bytes/s, over 1.2 s.
+        for _ in 0..12 {
+            tokio::time::sleep(MS(100)).await;
+            c.send(&[b'z'; 50]).await;
+        }
+        let r = c.response().await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.text(), "len=600");
+    }
+}
+
 async fn content_length_over_the_limit_is_413_without_calling_the_app() {
     let (srv, calls) = serve_test_app(builder().max_body_size(Some(1024))).await;
     let mut c = srv.connect().await;
@@ -398,6 +461,8 @@ flavors!(
     chunked_body_stall_is_408,
     body_stall_after_the_response_started_closes,
     body_timeout_is_between_reads_not_total,
+    body_trickled_below_the_minimum_rate_is_408,
+    body_above_the_minimum_rate_is_read,
     content_length_over_the_limit_is_413_without_calling_the_app,
     content_length_over_the_limit_with_expect_gets_no_100,
     content_length_at_the_limit_is_fine,

@@ -4,6 +4,7 @@
 //! drains what the app left unread so the connection can serve the next request.
 
 use std::future::poll_fn;
+use std::time::Duration;
 
 use http::StatusCode;
 use tokio::time::Instant;
@@ -89,6 +90,9 @@ pub(crate) struct Feed {
     pub(crate) expect_continue: bool,
     state: FeedState,
     received: u64,
+    /// Time spent waiting for the client's body bytes (not the app's time between reads):
+    /// what the minimum body rate is measured against.
+    waited: Duration,
 }
 
 impl Feed {
@@ -104,6 +108,7 @@ impl Feed {
             expect_continue,
             state: FeedState::Active,
             received: 0,
+            waited: Duration::ZERO,
         };
         (Body::incoming(incoming), Some(feed))
     }
@@ -157,13 +162,29 @@ impl Feed {
                 Ok(Decoded::NeedMore) => {}
                 Err(err) => return Err(FeedError::Malformed(err.0)),
             }
-            let until = deadline(Instant::now(), cfg.body_read_timeout);
-            match rb.read(io, timer, until).await {
+            let started = Instant::now();
+            let until = deadline(started, self.read_allowance(cfg));
+            let read = rb.read(io, timer, until).await;
+            self.waited += started.elapsed();
+            match read {
                 Ok(0) | Err(ReadError::Io(_)) => return Err(FeedError::Gone),
                 Ok(_) => {}
                 Err(ReadError::Timeout) => return Err(FeedError::Timeout),
             }
         }
+    }
+
+    /// How long the next read may wait: the per-read timeout, or less when the minimum body
+    /// rate requires the next bytes sooner (the bytes received must keep up with `rate` per
+    /// second of waiting after the grace period).
+    fn read_allowance(&self, cfg: &Config) -> Duration {
+        let Some((rate, grace)) = cfg.min_body_rate else {
+            return cfg.body_read_timeout;
+        };
+        let earned = grace + Duration::from_secs_f64(self.received as f64 / rate as f64);
+        earned
+            .saturating_sub(self.waited)
+            .min(cfg.body_read_timeout)
     }
 
     /// Reads and discards the rest of an unread body, up to [`MAX_DRAIN`]; `true` when the
