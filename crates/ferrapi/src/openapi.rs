@@ -280,25 +280,7 @@ pub fn generate_unique_id(op: &Operation) -> String {
     operation_id(op.route_name(), &path_format(op.path()), method)
 }
 
-/// FastAPI's `deep_dict_update`: merges `update` into `main`, objects key by key (recursively),
-/// arrays by appending `update`'s items, anything else replaced. How an operation's
-/// `openapi_extra` is merged into its generated object.
-pub fn deep_merge(main: &mut Value, update: &Value) {
-    let (Some(main), Some(update)) = (main.as_object_mut(), update.as_object()) else {
-        return;
-    };
-    for (key, value) in update {
-        match (main.get_mut(key), value) {
-            (Some(existing @ Value::Object(_)), Value::Object(_)) => deep_merge(existing, value),
-            (Some(Value::Array(existing)), Value::Array(more)) => {
-                existing.extend(more.iter().cloned())
-            }
-            _ => {
-                main.insert(key.clone(), value.clone());
-            }
-        }
-    }
-}
+pub use crate::validation::schema::deep_merge;
 
 /// The path template without convertors (`/files/{path:path}` → `/files/{path}`).
 pub fn path_format(path: &str) -> String {

@@ -344,7 +344,7 @@ impl Operation {
     /// reads itself. Given twice, the second merges into the first.
     pub fn openapi_extra(mut self, extra: serde_json::Value) -> Operation {
         match &mut self.openapi_extra {
-            Some(existing) => crate::openapi::deep_merge(existing, &extra),
+            Some(existing) => crate::validation::schema::deep_merge(existing, &extra),
             None => self.openapi_extra = Some(extra),
         }
         self

@@ -155,6 +155,25 @@ provided!(BackgroundTasks, |cx| cx.background());
 provided!(crate::responses::ResponseParts, |cx| cx.response_parts());
 provided!(SecurityScopes, |cx| SecurityScopes::from_context(cx));
 
+/// The body as it came ([`RawBody`](crate::params::RawBody)): read by `Inputs::read`, kept by
+/// the request.
+impl<'r> Argument<'r> for crate::params::RawBody {
+    type Gathered = Ready<crate::params::RawBody>;
+
+    fn declare(spec: ParamSpec, _in_dependency: bool) -> Option<ParamSpec> {
+        Some(crate::params::RawBody::declare(spec))
+    }
+
+    fn extract(
+        cx: &'r Context<'r>,
+        _spec: Option<&ParamSpec>,
+        _v: &mut Validator,
+    ) -> Result<Option<Ready<crate::params::RawBody>>, Failure> {
+        let bytes = cx.request().body_if_read().cloned().unwrap_or_default();
+        Ok(Some(Ready(crate::params::RawBody(bytes))))
+    }
+}
+
 impl<'r, T: Send + Sync + 'static> Argument<'r> for State<T> {
     type Gathered = Ready<State<T>>;
 

@@ -4,8 +4,6 @@
 use bytes::Bytes;
 
 use super::ParamSpec;
-use crate::dependencies::{Argument, Context, Failure, Ready};
-use crate::validation::Validator;
 
 /// The request body as it came, read (within the app's limits) but never parsed: FastAPI's
 /// `raw_body = await request.body()`, for a format ferrapi does not parse (YAML, a signature
@@ -26,6 +24,11 @@ use crate::validation::Validator;
 pub struct RawBody(pub Bytes);
 
 impl RawBody {
+    /// The spec of a `RawBody` argument: the body, read and never parsed, not documented.
+    pub fn declare(spec: ParamSpec) -> ParamSpec {
+        spec.raw_body()
+    }
+
     /// The bytes.
     pub fn into_bytes(self) -> Bytes {
         self.0
@@ -37,22 +40,5 @@ impl std::ops::Deref for RawBody {
 
     fn deref(&self) -> &Bytes {
         &self.0
-    }
-}
-
-impl<'r> Argument<'r> for RawBody {
-    type Gathered = Ready<RawBody>;
-
-    fn declare(spec: ParamSpec, _in_dependency: bool) -> Option<ParamSpec> {
-        Some(spec.raw_body())
-    }
-
-    fn extract(
-        cx: &'r Context<'r>,
-        _spec: Option<&ParamSpec>,
-        _v: &mut Validator,
-    ) -> Result<Option<Ready<RawBody>>, Failure> {
-        let bytes = cx.request().body_if_read().cloned().unwrap_or_default();
-        Ok(Some(Ready(RawBody(bytes))))
     }
 }

@@ -539,3 +539,23 @@ mod tests {
         }
     }
 }
+
+/// FastAPI's `deep_dict_update`: merges `update` into `main`, objects key by key (recursively),
+/// arrays by appending `update`'s items, anything else replaced. How an operation's
+/// `openapi_extra` is merged into its generated object.
+pub fn deep_merge(main: &mut Value, update: &Value) {
+    let (Some(main), Some(update)) = (main.as_object_mut(), update.as_object()) else {
+        return;
+    };
+    for (key, value) in update {
+        match (main.get_mut(key), value) {
+            (Some(existing @ Value::Object(_)), Value::Object(_)) => deep_merge(existing, value),
+            (Some(Value::Array(existing)), Value::Array(more)) => {
+                existing.extend(more.iter().cloned())
+            }
+            _ => {
+                main.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
