@@ -92,13 +92,19 @@ impl<'a> Inputs<'a> {
     }
 
     /// FastAPI reads a form when any argument is a form field or a file; a body that is not a
-    /// form gives an empty one (every such argument then reports `missing`).
+    /// form gives an empty one (every such argument then reports `missing`). An empty file
+    /// part (empty filename and content) is left out, as FastAPI leaves it out.
     async fn read_form(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
         let mut form = FormInputs::default();
         let uploads = form.uploads.get_mut().unwrap_or_else(|e| e.into_inner());
         for (name, value) in req.form().await? {
             match value {
                 ferrapi_toolkit::FormValue::Text(text) => form.fields.push((name, text)),
+                // What a browser sends for a file input left empty (no filename, no content)
+                // is no value at all, as FastAPI reads it: a required file is missing, an
+                // optional one `None`, and a list of files leaves it out.
+                ferrapi_toolkit::FormValue::File(file)
+                    if file.filename() == Some("") && file.size() == 0 => {}
                 ferrapi_toolkit::FormValue::File(file) => {
                     let wanted = specs
                         .iter()
