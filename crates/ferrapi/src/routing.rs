@@ -533,11 +533,9 @@ impl Operation {
         responses: &[ExtraResponse],
         generate_unique_id: Option<fn(&Operation) -> String>,
         callbacks: &[Operation],
-        strict_content_type: Option<bool>,
     ) -> Operation {
         // The innermost rule wins (the operation's, then its router's, then an outer one's).
         self.generate_unique_id = self.generate_unique_id.or(generate_unique_id);
-        self.strict_content_type = self.strict_content_type.or(strict_content_type);
         // The router's callbacks first, as FastAPI adds them.
         let own = std::mem::take(&mut self.callbacks);
         self.callbacks = callbacks.to_vec();
@@ -758,15 +756,17 @@ impl Router {
         operations
             .into_iter()
             .map(|op| {
-                op.with_prefix(
+                let mut op = op.with_prefix(
                     &prefix,
                     &tags,
                     &dependencies,
                     &responses,
                     generate_unique_id,
                     &callbacks,
-                    strict_content_type,
-                )
+                );
+                // The innermost setting wins, as the `operationId` rule.
+                op.strict_content_type = op.strict_content_type.or(strict_content_type);
+                op
             })
             .collect()
     }
