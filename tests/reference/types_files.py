@@ -57,3 +57,30 @@ async def create_file_and_form(
     token: Annotated[str, Form()],
 ):
     return {"file_sizes": [len(f) for f in files], "token": token}
+
+
+@app.post("/described-uploadfiles/")
+async def create_described_upload_files(
+    files: Annotated[
+        list[UploadFile], File(description="Multiple files as UploadFile")
+    ],
+):
+    return {"filenames": [file.filename for file in files]}
+
+
+@app.post("/described-optional-uploadfile/")
+async def create_described_optional_upload_file(
+    file: Annotated[Optional[UploadFile], File(description="An optional file")] = None,
+):
+    if not file:
+        return {"message": "No upload file sent"}
+    return {"filename": file.filename, "content_type": file.content_type}
+
+
+@app.post("/described-optional-file/")
+async def create_described_optional_file(
+    file: Annotated[Optional[bytes], File(description="An optional file as bytes")] = None,
+):
+    if not file:
+        return {"message": "No file sent"}
+    return {"file_size": len(file)}

@@ -1,5 +1,5 @@
 //! FastAPI's "Request Files" tutorial in ferrapi (single, optional and multiple files, as bytes
-//! and as `UploadFile`), against FastAPI (`tests/reference/types_files.py`): the same answers
+//! and as `UploadFile`, with descriptions), against FastAPI (`tests/reference/types_files.py`): the same answers
 //! and the same document.
 
 use bytes::Bytes;
@@ -64,6 +64,33 @@ async fn create_file_and_form(
     json!({ "file_sizes": files.iter().map(Bytes::len).collect::<Vec<_>>(), "token": token })
 }
 
+#[post("/described-uploadfiles/")]
+async fn create_described_upload_files(
+    #[file(description = "Multiple files as UploadFile")] files: Vec<UploadFile>,
+) -> Value {
+    json!({ "filenames": files.iter().map(UploadFile::filename).collect::<Vec<_>>() })
+}
+
+#[post("/described-optional-uploadfile/")]
+async fn create_described_optional_upload_file(
+    #[file(description = "An optional file")] file: Option<UploadFile>,
+) -> Value {
+    match file {
+        Some(file) => json!({ "filename": file.filename(), "content_type": file.content_type() }),
+        None => json!({ "message": "No upload file sent" }),
+    }
+}
+
+#[post("/described-optional-file/")]
+async fn create_described_optional_file(
+    #[file(description = "An optional file as bytes")] file: Option<Bytes>,
+) -> Value {
+    match file {
+        Some(file) if !file.is_empty() => json!({ "file_size": file.len() }),
+        _ => json!({ "message": "No file sent" }),
+    }
+}
+
 fn app() -> App {
     App::new()
         .route(create_file)
@@ -74,6 +101,9 @@ fn app() -> App {
         .route(create_upload_files)
         .route(create_optional_upload_files)
         .route(create_file_and_form)
+        .route(create_described_upload_files)
+        .route(create_described_optional_upload_file)
+        .route(create_described_optional_file)
 }
 
 const PATHS: &[&str] = &[
@@ -85,6 +115,9 @@ const PATHS: &[&str] = &[
     "/multiple-uploadfiles/",
     "/optional-uploadfiles/",
     "/files-and-form/",
+    "/described-uploadfiles/",
+    "/described-optional-uploadfile/",
+    "/described-optional-file/",
 ];
 
 fn cases() -> Vec<Case> {
@@ -101,6 +134,18 @@ fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for path in PATHS {
         cases.push(post(path).multipart(&[], one));
+        // A file input left empty, as a browser sends it: no value at all in FastAPI.
+        cases.push(post(path).multipart(&[], &[("file", "", "text/plain", b"")]));
+        cases.push(post(path).multipart(
+            &[],
+            &[
+                ("files", "a.txt", "text/plain", b"hello"),
+                ("files", "", "application/octet-stream", b""),
+            ],
+        ));
+        // No filename but content: a file.
+        cases.push(post(path).multipart(&[], &[("file", "", "text/plain", b"data")]));
+        cases.push(post(path).multipart(&[], &[("files", "a.txt", "text/plain", b"hello")]));
         cases.push(post(path).multipart(&[("token", "t")], two));
         cases.push(post(path).multipart(&[("token", "t")], &[]));
         cases.push(post(path).multipart(&[("file", "not a file")], &[]));

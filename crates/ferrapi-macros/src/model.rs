@@ -25,6 +25,9 @@ struct Field {
     ty: syn::Type,
     key: String,
     default: Option<Expr>,
+    /// `#[field(default_factory = path)]`: `default` is a call to `path`, and the schema
+    /// writes no default (pydantic's `Field(default_factory=…)`).
+    factory: bool,
     constraints: Vec<(syn::Ident, Expr)>,
     /// Documentation for the schema: `title`, `description`, `examples`, `deprecated`,
     /// `json_schema_extra`.
@@ -404,6 +407,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         ty: field.ty.clone(),
         key: String::new(),
         default: None,
+        factory: false,
         constraints: Vec::new(),
         meta: SchemaMeta::default(),
         doc: doc_comment(&field.attrs),
@@ -418,6 +422,8 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
     out.skip = serde.skip;
     out.flatten = serde.flatten;
     let serde_default = serde.default;
+    // `default` and `default_factory` both given is an error in pydantic too.
+    let mut defaults = 0;
     for attr in &field.attrs {
         if !attr.path().is_ident("field") {
             continue;
@@ -426,6 +432,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
         for item in items {
             match item {
                 syn::Meta::Path(p) if p.is_ident("default") => {
+                    defaults += 1;
                     out.default = Some(syn::parse_quote!(::core::default::Default::default()));
                 }
                 syn::Meta::Path(p) if p.is_ident("deprecated") => out.meta.deprecated = true,
@@ -439,7 +446,16 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                         syn::Error::new(nv.path.span(), "expected an option name")
                     })?;
                     match name.to_string().as_str() {
-                        "default" => out.default = Some(nv.value),
+                        "default" => {
+                            defaults += 1;
+                            out.default = Some(nv.value);
+                        }
+                        "default_factory" => {
+                            defaults += 1;
+                            let factory = nv.value;
+                            out.default = Some(syn::parse_quote!((#factory)()));
+                            out.factory = true;
+                        }
                         "alias" => match nv.value {
                             Expr::Lit(syn::ExprLit {
                                 lit: syn::Lit::Str(s),
@@ -470,7 +486,7 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                                 name.span(),
                                 format!(
                                 "unknown field option `{other}` on `{ident}`; expected default, \
-                                     alias, validate, validate_before, gt, ge, lt, le, multiple_of, min_length, max_length, \
+                                     default_factory, alias, validate, validate_before, gt, ge, lt, le, multiple_of, min_length, max_length, \
                                      pattern, max_digits, decimal_places, items(…), title, description, examples, deprecated, \
                                      json_schema_extra"
                             ),
@@ -486,6 +502,12 @@ fn field_options(field: &syn::Field, rule: Option<&str>) -> syn::Result<Field> {
                 }
             }
         }
+    }
+    if defaults > 1 && out.factory {
+        return Err(syn::Error::new(
+            ident.span(),
+            format!("`{ident}` has both `default` and `default_factory`: give one"),
+        ));
     }
     if let Some(default) = serde_default {
         if out.default.is_some() {
@@ -888,6 +910,8 @@ pub(crate) fn derive_model(input: DeriveInput) -> syn::Result<TokenStream> {
         // pydantic titles a field after its name in the input (its alias, if any).
         let title = key;
         let (default, required) = match &f.default {
+            // pydantic writes no default for a `default_factory`.
+            Some(_) if f.factory => (quote!(::core::option::Option::None), quote!(false)),
             Some(default) => (
                 quote! {{
                     #[allow(unused_imports)]

@@ -25,6 +25,8 @@ struct RouteArgs {
     openapi_extra: Option<Expr>,
     generate_unique_id_function: Option<Expr>,
     callbacks: Vec<Expr>,
+    /// `strict_content_type = false`: read a body without a content type as JSON.
+    strict_content_type: Option<Expr>,
     /// `response_model_exclude_unset` and friends: (field of `ResponseShape`, value).
     shape: Vec<(syn::Ident, Expr)>,
 }
@@ -53,6 +55,7 @@ impl Parse for RouteArgs {
             openapi_extra: None,
             generate_unique_id_function: None,
             callbacks: Vec::new(),
+            strict_content_type: None,
             shape: Vec::new(),
         };
         while !input.is_empty() {
@@ -106,6 +109,7 @@ impl Parse for RouteArgs {
                     let list: syn::ExprArray = input.parse()?;
                     args.callbacks = list.elems.into_iter().collect();
                 }
+                "strict_content_type" => args.strict_content_type = Some(input.parse()?),
                 "dependencies" => {
                     let list: syn::ExprArray = input.parse()?;
                     args.dependencies = list.elems.into_iter().collect();
@@ -137,7 +141,7 @@ impl Parse for RouteArgs {
                              response_model_by_alias, tags, name, summary, \
                              description, deprecated, include_in_schema, operation_id, \
                              dependencies, responses, openapi_extra, \
-                             generate_unique_id_function, callbacks"
+                             generate_unique_id_function, callbacks, strict_content_type"
                     ),
                     ))
                 }
@@ -523,6 +527,9 @@ fn generate_options(op: &Checked, description: Option<String>, ret: &ReturnType)
     }
     for router in &args.callbacks {
         options.extend(quote!(.callbacks(#router)));
+    }
+    if let Some(v) = &args.strict_content_type {
+        options.extend(quote!(.strict_content_type(#v)));
     }
     for response in &args.responses {
         let items: Vec<&Expr> = response.elems.iter().collect();

@@ -663,6 +663,35 @@ impl App {
         self
     }
 
+    /// Whether a JSON body must say so in its `Content-Type` (FastAPI's
+    /// `FastAPI(strict_content_type=…)`), for the operations and routers that have no setting
+    /// of their own. `true`, the default: a body sent without a `Content-Type` is not parsed,
+    /// so a model argument answers 422 (`model_attributes_type`), which keeps a cross-site
+    /// form post without a CORS preflight from reaching a JSON operation. `false`: such a body
+    /// is read as JSON, for clients that send none. A body with another content type
+    /// (`text/plain`) is not JSON under either setting.
+    ///
+    /// ```
+    /// use ferrapi::{post, App, Model};
+    ///
+    /// #[derive(Model, serde::Serialize)]
+    /// struct Item {
+    ///     name: String,
+    /// }
+    ///
+    /// #[post("/items/")]
+    /// async fn create_item(item: Item) -> Item {
+    ///     item
+    /// }
+    ///
+    /// let app = App::new().strict_content_type(false).route(create_item);
+    /// # let _ = app;
+    /// ```
+    pub fn strict_content_type(self, strict: bool) -> App {
+        self.dependencies.set_strict_content_type(strict);
+        self
+    }
+
     /// Documents a webhook (FastAPI's `@app.webhooks.post("new-subscription")`): a request
     /// the API sends to its users' URLs for an event, declared as an operation whose path is
     /// the event's name. It is documented under the document's `webhooks`, not served.

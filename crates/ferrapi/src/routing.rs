@@ -80,6 +80,9 @@ pub struct Operation {
     generate_unique_id: Option<fn(&Operation) -> String>,
     /// The documented callbacks (FastAPI's `callbacks=router.routes`).
     callbacks: Vec<Operation>,
+    /// Whether a body without a content type is left unparsed (FastAPI's
+    /// `strict_content_type`); the routers' or the app's when `None`.
+    strict_content_type: Option<bool>,
 }
 
 /// A documented response besides the success one (FastAPI's `responses={404: {...}}`).
@@ -256,6 +259,7 @@ impl Operation {
             openapi_extra: None,
             generate_unique_id: None,
             callbacks: Vec::new(),
+            strict_content_type: None,
         }
     }
 
@@ -361,6 +365,21 @@ impl Operation {
     pub fn generate_unique_id_function(mut self, rule: fn(&Operation) -> String) -> Operation {
         self.generate_unique_id = Some(rule);
         self
+    }
+
+    /// Whether a JSON body must say so in its `Content-Type` (FastAPI's `strict_content_type`
+    /// on a path operation; `#[post(…, strict_content_type = false)]`): with `false`, a body
+    /// sent without a `Content-Type` is read as JSON. It wins over its routers' and the app's
+    /// setting; the default is `true` (such a body is text, and a model argument answers 422).
+    /// A body with another content type (`text/plain`) is text whatever the setting.
+    pub fn strict_content_type(mut self, strict: bool) -> Operation {
+        self.strict_content_type = Some(strict);
+        self
+    }
+
+    /// The operation's own or its routers' `strict_content_type`, if any.
+    pub fn strict_content_type_setting(&self) -> Option<bool> {
+        self.strict_content_type
     }
 
     /// The operation's own or its routers' `operationId` rule, if any.
@@ -547,6 +566,7 @@ impl Operation {
             guards: self.dependencies.clone(),
             specs: self.declaration().specs().to_vec(),
             app: app.clone(),
+            strict_content_type: self.strict_content_type,
         });
         match &self.handler {
             Handler::WebSocket(handler, _) => {
@@ -620,6 +640,7 @@ pub struct Router {
     responses: Vec<ExtraResponse>,
     generate_unique_id: Option<fn(&Operation) -> String>,
     callbacks: Vec<Operation>,
+    strict_content_type: Option<bool>,
     operations: Vec<Operation>,
 }
 
@@ -686,6 +707,21 @@ impl Router {
         self
     }
 
+    /// Whether the router's operations that have no setting of their own read a body sent
+    /// without a `Content-Type` as JSON (`false`) or as text (`true`, the default): FastAPI's
+    /// `APIRouter(strict_content_type=…)`. It wins over an outer router's and the app's.
+    ///
+    /// ```
+    /// use ferrapi::Router;
+    ///
+    /// let legacy_clients = Router::new().prefix("/legacy").strict_content_type(false);
+    /// # let _ = legacy_clients;
+    /// ```
+    pub fn strict_content_type(mut self, strict: bool) -> Router {
+        self.strict_content_type = Some(strict);
+        self
+    }
+
     /// Documents the operations of `router` as callbacks of every operation of this router
     /// (FastAPI's `APIRouter(callbacks=…)`), before each operation's own.
     pub fn callbacks(mut self, router: Router) -> Router {
@@ -714,19 +750,23 @@ impl Router {
             responses,
             generate_unique_id,
             callbacks,
+            strict_content_type,
             operations,
         } = self;
         operations
             .into_iter()
             .map(|op| {
-                op.with_prefix(
+                let mut op = op.with_prefix(
                     &prefix,
                     &tags,
                     &dependencies,
                     &responses,
                     generate_unique_id,
                     &callbacks,
-                )
+                );
+                // The innermost setting wins, as the `operationId` rule.
+                op.strict_content_type = op.strict_content_type.or(strict_content_type);
+                op
             })
             .collect()
     }

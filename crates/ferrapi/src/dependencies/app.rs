@@ -28,6 +28,9 @@ pub struct AppDependencies {
     pub(super) overrides: DependencyOverrides,
     guards: RwLock<Vec<Arc<dyn ErasedDependency>>>,
     any_guard: std::sync::atomic::AtomicBool,
+    /// `App::strict_content_type(false)`: a body without a content type is read as JSON by
+    /// the operations that have no setting of their own.
+    lax_content_type: std::sync::atomic::AtomicBool,
 }
 
 impl fmt::Debug for AppDependencies {
@@ -54,6 +57,20 @@ impl AppDependencies {
             self.any_guard
                 .store(true, std::sync::atomic::Ordering::Release);
         }
+    }
+
+    /// Whether the app reads a body without a content type as JSON (FastAPI's
+    /// `FastAPI(strict_content_type=False)`).
+    pub fn set_strict_content_type(&self, strict: bool) {
+        self.lax_content_type
+            .store(!strict, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The app's `strict_content_type` (`true` unless set otherwise).
+    pub fn strict_content_type(&self) -> bool {
+        !self
+            .lax_content_type
+            .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The app-wide guards.

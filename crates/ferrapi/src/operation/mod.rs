@@ -34,6 +34,8 @@ pub(crate) struct OpContext {
     pub(crate) guards: Vec<Arc<dyn ErasedDependency>>,
     pub(crate) specs: Vec<ParamSpec>,
     pub(crate) app: Arc<AppDependencies>,
+    /// The operation's or its routers' `strict_content_type`; the app's when `None`.
+    pub(crate) strict_content_type: Option<bool>,
 }
 
 impl std::fmt::Debug for OpContext {
@@ -46,6 +48,13 @@ impl std::fmt::Debug for OpContext {
 }
 
 impl OpContext {
+    /// Whether a body without a content type is left unparsed (FastAPI's
+    /// `strict_content_type`): the operation's, its routers', or the app's setting.
+    fn strict_content_type(&self) -> bool {
+        self.strict_content_type
+            .unwrap_or_else(|| self.app.strict_content_type())
+    }
+
     /// Runs the app's guards and the operation's (routers' and its own) together; their
     /// failures are the first of the request's.
     ///
@@ -102,7 +111,7 @@ pub(crate) fn serve_http<R: Run<Output = Response>>(
     // the operation's own future (callgrind: every byte of it is moved into the box).
     Box::pin(async move {
         let mut req = req;
-        let inputs = Inputs::read(&mut req, &op.specs).await?;
+        let inputs = Inputs::read(&mut req, &op.specs, op.strict_content_type()).await?;
         let shared = Shared::new(&op.app);
         let result = {
             let cx = Context::new(&inputs, &shared);
@@ -177,7 +186,7 @@ pub(crate) fn guarded(
         let mut req = req;
         let shared = Shared::new(&op.app);
         let guarded = {
-            let inputs = Inputs::read(&mut req, &op.specs).await?;
+            let inputs = Inputs::read(&mut req, &op.specs, op.strict_content_type()).await?;
             let cx = Context::new(&inputs, &shared);
             let failures = op.run_guards(&cx).await;
             failures

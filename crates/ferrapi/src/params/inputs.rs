@@ -53,8 +53,13 @@ pub(super) enum BodyInput {
 
 impl<'a> Inputs<'a> {
     /// Reads the body if one of `specs` needs it. Errors reading it (too large, too slow, cut
-    /// short) carry their own status.
-    pub async fn read(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
+    /// short) carry their own status. With `strict_content_type` off, a body without a
+    /// content type is read as JSON (FastAPI's `strict_content_type=False`).
+    pub async fn read(
+        req: &'a mut Request,
+        specs: &[ParamSpec],
+        strict_content_type: bool,
+    ) -> Result<Inputs<'a>, Error> {
         let body_args = specs
             .iter()
             .filter(|s| s.source == Source::Body && !s.raw)
@@ -75,12 +80,16 @@ impl<'a> Inputs<'a> {
             return Ok(Inputs::from_request(req));
         }
         // Boxed for the same reason: reading a body is a future most operations never await.
-        Box::pin(Self::read_body(req, body_args)).await
+        Box::pin(Self::read_body(req, body_args, strict_content_type)).await
     }
 
-    async fn read_body(req: &'a mut Request, body_args: usize) -> Result<Inputs<'a>, Error> {
+    async fn read_body(
+        req: &'a mut Request,
+        body_args: usize,
+        strict_content_type: bool,
+    ) -> Result<Inputs<'a>, Error> {
         let bytes = req.body().await?;
-        let body = parse_body(req, &bytes)?;
+        let body = parse_body(req, &bytes, strict_content_type)?;
         let req: &'a Request = req;
         Ok(Inputs {
             body: Some(Box::new(body)),
@@ -90,13 +99,19 @@ impl<'a> Inputs<'a> {
     }
 
     /// FastAPI reads a form when any argument is a form field or a file; a body that is not a
-    /// form gives an empty one (every such argument then reports `missing`).
+    /// form gives an empty one (every such argument then reports `missing`). An empty file
+    /// part (empty filename and content) is left out, as FastAPI leaves it out.
     async fn read_form(req: &'a mut Request, specs: &[ParamSpec]) -> Result<Inputs<'a>, Error> {
         let mut form = FormInputs::default();
         let uploads = form.uploads.get_mut().unwrap_or_else(|e| e.into_inner());
         for (name, value) in req.form().await? {
             match value {
                 ferrapi_toolkit::FormValue::Text(text) => form.fields.push((name, text)),
+                // What a browser sends for a file input left empty (no filename, no content)
+                // is no value at all, as FastAPI reads it: a required file is missing, an
+                // optional one `None`, and a list of files leaves it out.
+                ferrapi_toolkit::FormValue::File(file)
+                    if file.filename() == Some("") && file.size() == 0 => {}
                 ferrapi_toolkit::FormValue::File(file) => {
                     let wanted = specs
                         .iter()
@@ -209,11 +224,18 @@ impl<'a> Inputs<'a> {
     }
 }
 
-fn parse_body(req: &Request, bytes: &[u8]) -> Result<BodyInput, Error> {
+/// FastAPI's rule: a body is JSON when its content type says so, or when it has none and
+/// the operation is not `strict_content_type` (any other body is text, whatever the setting).
+fn parse_body(req: &Request, bytes: &[u8], strict_content_type: bool) -> Result<BodyInput, Error> {
     if bytes.is_empty() {
         return Ok(BodyInput::Missing);
     }
-    if !is_json(req.header("content-type")) {
+    let json = match req.header("content-type") {
+        // An empty header is no header (FastAPI tests `if not content_type_value`).
+        None | Some("") => !strict_content_type,
+        Some(ct) => is_json(Some(ct)),
+    };
+    if !json {
         return Ok(BodyInput::Text(Value::String(
             String::from_utf8_lossy(bytes).into_owned(),
         )));

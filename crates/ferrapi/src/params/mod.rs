@@ -17,8 +17,9 @@
 //! position of Python's `json` module; bytes that are not UTF-8 are FastAPI's 400 "There was an
 //! error parsing the body"; a UTF-8 byte order mark is skipped, as Python does); any other body is
 //! handed to validation as text, so a model gets `model_attributes_type` (a 422, not a 415),
-//! as FastAPI with its default `strict_content_type` answers. With one body argument the body
-//! *is* that argument; with several, or with `#[body(embed)]`, it is an object keyed by their
+//! as FastAPI with its default `strict_content_type` answers; with `strict_content_type(false)`
+//! on the app, a router or the operation, a body without any content type is parsed as JSON.
+//! With one body argument the body *is* that argument; with several, or with `#[body(embed)]`, it is an object keyed by their
 //! names.
 
 use crate::validation::Validate;
