@@ -29,12 +29,16 @@
 
 use ferrapi_toolkit::{Html, Json, PlainText, Redirect, Response, Streaming};
 
+mod class;
 mod jsonl;
 mod parts;
 mod probe;
 mod shape;
 mod sse;
 
+#[doc(hidden)]
+pub use class::DefaultClass;
+pub use class::{Answer, ClassDoc, DefaultResponseClass, ResponseClassFor};
 pub use jsonl::JsonLines;
 pub use parts::ResponseParts;
 pub use shape::ResponseShape;
@@ -108,12 +112,28 @@ pub trait ResponseDoc {
         let _ = g;
         serde_json::json!({"type": "string"})
     }
+
+    /// The status documented when the operation declares none (FastAPI reads the default of
+    /// the class's `status_code` argument: 307 for `RedirectResponse`).
+    const DEFAULT_STATUS: u16 = 200;
+
+    /// Whether a JSON class: the documented schema is then the response model's or the
+    /// returned model's (`{}` without one), as FastAPI documents a `JSONResponse` subclass.
+    const JSON: bool = false;
+
+    /// Whether an operation *returning* this type (without `response_class`) is documented
+    /// with this class's media type. `false` for classes FastAPI documents only when named in
+    /// `response_class=` (a returned `RedirectResponse` is documented as JSON).
+    const BY_RETURN_TYPE: bool = true;
 }
 
 /// A response class returned with a status chosen at run time keeps its media type.
 impl<T: ResponseDoc> ResponseDoc for (ferrapi_toolkit::StatusCode, T) {
     const MEDIA_TYPE: &'static str = T::MEDIA_TYPE;
     const SCHEMA_KEY: &'static str = T::SCHEMA_KEY;
+    const DEFAULT_STATUS: u16 = T::DEFAULT_STATUS;
+    const JSON: bool = T::JSON;
+    const BY_RETURN_TYPE: bool = T::BY_RETURN_TYPE;
 
     fn schema(g: &mut crate::validation::SchemaGenerator) -> serde_json::Value {
         T::schema(g)
