@@ -38,7 +38,7 @@ mod sse;
 
 #[doc(hidden)]
 pub use class::DefaultClass;
-pub use class::{Answer, ClassDoc, DefaultResponseClass, ResponseClassFor};
+pub use class::{Answer, ClassDoc, DefaultResponseClass, ResponseClassFor, TextBody};
 pub use jsonl::JsonLines;
 pub use parts::ResponseParts;
 pub use shape::ResponseShape;

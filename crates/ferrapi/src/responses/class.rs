@@ -98,15 +98,31 @@ pub trait ResponseClassFor<T>: ResponseDoc {
     fn wrap(value: T, status: Option<StatusCode>) -> Answer;
 }
 
+/// What `Html` and `PlainText` wrap: text or bytes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the body of a text response class (`Html`, `PlainText`)",
+    label = "returned here",
+    note = "`Html` and `PlainText` wrap a `String`, a `&'static str` or bytes (`Vec<u8>`, \
+            `Bytes`); format the value first, or return a response (`Html(…)`) or JSON without \
+            `response_class`"
+)]
+pub trait TextBody: Into<Body> {}
+
+impl TextBody for String {}
+impl TextBody for &'static str {}
+impl TextBody for Vec<u8> {}
+impl TextBody for &'static [u8] {}
+impl TextBody for bytes::Bytes {}
+
 /// `Html`: `text/html; charset=utf-8`, the value as the body (FastAPI's `HTMLResponse`).
-impl<B, T: Into<Body>> ResponseClassFor<T> for Html<B> {
+impl<B, T: TextBody> ResponseClassFor<T> for Html<B> {
     fn wrap(value: T, status: Option<StatusCode>) -> Answer {
         with_status(Html(value), status.unwrap_or(StatusCode::OK)).into()
     }
 }
 
 /// `PlainText`: `text/plain; charset=utf-8` (FastAPI's `PlainTextResponse`).
-impl<B, T: Into<Body>> ResponseClassFor<T> for PlainText<B> {
+impl<B, T: TextBody> ResponseClassFor<T> for PlainText<B> {
     fn wrap(value: T, status: Option<StatusCode>) -> Answer {
         with_status(PlainText(value), status.unwrap_or(StatusCode::OK)).into()
     }
