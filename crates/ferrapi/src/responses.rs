@@ -11,6 +11,11 @@
 //!   [`Redirect`], [`Streaming`], a
 //!   [`Response`]) is sent as it is, as FastAPI sends a `Response`
 //!   instance, bypassing the JSON encoding.
+//! * `response_class = C` wraps any other returned value in `C` ([`ResponseClassFor`]: a
+//!   string in `Html`, a URL in a `Redirect`…) and documents `C` ([`ResponseDoc`]);
+//!   `default_response_class::<C>()` of the app or a router does so for the operations without
+//!   a class of their own ([`DefaultResponseClass`]), as FastAPI's `response_class=` and
+//!   `default_response_class=` do.
 //! * A [`FileResponse`](ferrapi_toolkit::FileResponse) answers the request as the toolkit
 //!   does (`Range`, `If-None-Match`…, `HEAD`); a missing file is a 500, as in Starlette.
 //! * `(StatusCode, T)`: `T` as above, with that status in place of the operation's

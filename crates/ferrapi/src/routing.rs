@@ -576,10 +576,7 @@ impl Operation {
         responses: &[ExtraResponse],
         generate_unique_id: Option<fn(&Operation) -> String>,
         callbacks: &[Operation],
-        default_class: Option<crate::responses::DefaultClass>,
     ) -> Operation {
-        // The innermost default response class wins, and the operation's own class over all.
-        self = self.default_class(default_class);
         // The innermost rule wins (the operation's, then its router's, then an outer one's).
         self.generate_unique_id = self.generate_unique_id.or(generate_unique_id);
         // The router's callbacks first, as FastAPI adds them.
@@ -809,14 +806,15 @@ impl Router {
         operations
             .into_iter()
             .map(|op| {
-                op.with_prefix(
+                // The innermost default response class wins, the operation's own class over
+                // all.
+                op.default_class(default_class).with_prefix(
                     &prefix,
                     &tags,
                     &dependencies,
                     &responses,
                     generate_unique_id,
                     &callbacks,
-                    default_class,
                 )
             })
             .collect()
