@@ -3,10 +3,12 @@
 of tests/tests/response_classes_diff.rs."""
 
 from fastapi import APIRouter, FastAPI, Response
+from pydantic import BaseModel
 from fastapi.responses import (
     FileResponse,
     HTMLResponse,
     JSONResponse,
+    ORJSONResponse,
     PlainTextResponse,
     RedirectResponse,
     StreamingResponse,
@@ -135,3 +137,13 @@ app.include_router(redirects)
 async def stream_raw():
     for i in range(3):
         yield b"some fake video bytes"
+
+
+class Item(BaseModel):
+    name: str
+    price: float
+
+
+@app.get("/orjson", response_class=ORJSONResponse)
+async def orjson_item() -> Item:
+    return Item(name="Foo", price=50.2)

@@ -109,6 +109,22 @@ async fn stream_raw() -> FakeVideo {
     FakeVideo(0)
 }
 
+#[derive(ferrapi::Model, serde::Serialize)]
+struct Item {
+    name: String,
+    price: f64,
+}
+
+// FastAPI's `ORJSONResponse` (and `UJSONResponse`): `Json`, the same bytes; the returned
+// model documents the response, as for any JSON class.
+#[get("/orjson", response_class = Json)]
+async fn orjson_item() -> Item {
+    Item {
+        name: "Foo".into(),
+        price: 50.2,
+    }
+}
+
 #[get("/page")]
 async fn page() -> &'static str {
     "<p>router</p>"
@@ -164,6 +180,7 @@ fn app() -> App {
         .route(file_direct)
         .route(html_status)
         .route(stream_raw)
+        .route(orjson_item)
         .include_router(router)
         .include_router(redirects)
 }
@@ -183,6 +200,7 @@ fn cases() -> Vec<Case> {
         "/file/direct",
         "/status/html",
         "/stream/raw",
+        "/orjson",
         "/html/page",
         "/html/text",
         "/html/json-router/items",
