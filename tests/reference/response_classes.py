@@ -17,6 +17,11 @@ from fastapi.responses import (
 app = FastAPI()
 
 
+class Item(BaseModel):
+    name: str
+    price: float
+
+
 @app.get("/items/", response_class=HTMLResponse)
 async def read_items():
     return """
@@ -113,6 +118,11 @@ async def json_items():
     return {"item_id": "Foo"}
 
 
+@router_json.get("/model", response_model=Item)
+async def json_model():
+    return {"name": "Bar", "price": 62, "secret": "kept"}
+
+
 router.include_router(router_json)
 
 
@@ -137,11 +147,6 @@ app.include_router(redirects)
 async def stream_raw():
     for i in range(3):
         yield b"some fake video bytes"
-
-
-class Item(BaseModel):
-    name: str
-    price: float
 
 
 @app.get("/orjson", response_class=ORJSONResponse)

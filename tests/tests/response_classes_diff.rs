@@ -140,6 +140,11 @@ async fn json_items() -> Value {
     json!({"item_id": "Foo"})
 }
 
+#[get("/model", response_model = Item)]
+async fn json_model() -> Value {
+    json!({"name": "Bar", "price": 62, "secret": "kept"})
+}
+
 #[get("/docs")]
 async fn go_docs() -> &'static str {
     "https://fastapi.tiangolo.com/docs"
@@ -154,7 +159,8 @@ fn app() -> App {
     let json_router = Router::new()
         .prefix("/json-router")
         .default_response_class::<Json>()
-        .route(json_items);
+        .route(json_items)
+        .route(json_model);
     let router = Router::new()
         .prefix("/html")
         .default_response_class::<Html>()
@@ -204,6 +210,7 @@ fn cases() -> Vec<Case> {
         "/html/page",
         "/html/text",
         "/html/json-router/items",
+        "/html/json-router/model",
         "/go/docs",
         "/go/found",
     ]

@@ -431,8 +431,10 @@ fn generate_run(
                     #(#shape,)*
                     ..::ferrapi::responses::ResponseShape::NONE
                 };
-                let _ = __chosen;
-                ::ferrapi::__private::respond_model::<#model, _>(__out, __status, &__SHAPE)
+                let __default = __cx
+                    .default_class()
+                    .map(|class| (class, (__chosen || #declared).then_some(__status)));
+                ::ferrapi::__private::respond_model::<#model, _>(__out, __status, &__SHAPE, __default)
             }},
             // `response_class = C`: a response is sent as it is, any other value wrapped in
             // `C` (an error naming `C` and the type, at the return type, if `C` cannot).

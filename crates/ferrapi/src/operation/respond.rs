@@ -501,11 +501,13 @@ pub(crate) fn serialize<T: Serialize + ?Sized>(
 }
 
 /// `response_model = M`: serialise, validate as `M`, send `M`, shaped by `shape`
-/// (`response_model_exclude_unset`…).
+/// (`response_model_exclude_unset`…), in the app's or routers' default response class if one
+/// is set (as FastAPI hands the model's data to it).
 pub fn respond_model<M, T>(
     value: T,
     status: StatusCode,
     shape: &ResponseShape,
+    default: DefaultWith,
 ) -> Result<Response, Error>
 where
     M: Validate + Serialize,
@@ -515,11 +517,17 @@ where
     let mut v = Validator::new();
     let model = v.at("response", |v| M::validate(&raw, v));
     match model {
-        Some(model) if !v.has_errors() && shape.is_none() => serialize(&model, status),
+        Some(model) if !v.has_errors() && shape.is_none() => match default {
+            Some((class, explicit)) => wrap_default(&model, class, explicit),
+            None => serialize(&model, status),
+        },
         Some(model) if !v.has_errors() => {
             let mut out = serde_json::to_value(&model)?;
             shape.apply(&mut out, &raw, M::json_schema, M::by_field_name);
-            serialize(&out, status)
+            match default {
+                Some((class, explicit)) => (class.wrap)(out, explicit),
+                None => serialize(&out, status),
+            }
         }
         _ => Err(Error::msg(format!(
             "ResponseValidationError: {}",
