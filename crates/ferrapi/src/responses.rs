@@ -64,6 +64,23 @@ pub trait ResponseClass: ferrapi_toolkit::IntoResponse + Sized {
     }
 }
 
+/// A value as JSON with `status`; no body for 1xx, 204 and 304 (FastAPI's `JSONResponse`).
+pub(crate) fn serialize<T: serde::Serialize + ?Sized>(
+    value: &T,
+    status: ferrapi_toolkit::StatusCode,
+) -> Result<Response, ferrapi_toolkit::Error> {
+    if matches!(status.as_u16(), 100..=199 | 204 | 304) {
+        // No body, but FastAPI's `JSONResponse` still names its media type.
+        let mut response = crate::exceptions::detail_response(status, &serde_json::Value::Null);
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        return Ok(response);
+    }
+    Ok(crate::exceptions::json_response(status, value))
+}
+
 /// The response with the operation's status: a body class's [`ResponseClass::respond_with`].
 pub(crate) fn with_status(
     response: impl ferrapi_toolkit::IntoResponse,

@@ -10,7 +10,7 @@ use ferrapi_toolkit::background::TaskOutcome;
 use ferrapi_toolkit::{Error, Response, StatusCode};
 use serde::Serialize;
 
-use crate::exceptions::{detail_response, json_response, RequestValidationError};
+use crate::exceptions::RequestValidationError;
 use crate::responses::{Answer, DefaultClass, ResponseClass, ResponseClassFor, ResponseShape};
 use crate::validation::{Validate, Validator};
 
@@ -484,20 +484,8 @@ pub trait ResponseValue: Serialize {}
 
 impl<T: Serialize> ResponseValue for T {}
 
-pub(crate) fn serialize<T: Serialize + ?Sized>(
-    value: &T,
-    status: StatusCode,
-) -> Result<Response, Error> {
-    if matches!(status.as_u16(), 100..=199 | 204 | 304) {
-        // No body, but FastAPI's `JSONResponse` still names its media type.
-        let mut response = detail_response(status, &serde_json::Value::Null);
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        return Ok(response);
-    }
-    Ok(json_response(status, value))
+fn serialize<T: Serialize + ?Sized>(value: &T, status: StatusCode) -> Result<Response, Error> {
+    crate::responses::serialize(value, status)
 }
 
 /// `response_model = M`: serialise, validate as `M`, send `M`, shaped by `shape`

@@ -132,7 +132,7 @@ impl<B, T: TextBody> ResponseClassFor<T> for PlainText<B> {
 /// the same bytes for the values ferrapi sends).
 impl<B, T: serde::Serialize> ResponseClassFor<T> for Json<B> {
     fn wrap(value: T, status: Option<StatusCode>) -> Answer {
-        crate::operation::respond::serialize(&value, status.unwrap_or(StatusCode::OK)).into()
+        super::serialize(&value, status.unwrap_or(StatusCode::OK)).into()
     }
 }
 
@@ -210,7 +210,7 @@ impl<B> DefaultResponseClass for PlainText<B> {
 
 impl<B> DefaultResponseClass for Json<B> {
     fn wrap_value(value: Value, status: Option<StatusCode>) -> Result<Response, Error> {
-        crate::operation::respond::serialize(&value, status.unwrap_or(StatusCode::OK))
+        super::serialize(&value, status.unwrap_or(StatusCode::OK))
     }
 }
 
