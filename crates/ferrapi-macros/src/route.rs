@@ -13,6 +13,7 @@ struct RouteArgs {
     path: LitStr,
     status_code: Option<Expr>,
     response_model: Option<Type>,
+    response_class: Option<Type>,
     tags: Vec<Expr>,
     name: Option<Expr>,
     summary: Option<Expr>,
@@ -43,6 +44,7 @@ impl Parse for RouteArgs {
             path,
             status_code: None,
             response_model: None,
+            response_class: None,
             tags: Vec::new(),
             name: None,
             summary: None,
@@ -67,6 +69,7 @@ impl Parse for RouteArgs {
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "response_model" => args.response_model = Some(input.parse()?),
+                "response_class" => args.response_class = Some(input.parse()?),
                 "response_model_exclude_unset"
                 | "response_model_exclude_defaults"
                 | "response_model_exclude_none"
@@ -135,7 +138,7 @@ impl Parse for RouteArgs {
                         key.span(),
                         format!(
                         "unknown path operation option `{other}`; expected one of: status_code, \
-                             response_model, response_model_exclude_unset, \
+                             response_model, response_class, response_model_exclude_unset, \
                              response_model_exclude_defaults, response_model_exclude_none, \
                              response_model_include, response_model_exclude, \
                              response_model_by_alias, tags, name, summary, \
@@ -263,6 +266,19 @@ fn check(methods: &[&str], args: TokenStream, func: &mut ItemFn) -> syn::Result<
         ));
     }
     let websocket = methods.is_empty();
+    if let (Some(class), Some(_)) = (&args.response_class, &args.response_model) {
+        return Err(syn::Error::new(
+            class.span(),
+            "response_class with response_model is not supported: return the model (sent as \
+             JSON) or a value the class wraps",
+        ));
+    }
+    if let (Some(class), true) = (&args.response_class, websocket) {
+        return Err(syn::Error::new(
+            class.span(),
+            "a WebSocket operation has no response class",
+        ));
+    }
     let mut params = Vec::new();
     for input in func.sig.inputs.iter_mut() {
         match input {
@@ -412,15 +428,36 @@ fn generate_run(
             .shape
             .iter()
             .map(|(field, value)| quote!(#field: #value));
+        let declared = op.args.status_code.is_some();
         let respond = match &op.args.response_model {
             Some(model) => quote! {{
                 const __SHAPE: ::ferrapi::responses::ResponseShape = ::ferrapi::responses::ResponseShape {
                     #(#shape,)*
                     ..::ferrapi::responses::ResponseShape::NONE
                 };
-                let _ = __chosen;
-                ::ferrapi::__private::respond_model::<#model, _>(__out, __status, &__SHAPE)
+                let __default = __cx
+                    .default_class()
+                    .map(|class| (class, (__chosen || #declared).then_some(__status)));
+                ::ferrapi::__private::respond_model::<#model, _>(__out, __status, &__SHAPE, __default)
             }},
+            // `response_class = C`: a response is sent as it is, any other value wrapped in
+            // `C` (an error naming `C` and the type, at the return type, if `C` cannot).
+            None if op.args.response_class.is_some() => {
+                let class = op.args.response_class.as_ref().expect("checked");
+                quote_spanned! {op.output_span=> {
+                    #[allow(unused_imports)]
+                    use ::ferrapi::__private::{
+                        ClassViaFile as _, ClassViaResponse as _, ClassWrap as _,
+                    };
+                    let __response = (&&&::ferrapi::__private::Wrap::new(__out)).respond_as(
+                        ::ferrapi::__private::ResponseClassOf::<#class>::new(),
+                        __status,
+                        __chosen,
+                        #declared,
+                    );
+                    ::ferrapi::__private::settle(__response, __cx.request()).await
+                }}
+            }
             // Spanned at the return type: an output that cannot be a response is reported
             // there.
             None => quote_spanned! {op.output_span=> {
@@ -428,7 +465,13 @@ fn generate_run(
                 use ::ferrapi::__private::{
                     ViaClass as _, ViaFile as _, ViaSerialize as _, ViaTyped as _,
                 };
-                let __response = (&&&::ferrapi::__private::Wrap::new(__out)).respond(__status, __chosen);
+                // The app's or routers' default response class, with the status when the
+                // operation declares one or the value came with one.
+                let __default = __cx
+                    .default_class()
+                    .map(|class| (class, (__chosen || #declared).then_some(__status)));
+                let __response = (&&&::ferrapi::__private::Wrap::new(__out))
+                    .respond(__status, __chosen, __default);
                 ::ferrapi::__private::settle(__response, __cx.request()).await
             }},
         };
@@ -554,6 +597,11 @@ fn generate_options(op: &Checked, description: Option<String>, ret: &ReturnType)
                 .response(::ferrapi::ExtraResponse::with_model::<#model>(#status, #description))
             },
             None => quote!(.response(::ferrapi::ExtraResponse::new(#status, #description))),
+        });
+    }
+    if let Some(class) = &args.response_class {
+        options.extend(quote! {
+            .response_class_doc(::ferrapi::responses::ClassDoc::of::<#class>())
         });
     }
     if let Some(model) = &args.response_model {

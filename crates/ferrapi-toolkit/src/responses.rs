@@ -104,7 +104,7 @@ fn with_type(body: Body, content_type: &'static str) -> Response {
 
 /// A `text/plain; charset=utf-8` response (Starlette's `PlainTextResponse`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlainText<T>(pub T);
+pub struct PlainText<T = String>(pub T);
 
 impl<T: Into<Body>> IntoResponse for PlainText<T> {
     fn into_response(self) -> Response {
@@ -114,7 +114,7 @@ impl<T: Into<Body>> IntoResponse for PlainText<T> {
 
 /// A `text/html; charset=utf-8` response (Starlette's `HTMLResponse`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Html<T>(pub T);
+pub struct Html<T = String>(pub T);
 
 impl<T: Into<Body>> IntoResponse for Html<T> {
     fn into_response(self) -> Response {
@@ -126,7 +126,7 @@ impl<T: Into<Body>> IntoResponse for Html<T> {
 /// as is. A value that cannot be serialised (a map with non-string keys, say) is a 500, as
 /// Starlette's `allow_nan=False` makes NaN one; `serde_json` writes NaN as `null`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Json<T>(pub T);
+pub struct Json<T = serde_json::Value>(pub T);
 
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

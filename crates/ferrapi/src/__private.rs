@@ -14,7 +14,8 @@ pub use crate::dependencies::{
     InWebSocket, Ready,
 };
 pub use crate::operation::respond::{
-    respond_model, settle, status, ws_outcome, ErrorAnyhow, ErrorBoxed, ErrorDirect, IntoStatus,
+    respond_model, settle, status, ws_outcome, Class as ResponseClassOf, ClassViaFile,
+    ClassViaResponse, ClassWrap, DefaultWith, ErrorAnyhow, ErrorBoxed, ErrorDirect, IntoStatus,
     ResponseValue, ViaClass, ViaFile, ViaOwnStatus, ViaResult, ViaResultAnyhow, ViaResultBoxed,
     ViaSerialize, ViaStatus, ViaTyped, ViaValue, Wrap,
 };

@@ -60,6 +60,8 @@ pub struct App {
     openapi_tags: Vec<serde_json::Value>,
     external_docs: Option<serde_json::Value>,
     generate_unique_id: Option<fn(&Operation) -> String>,
+    /// `default_response_class`: applied to the operations added after it.
+    default_class: Option<crate::responses::DefaultClass>,
     webhooks: Vec<Operation>,
     /// Run on the generated document, in order (`App::openapi_hook`).
     openapi_hooks: Vec<OpenApiHook>,
@@ -111,6 +113,7 @@ impl App {
             openapi_tags: Vec::new(),
             external_docs: None,
             generate_unique_id: None,
+            default_class: None,
             webhooks: Vec::new(),
             openapi_hooks: Vec::new(),
             own_http_handler: false,
@@ -329,9 +332,31 @@ impl App {
         self
     }
 
+    /// The response class of the app's operations that have none of their own nor a router's
+    /// (FastAPI's `FastAPI(default_response_class=HTMLResponse)`): the values they return are
+    /// wrapped in it (as JSON values: a string is the body of `Html`), and their documented
+    /// response is the class's. Set it before adding the routes it applies to.
+    ///
+    /// ```
+    /// use ferrapi::toolkit::Html;
+    /// use ferrapi::{get, App};
+    ///
+    /// #[get("/")]
+    /// async fn home() -> &'static str {
+    ///     "<h1>Home</h1>"
+    /// }
+    ///
+    /// let app = App::new().default_response_class::<Html>().route(home);
+    /// # let _ = app;
+    /// ```
+    pub fn default_response_class<C: crate::responses::DefaultResponseClass>(mut self) -> App {
+        self.default_class = Some(crate::responses::DefaultClass::of::<C>());
+        self
+    }
+
     /// Adds a path operation (a function with a route macro, or an [`Operation`]).
     pub fn route(mut self, op: impl PathOperation) -> App {
-        let op = op.operation();
+        let op = op.operation().default_class(self.default_class);
         assert!(
             op.path().starts_with('/'),
             "operation `{}`: `{}` is not a path (a path starts with `/`); a webhook's name or a \

@@ -601,7 +601,7 @@ fn operation_object(
     let g = &mut shared.g;
 
     // Responses.
-    let status = op.declared_status().map(|s| s.as_u16()).unwrap_or(200);
+    let status = op.documented_status();
     let mut success = Map::new();
     success.insert("description".into(), json!("Successful Response"));
     if !matches!(status, 100..=199 | 204 | 304) {

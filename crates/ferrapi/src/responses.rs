@@ -11,6 +11,11 @@
 //!   [`Redirect`], [`Streaming`], a
 //!   [`Response`]) is sent as it is, as FastAPI sends a `Response`
 //!   instance, bypassing the JSON encoding.
+//! * `response_class = C` wraps any other returned value in `C` ([`ResponseClassFor`]: a
+//!   string in `Html`, a URL in a `Redirect`…) and documents `C` ([`ResponseDoc`]);
+//!   `default_response_class::<C>()` of the app or a router does so for the operations without
+//!   a class of their own ([`DefaultResponseClass`]), as FastAPI's `response_class=` and
+//!   `default_response_class=` do.
 //! * A [`FileResponse`](ferrapi_toolkit::FileResponse) answers the request as the toolkit
 //!   does (`Range`, `If-None-Match`…, `HEAD`); a missing file is a 500, as in Starlette.
 //! * `(StatusCode, T)`: `T` as above, with that status in place of the operation's
@@ -29,12 +34,16 @@
 
 use ferrapi_toolkit::{Html, Json, PlainText, Redirect, Response, Streaming};
 
+mod class;
 mod jsonl;
 mod parts;
 mod probe;
 mod shape;
 mod sse;
 
+#[doc(hidden)]
+pub use class::DefaultClass;
+pub use class::{Answer, ClassDoc, DefaultResponseClass, ResponseClassFor, TextBody};
 pub use jsonl::JsonLines;
 pub use parts::ResponseParts;
 pub use shape::ResponseShape;
@@ -53,6 +62,23 @@ pub trait ResponseClass: ferrapi_toolkit::IntoResponse + Sized {
         let _ = status;
         self.into_response()
     }
+}
+
+/// A value as JSON with `status`; no body for 1xx, 204 and 304 (FastAPI's `JSONResponse`).
+pub(crate) fn serialize<T: serde::Serialize + ?Sized>(
+    value: &T,
+    status: ferrapi_toolkit::StatusCode,
+) -> Result<Response, ferrapi_toolkit::Error> {
+    if matches!(status.as_u16(), 100..=199 | 204 | 304) {
+        // No body, but FastAPI's `JSONResponse` still names its media type.
+        let mut response = crate::exceptions::detail_response(status, &serde_json::Value::Null);
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        return Ok(response);
+    }
+    Ok(crate::exceptions::json_response(status, value))
 }
 
 /// The response with the operation's status: a body class's [`ResponseClass::respond_with`].
@@ -108,12 +134,28 @@ pub trait ResponseDoc {
         let _ = g;
         serde_json::json!({"type": "string"})
     }
+
+    /// The status documented when the operation declares none (FastAPI reads the default of
+    /// the class's `status_code` argument: 307 for `RedirectResponse`).
+    const DEFAULT_STATUS: u16 = 200;
+
+    /// Whether a JSON class: the documented schema is then the response model's or the
+    /// returned model's (`{}` without one), as FastAPI documents a `JSONResponse` subclass.
+    const JSON: bool = false;
+
+    /// Whether an operation *returning* this type (without `response_class`) is documented
+    /// with this class's media type. `false` for classes FastAPI documents only when named in
+    /// `response_class=` (a returned `RedirectResponse` is documented as JSON).
+    const BY_RETURN_TYPE: bool = true;
 }
 
 /// A response class returned with a status chosen at run time keeps its media type.
 impl<T: ResponseDoc> ResponseDoc for (ferrapi_toolkit::StatusCode, T) {
     const MEDIA_TYPE: &'static str = T::MEDIA_TYPE;
     const SCHEMA_KEY: &'static str = T::SCHEMA_KEY;
+    const DEFAULT_STATUS: u16 = T::DEFAULT_STATUS;
+    const JSON: bool = T::JSON;
+    const BY_RETURN_TYPE: bool = T::BY_RETURN_TYPE;
 
     fn schema(g: &mut crate::validation::SchemaGenerator) -> serde_json::Value {
         T::schema(g)

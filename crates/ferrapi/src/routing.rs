@@ -68,6 +68,11 @@ pub struct Operation {
     params: Vec<&'static str>,
     /// The response's media type and schema, from the return type (`Html`, `PlainText`).
     response_media: Option<crate::responses::ResponseMedia>,
+    /// `response_class = C`: how the class is documented.
+    response_class: Option<crate::responses::ClassDoc>,
+    /// The default response class of the app or a router (`default_response_class`), when the
+    /// operation has no `response_class`: applied to the values it returns.
+    default_class: Option<crate::responses::DefaultClass>,
     /// `response_model = M`: its schema.
     response_model: Option<fn(&mut crate::validation::SchemaGenerator) -> serde_json::Value>,
     /// Extra documented responses (FastAPI's `responses=`), the routers' first.
@@ -253,6 +258,8 @@ impl Operation {
             operation_id: None,
             params: Vec::new(),
             response_media: None,
+            response_class: None,
+            default_class: None,
             response_model: None,
             responses: Vec::new(),
             return_schema: None,
@@ -420,6 +427,46 @@ impl Operation {
         self
     }
 
+    /// `response_class = C` (set by the route macro, which also makes the operation answer
+    /// with `C`): the class's media type, schema and default status document the successful
+    /// response, and the app's or routers' default response class does not apply.
+    pub fn response_class_doc(mut self, class: crate::responses::ClassDoc) -> Operation {
+        self.response_class = Some(class);
+        self.default_class = None;
+        self
+    }
+
+    /// The default response class `C` of the app or a router, applied when the operation has
+    /// no response class of its own nor an inner router's.
+    pub(crate) fn default_class(
+        mut self,
+        class: Option<crate::responses::DefaultClass>,
+    ) -> Operation {
+        if self.response_class.is_none() && self.default_class.is_none() {
+            self.default_class = class;
+        }
+        self
+    }
+
+    /// The documentation of the operation's response class: its own, or the default one of
+    /// its app or routers, as FastAPI documents the class whatever the function returns
+    /// (except a stream of JSON values or of events, documented by its items).
+    fn class_doc(&self) -> Option<crate::responses::ClassDoc> {
+        self.response_class.or_else(|| match self.response_media {
+            Some((_, "itemSchema", _)) => None,
+            _ => self.default_class.map(|c| c.doc),
+        })
+    }
+
+    /// The status of the successful response in the document: the declared one, or the
+    /// response class's default (307 for a redirect), or 200.
+    pub fn documented_status(&self) -> u16 {
+        match self.status_code {
+            Some(status) => status.as_u16(),
+            None => self.class_doc().map_or(200, |c| c.status),
+        }
+    }
+
     /// The schema of the returned model (`-> Item`): documents the response when there is no
     /// `response_model` (FastAPI uses the return annotation so).
     pub fn return_schema(
@@ -445,6 +492,18 @@ impl Operation {
         &self,
         g: &mut crate::validation::SchemaGenerator,
     ) -> (&'static str, &'static str, serde_json::Value) {
+        if let Some(class) = self.class_doc() {
+            if !class.json {
+                let (media, key, schema) = class.media;
+                return (media, key, schema(g));
+            }
+            // A JSON class documents the model, if there is one.
+            let schema = match self.response_model.or(self.return_schema) {
+                Some(model) => model(g),
+                None => serde_json::json!({}),
+            };
+            return (class.media.0, "schema", schema);
+        }
         if let Some(model) = self.response_model {
             return ("application/json", "schema", model(g));
         }
@@ -458,6 +517,9 @@ impl Operation {
     /// Whether the successful response is documented by a model (a response model or the
     /// returned type), not by a response class.
     pub fn documents_model(&self) -> bool {
+        if let Some(class) = self.class_doc() {
+            return class.json && (self.response_model.is_some() || self.return_schema.is_some());
+        }
         self.response_model.is_some()
             || (self.response_media.is_none() && self.return_schema.is_some())
     }
@@ -567,6 +629,7 @@ impl Operation {
             specs: self.declaration().specs().to_vec(),
             app: app.clone(),
             strict_content_type: self.strict_content_type,
+            default_class: self.default_class,
         });
         match &self.handler {
             Handler::WebSocket(handler, _) => {
@@ -641,6 +704,7 @@ pub struct Router {
     generate_unique_id: Option<fn(&Operation) -> String>,
     callbacks: Vec<Operation>,
     strict_content_type: Option<bool>,
+    default_class: Option<crate::responses::DefaultClass>,
     operations: Vec<Operation>,
 }
 
@@ -729,6 +793,28 @@ impl Router {
         self
     }
 
+    /// The response class of the router's operations that have none of their own (FastAPI's
+    /// `APIRouter(default_response_class=HTMLResponse)`): the values they return are wrapped
+    /// in it (as JSON values: a string is the body of `Html`), and their documented response
+    /// is the class's. An inner router's wins over an outer one's and the app's.
+    ///
+    /// ```
+    /// use ferrapi::toolkit::Html;
+    /// use ferrapi::{get, Router};
+    ///
+    /// #[get("/page")]
+    /// async fn page() -> String {
+    ///     "<p>Hello</p>".into()
+    /// }
+    ///
+    /// let pages = Router::new().default_response_class::<Html>().route(page);
+    /// # let _ = pages;
+    /// ```
+    pub fn default_response_class<C: crate::responses::DefaultResponseClass>(mut self) -> Router {
+        self.default_class = Some(crate::responses::DefaultClass::of::<C>());
+        self
+    }
+
     /// Adds an operation.
     pub fn route(mut self, op: impl PathOperation) -> Router {
         self.operations.push(op.operation());
@@ -751,12 +837,15 @@ impl Router {
             generate_unique_id,
             callbacks,
             strict_content_type,
+            default_class,
             operations,
         } = self;
         operations
             .into_iter()
             .map(|op| {
-                let mut op = op.with_prefix(
+                // The innermost default response class wins, the operation's own class over
+                // all.
+                let mut op = op.default_class(default_class).with_prefix(
                     &prefix,
                     &tags,
                     &dependencies,

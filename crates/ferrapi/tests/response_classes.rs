@@ -180,3 +180,99 @@ fn a_status_chosen_at_run_time_applies_to_response_classes() {
     );
     drop(live);
 }
+
+/// A response class of the application's own: rows as `text/csv`.
+struct Csv;
+
+impl ferrapi::responses::ResponseDoc for Csv {
+    const MEDIA_TYPE: &'static str = "text/csv";
+}
+
+impl ferrapi::responses::ResponseClassFor<Vec<Vec<&'static str>>> for Csv {
+    fn wrap(
+        rows: Vec<Vec<&'static str>>,
+        status: Option<StatusCode>,
+    ) -> ferrapi::responses::Answer {
+        let body: String = rows.iter().map(|row| row.join(",") + "\n").collect();
+        let mut response = ferrapi::toolkit::Response::new(body.into());
+        *response.status_mut() = status.unwrap_or(StatusCode::OK);
+        response.headers_mut().insert(
+            "content-type",
+            ferrapi::toolkit::server::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        response.into()
+    }
+}
+
+#[get("/report.csv", response_class = Csv)]
+async fn report() -> Vec<Vec<&'static str>> {
+    vec![vec!["name", "price"], vec!["Foo", "50.2"]]
+}
+
+#[get("/class/file", response_class = FileResponse)]
+async fn class_file() -> std::path::PathBuf {
+    file_path()
+}
+
+#[get("/class/moved", response_class = ferrapi::toolkit::Redirect)]
+async fn class_moved() -> (StatusCode, &'static str) {
+    (StatusCode::MOVED_PERMANENTLY, "/elsewhere")
+}
+
+#[get("/default/not-a-string")]
+async fn not_a_string() -> serde_json::Value {
+    serde_json::json!({"a": 1})
+}
+
+#[test]
+fn response_classes_wrap_returned_values() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = App::new()
+        .route(report)
+        .route(class_file)
+        .route(class_moved)
+        .include_router(
+            ferrapi::Router::new()
+                .default_response_class::<Html>()
+                .route(not_a_string),
+        );
+    let doc = app.openapi();
+    let live = runtime.block_on(LiveServer::start(app)).unwrap();
+    let agent = ferrapi_test_support::agent(Duration::from_secs(10));
+
+    let mut csv = agent.get(live.url("/report.csv")).call().unwrap();
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.body_mut().read_to_string().unwrap(),
+        "name,price\nFoo,50.2\n"
+    );
+    assert_eq!(
+        doc["paths"]["/report.csv"]["get"]["responses"]["200"]["content"],
+        serde_json::json!({"text/csv": {"schema": {"type": "string"}}})
+    );
+
+    // A path wrapped in `FileResponse` answers the request: ranges honoured.
+    let mut part = agent
+        .get(live.url("/class/file"))
+        .header("range", "bytes=2-4")
+        .call()
+        .unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.body_mut().read_to_string().unwrap(), "234");
+
+    // A status chosen at run time is the redirect's.
+    let moved = agent.get(live.url("/class/moved")).call().unwrap();
+    assert_eq!(moved.status(), 301);
+    assert_eq!(moved.headers()["location"], "/elsewhere");
+    assert_eq!(
+        doc["paths"]["/class/moved"]["get"]["responses"],
+        serde_json::json!({"307": {"description": "Successful Response"}})
+    );
+
+    // `Html` as a default class wraps a string; another value is a 500, as FastAPI's
+    // `HTMLResponse` refuses a `dict`.
+    let refused = agent.get(live.url("/default/not-a-string")).call().unwrap();
+    assert_eq!(refused.status(), 500);
+    drop(live);
+}

@@ -35,6 +35,8 @@ pub struct Context<'a> {
     scopes: Cow<'a, [Cow<'static, str>]>,
     /// A WebSocket operation's socket, until its `WebSocket` argument takes it.
     socket: Option<&'a Mutex<Option<ferrapi_toolkit::WebSocket>>>,
+    /// The default response class of the operation's app or routers, if one is set.
+    default_class: Option<crate::responses::DefaultClass>,
 }
 
 impl fmt::Debug for Context<'_> {
@@ -53,7 +55,23 @@ impl<'a> Context<'a> {
             shared,
             scopes: Cow::Borrowed(&[]),
             socket: None,
+            default_class: None,
         }
+    }
+
+    /// The same context, answering with `class` the values the operation returns (its app's or
+    /// routers' `default_response_class`).
+    pub(crate) fn with_default_class(
+        mut self,
+        class: Option<crate::responses::DefaultClass>,
+    ) -> Context<'a> {
+        self.default_class = class;
+        self
+    }
+
+    /// The default response class of the operation's app or routers, if one is set.
+    pub fn default_class(&self) -> Option<crate::responses::DefaultClass> {
+        self.default_class
     }
 
     /// The root context of a WebSocket operation's handshake, whose `WebSocket` argument
@@ -90,6 +108,7 @@ impl<'a> Context<'a> {
             shared: self.shared,
             scopes: Cow::Owned(all),
             socket: self.socket,
+            default_class: self.default_class,
         }
     }
 

@@ -36,6 +36,9 @@ pub(crate) struct OpContext {
     pub(crate) app: Arc<AppDependencies>,
     /// The operation's or its routers' `strict_content_type`; the app's when `None`.
     pub(crate) strict_content_type: Option<bool>,
+    /// The default response class of the app or the routers, when the operation has no
+    /// `response_class` of its own.
+    pub(crate) default_class: Option<crate::responses::DefaultClass>,
 }
 
 impl std::fmt::Debug for OpContext {
@@ -114,7 +117,7 @@ pub(crate) fn serve_http<R: Run<Output = Response>>(
         let inputs = Inputs::read(&mut req, &op.specs, op.strict_content_type()).await?;
         let shared = Shared::new(&op.app);
         let result = {
-            let cx = Context::new(&inputs, &shared);
+            let cx = Context::new(&inputs, &shared).with_default_class(op.default_class);
             let run = CatchUnwind::new(async {
                 let failures = op.run_guards(&cx).await;
                 if failures.raised() {

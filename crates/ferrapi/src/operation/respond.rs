@@ -10,8 +10,8 @@ use ferrapi_toolkit::background::TaskOutcome;
 use ferrapi_toolkit::{Error, Response, StatusCode};
 use serde::Serialize;
 
-use crate::exceptions::{detail_response, json_response, RequestValidationError};
-use crate::responses::{ResponseClass, ResponseShape};
+use crate::exceptions::RequestValidationError;
+use crate::responses::{Answer, DefaultClass, ResponseClass, ResponseClassFor, ResponseShape};
 use crate::validation::{Validate, Validator};
 
 /// A status code from a number or a `StatusCode`.
@@ -242,6 +242,19 @@ impl Settle for PendingFile {
     }
 }
 
+/// A response class's answer: a file is answered against the request.
+impl Settle for Answer {
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Response, Error>> + Send + 'static>,
+    >;
+    fn settle(self, request: &ferrapi_toolkit::Request) -> Self::Future {
+        match self {
+            Answer::Ready(result) => Box::pin(std::future::ready(result)),
+            Answer::File(file) => Box::pin(file.respond(request)),
+        }
+    }
+}
+
 /// The response an output became, settled against the request.
 pub fn settle<S: Settle>(output: S, request: &ferrapi_toolkit::Request) -> S::Future {
     output.settle(request)
@@ -251,11 +264,11 @@ pub fn settle<S: Settle>(output: S, request: &ferrapi_toolkit::Request) -> S::Fu
 /// Starlette's `FileResponse` does.
 pub trait ViaFile {
     /// The file, with the status of a `(StatusCode, _)` pair if it came in one.
-    fn respond(&self, status: StatusCode, chosen: bool) -> PendingFile;
+    fn respond(&self, status: StatusCode, chosen: bool, default: DefaultWith) -> PendingFile;
 }
 
 impl ViaFile for &&Wrap<ferrapi_toolkit::FileResponse> {
-    fn respond(&self, status: StatusCode, chosen: bool) -> PendingFile {
+    fn respond(&self, status: StatusCode, chosen: bool, _default: DefaultWith) -> PendingFile {
         let file = self.take();
         PendingFile(if chosen { file.status(status) } else { file })
     }
@@ -266,11 +279,21 @@ impl ViaFile for &&Wrap<ferrapi_toolkit::FileResponse> {
 pub trait ViaClass {
     /// The response; `chosen` when `status` came with the value (a `(StatusCode, _)` pair)
     /// rather than from the operation.
-    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error>;
+    fn respond(
+        &self,
+        status: StatusCode,
+        chosen: bool,
+        default: DefaultWith,
+    ) -> Result<Response, Error>;
 }
 
 impl<T: ResponseClass> ViaClass for &Wrap<T> {
-    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error> {
+    fn respond(
+        &self,
+        status: StatusCode,
+        chosen: bool,
+        _default: DefaultWith,
+    ) -> Result<Response, Error> {
         let mut response = self.take().respond_with(status);
         if chosen {
             *response.status_mut() = status;
@@ -279,18 +302,134 @@ impl<T: ResponseClass> ViaClass for &Wrap<T> {
     }
 }
 
+/// The response class of `response_class = C`, named by type.
+pub struct Class<C>(std::marker::PhantomData<fn() -> C>);
+
+impl<C> std::fmt::Debug for Class<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Class<{}>", std::any::type_name::<C>())
+    }
+}
+
+impl<C> Class<C> {
+    /// The class.
+    pub fn new() -> Class<C> {
+        Class(std::marker::PhantomData)
+    }
+}
+
+impl<C> Default for Class<C> {
+    fn default() -> Self {
+        Class::new()
+    }
+}
+
+/// With `response_class = C`, first choice: a returned file is sent as it is.
+pub trait ClassViaFile {
+    /// The file.
+    fn respond_as<C>(
+        &self,
+        class: Class<C>,
+        status: StatusCode,
+        chosen: bool,
+        explicit: bool,
+    ) -> Answer;
+}
+
+impl ClassViaFile for &&Wrap<ferrapi_toolkit::FileResponse> {
+    fn respond_as<C>(&self, _: Class<C>, status: StatusCode, chosen: bool, _: bool) -> Answer {
+        let file = self.take();
+        Answer::File(if chosen { file.status(status) } else { file })
+    }
+}
+
+/// With `response_class = C`: a returned response is sent as it is (FastAPI sends a returned
+/// `Response` instance as it is, whatever `response_class` says).
+pub trait ClassViaResponse {
+    /// The response.
+    fn respond_as<C>(
+        &self,
+        class: Class<C>,
+        status: StatusCode,
+        chosen: bool,
+        explicit: bool,
+    ) -> Answer;
+}
+
+impl<T: ResponseClass> ClassViaResponse for &Wrap<T> {
+    fn respond_as<C>(&self, _: Class<C>, status: StatusCode, chosen: bool, _: bool) -> Answer {
+        let mut response = self.take().respond_with(status);
+        if chosen {
+            *response.status_mut() = status;
+        }
+        Answer::Ready(Ok(response))
+    }
+}
+
+/// With `response_class = C`: any other value is wrapped in `C`, given the status when the
+/// operation declares one (`explicit`) or the value came with one (`chosen`).
+pub trait ClassWrap {
+    /// The value.
+    type Value;
+    /// The response.
+    fn respond_as<C>(
+        &self,
+        class: Class<C>,
+        status: StatusCode,
+        chosen: bool,
+        explicit: bool,
+    ) -> Answer
+    where
+        C: ResponseClassFor<Self::Value>;
+}
+
+impl<T> ClassWrap for Wrap<T> {
+    type Value = T;
+    fn respond_as<C>(&self, _: Class<C>, status: StatusCode, chosen: bool, explicit: bool) -> Answer
+    where
+        C: ResponseClassFor<T>,
+    {
+        C::wrap(self.take(), (chosen || explicit).then_some(status))
+    }
+}
+
 /// Second choice, beside a response class: a value of a type ferrapi validates (a model, a
 /// list or map of models, a scalar) is written as pydantic writes it, a non-finite float as
 /// `null` (FastAPI with a return annotation or a response model).
 pub trait ViaTyped {
     /// The response.
-    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error>;
+    fn respond(
+        &self,
+        status: StatusCode,
+        chosen: bool,
+        default: DefaultWith,
+    ) -> Result<Response, Error>;
 }
 
 impl<T: Validate + Serialize> ViaTyped for &Wrap<T> {
-    fn respond(&self, status: StatusCode, _chosen: bool) -> Result<Response, Error> {
-        serialize(&self.take(), status)
+    fn respond(
+        &self,
+        status: StatusCode,
+        _chosen: bool,
+        default: DefaultWith,
+    ) -> Result<Response, Error> {
+        match default {
+            Some((class, explicit)) => wrap_default(&self.take(), class, explicit),
+            None => serialize(&self.take(), status),
+        }
     }
+}
+
+/// The app's or router's default response class, with the operation's declared status (or
+/// one chosen at run time), when one applies.
+pub type DefaultWith = Option<(DefaultClass, Option<StatusCode>)>;
+
+fn wrap_default<T: Serialize + ?Sized>(
+    value: &T,
+    class: DefaultClass,
+    explicit: Option<StatusCode>,
+) -> Result<Response, Error> {
+    (class.wrap)(serde_json::to_value(value)?, explicit)
 }
 
 /// Last choice: any other `Serialize` value is JSON, refusing `NaN` and the infinities (a
@@ -304,17 +443,30 @@ pub trait ViaSerialize {
     /// The output.
     type Value;
     /// The response.
-    fn respond(&self, status: StatusCode, chosen: bool) -> Result<Response, Error>
+    fn respond(
+        &self,
+        status: StatusCode,
+        chosen: bool,
+        default: DefaultWith,
+    ) -> Result<Response, Error>
     where
         Self::Value: ResponseValue;
 }
 
 impl<T> ViaSerialize for Wrap<T> {
     type Value = T;
-    fn respond(&self, status: StatusCode, _chosen: bool) -> Result<Response, Error>
+    fn respond(
+        &self,
+        status: StatusCode,
+        _chosen: bool,
+        default: DefaultWith,
+    ) -> Result<Response, Error>
     where
         T: ResponseValue,
     {
+        if let Some((class, explicit)) = default {
+            return wrap_default(&super::finite::Finite(&self.take()), class, explicit);
+        }
         // One pass: the check rides along the serialisation into the body; a refused float
         // is the 500 (logged) of a body that cannot be serialised.
         serialize(&super::finite::Finite(&self.take()), status)
@@ -333,24 +485,17 @@ pub trait ResponseValue: Serialize {}
 impl<T: Serialize> ResponseValue for T {}
 
 fn serialize<T: Serialize + ?Sized>(value: &T, status: StatusCode) -> Result<Response, Error> {
-    if matches!(status.as_u16(), 100..=199 | 204 | 304) {
-        // No body, but FastAPI's `JSONResponse` still names its media type.
-        let mut response = detail_response(status, &serde_json::Value::Null);
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        return Ok(response);
-    }
-    Ok(json_response(status, value))
+    crate::responses::serialize(value, status)
 }
 
 /// `response_model = M`: serialise, validate as `M`, send `M`, shaped by `shape`
-/// (`response_model_exclude_unset`…).
+/// (`response_model_exclude_unset`…), in the app's or routers' default response class if one
+/// is set (as FastAPI hands the model's data to it).
 pub fn respond_model<M, T>(
     value: T,
     status: StatusCode,
     shape: &ResponseShape,
+    default: DefaultWith,
 ) -> Result<Response, Error>
 where
     M: Validate + Serialize,
@@ -360,11 +505,17 @@ where
     let mut v = Validator::new();
     let model = v.at("response", |v| M::validate(&raw, v));
     match model {
-        Some(model) if !v.has_errors() && shape.is_none() => serialize(&model, status),
+        Some(model) if !v.has_errors() && shape.is_none() => match default {
+            Some((class, explicit)) => wrap_default(&model, class, explicit),
+            None => serialize(&model, status),
+        },
         Some(model) if !v.has_errors() => {
             let mut out = serde_json::to_value(&model)?;
             shape.apply(&mut out, &raw, M::json_schema, M::by_field_name);
-            serialize(&out, status)
+            match default {
+                Some((class, explicit)) => (class.wrap)(out, explicit),
+                None => serialize(&out, status),
+            }
         }
         _ => Err(Error::msg(format!(
             "ResponseValidationError: {}",

@@ -36,7 +36,7 @@ pub trait MediaViaClass {
 
 impl<T: crate::responses::ResponseDoc> MediaViaClass for &Probe<T> {
     fn media(&self) -> Option<crate::responses::ResponseMedia> {
-        Some((T::MEDIA_TYPE, T::SCHEMA_KEY, T::schema))
+        T::BY_RETURN_TYPE.then_some((T::MEDIA_TYPE, T::SCHEMA_KEY, T::schema))
     }
 }
 
