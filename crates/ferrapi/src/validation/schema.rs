@@ -520,26 +520,6 @@ pub fn validation_error_components(g: &mut SchemaGenerator) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::title_case;
-
-    #[test]
-    fn titles_like_python() {
-        for (name, title) in [
-            ("item_id", "Item Id"),
-            ("x-token", "X-Token"),
-            ("user-agent", "User-Agent"),
-            ("q", "Q"),
-            ("a1b", "A1B"),
-            ("grant_type", "Grant Type"),
-            ("HTTPThing", "Httpthing"),
-        ] {
-            assert_eq!(title_case(name), title, "{name}");
-        }
-    }
-}
-
 /// FastAPI's `deep_dict_update`: merges `update` into `main`, objects key by key (recursively),
 /// arrays by appending `update`'s items, anything else replaced. How an operation's
 /// `openapi_extra` is merged into its generated object.
@@ -556,6 +536,26 @@ pub fn deep_merge(main: &mut Value, update: &Value) {
             _ => {
                 main.insert(key.clone(), value.clone());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_case;
+
+    #[test]
+    fn titles_like_python() {
+        for (name, title) in [
+            ("item_id", "Item Id"),
+            ("x-token", "X-Token"),
+            ("user-agent", "User-Agent"),
+            ("q", "Q"),
+            ("a1b", "A1B"),
+            ("grant_type", "Grant Type"),
+            ("HTTPThing", "Httpthing"),
+        ] {
+            assert_eq!(title_case(name), title, "{name}");
         }
     }
 }
