@@ -117,6 +117,10 @@ pub struct Cli {
     /// close below it); 0 turns the check off.
     #[arg(long, env = "FERRAPI_LIMIT_MIN_BODY_RATE", default_value_t = crate::config::DEFAULT_MIN_BODY_RATE)]
     pub limit_min_body_rate: u64,
+    /// Slowest reader of a response accepted, in bytes per second after 5 s of waiting (the
+    /// connection closes below it); 0 turns the check off.
+    #[arg(long, env = "FERRAPI_LIMIT_MIN_RESPONSE_RATE", default_value_t = crate::config::DEFAULT_MIN_RESPONSE_RATE)]
+    pub limit_min_response_rate: u64,
     /// Largest request head, in bytes (431 beyond).
     #[arg(long, env = "FERRAPI_LIMIT_MAX_HEAD_SIZE", default_value_t = DEFAULT_MAX_HEAD_SIZE)]
     pub limit_max_head_size: usize,
@@ -226,6 +230,10 @@ impl Cli {
             .min_body_rate(
                 Some(self.limit_min_body_rate),
                 crate::config::DEFAULT_MIN_BODY_RATE_GRACE,
+            )
+            .min_response_rate(
+                Some(self.limit_min_response_rate),
+                crate::config::DEFAULT_MIN_RESPONSE_RATE_GRACE,
             )
             .graceful_shutdown_timeout(self.timeout_graceful_shutdown)
             .max_head_size(self.limit_max_head_size)

@@ -35,6 +35,17 @@ pub const DEFAULT_MIN_BODY_RATE: u64 = 240;
 /// Time a request body is given before [`DEFAULT_MIN_BODY_RATE`] applies.
 pub const DEFAULT_MIN_BODY_RATE_GRACE: Duration = Duration::from_secs(5);
 
+/// Slowest client accepted when it reads a response, in bytes per second, once
+/// [`DEFAULT_MIN_RESPONSE_RATE_GRACE`] of waiting has passed: a client that stops reading a
+/// large or streaming response has its connection closed (the handler's stream is dropped)
+/// rather than holding it, the handler and the pending bytes (Kestrel's
+/// `MinResponseDataRate`, 240 bytes/s after 5 s). Only the time the server spends waiting for
+/// the client counts.
+pub const DEFAULT_MIN_RESPONSE_RATE: u64 = 240;
+
+/// Time of waiting for a reader allowed before [`DEFAULT_MIN_RESPONSE_RATE`] applies.
+pub const DEFAULT_MIN_RESPONSE_RATE_GRACE: Duration = Duration::from_secs(5);
+
 /// Largest request head (request line plus headers) accepted, in bytes; beyond it `431`.
 pub const DEFAULT_MAX_HEAD_SIZE: usize = 32 * 1024;
 
@@ -79,6 +90,8 @@ pub(crate) struct Config {
     pub(crate) body_read_timeout: Duration,
     /// The slowest body accepted (bytes per second) and the time before it applies.
     pub(crate) min_body_rate: Option<(u64, Duration)>,
+    /// The slowest reader of a response accepted (bytes per second) and the grace before it.
+    pub(crate) min_response_rate: Option<(u64, Duration)>,
     pub(crate) max_head_size: usize,
     pub(crate) max_uri_length: usize,
     pub(crate) max_headers: usize,
@@ -109,6 +122,7 @@ impl Default for Config {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             min_body_rate: Some((DEFAULT_MIN_BODY_RATE, DEFAULT_MIN_BODY_RATE_GRACE)),
+            min_response_rate: Some((DEFAULT_MIN_RESPONSE_RATE, DEFAULT_MIN_RESPONSE_RATE_GRACE)),
             max_head_size: DEFAULT_MAX_HEAD_SIZE,
             max_uri_length: DEFAULT_MAX_URI_LENGTH,
             max_headers: DEFAULT_MAX_HEADERS,
@@ -190,6 +204,15 @@ impl Builder {
     /// hold a connection and a handler for as long as it likes.
     pub fn min_body_rate(mut self, rate: Option<u64>, grace: Duration) -> Self {
         self.config.min_body_rate = rate.filter(|r| *r > 0).map(|r| (r, grace));
+        self
+    }
+
+    /// Slowest reader of a response accepted, in bytes per second, after `grace` of waiting
+    /// ([`DEFAULT_MIN_RESPONSE_RATE`] after [`DEFAULT_MIN_RESPONSE_RATE_GRACE`]); `None` turns
+    /// the check off. A client that reads slower (or not at all) has its connection closed:
+    /// it cannot hold a connection, a handler and the unsent bytes for as long as it likes.
+    pub fn min_response_rate(mut self, rate: Option<u64>, grace: Duration) -> Self {
+        self.config.min_response_rate = rate.filter(|r| *r > 0).map(|r| (r, grace));
         self
     }
 

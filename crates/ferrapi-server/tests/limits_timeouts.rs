@@ -330,6 +330,61 @@ async fn body_above_the_minimum_rate_is_read() {
     }
 }
 
+/// An endless streamed response, dropping a flag when the server drops it.
+struct Endless(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl futures_core::Stream for Endless {
+    type Item = Result<bytes::Bytes, std::io::Error>;
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(Some(Ok(bytes::Bytes::from(vec![b'x'; 64 * 1024]))))
+    }
+}
+
+impl Drop for Endless {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A client that stops reading a streamed response has its connection closed once the
+/// minimum response rate is not met (here 1 MB/s with a 300 ms grace): the stream is dropped,
+/// the bytes it holds are freed, and the server goes on. With the check off the connection
+/// stays.
+async fn a_client_that_stops_reading_is_cut_off() {
+    for rate in [Some(1_000_000), None] {
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = dropped.clone();
+        let app = move |req: ferrapi_server::Request<ferrapi_server::Body>| {
+            let flag = flag.clone();
+            async move {
+                if req.uri().path() == "/endless" {
+                    ferrapi_server::Response::new(ferrapi_server::Body::from_stream(Endless(flag)))
+                } else {
+                    ferrapi_server::Response::new(ferrapi_server::Body::from("hello"))
+                }
+            }
+        };
+        let srv = serve(builder().min_response_rate(rate, MS(300)), app).await;
+        let mut c = srv.connect().await;
+        c.send(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n").await;
+        // Not reading: the socket buffers fill, then the server waits.
+        tokio::time::sleep(MS(1500)).await;
+        assert_eq!(
+            dropped.load(std::sync::atomic::Ordering::SeqCst),
+            rate.is_some(),
+            "rate {rate:?}"
+        );
+        if rate.is_some() {
+            let (_, took) = c.read_until_close().await;
+            assert!(took < Duration::from_secs(10), "{took:?}");
+        }
+        srv.assert_healthy().await;
+    }
+}
+
 async fn content_length_over_the_limit_is_413_without_calling_the_app() {
     let (srv, calls) = serve_test_app(builder().max_body_size(Some(1024))).await;
     let mut c = srv.connect().await;
@@ -463,6 +518,7 @@ flavors!(
     body_timeout_is_between_reads_not_total,
     body_trickled_below_the_minimum_rate_is_408,
     body_above_the_minimum_rate_is_read,
+    a_client_that_stops_reading_is_cut_off,
     content_length_over_the_limit_is_413_without_calling_the_app,
     content_length_over_the_limit_with_expect_gets_no_100,
     content_length_at_the_limit_is_fine,

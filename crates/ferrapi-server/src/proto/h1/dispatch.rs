@@ -86,7 +86,7 @@ pub(crate) async fn serve_connection<T: Transport, A: App>(
         timer: Timer::new(deadline(accepted, cfg.header_read_timeout)),
         io,
         rb: ReadBuf::new(),
-        wb: WriteBuf::new(),
+        wb: WriteBuf::new().with_min_rate(cfg.min_response_rate),
         logged_client: info.peer,
         scope,
         trust_proxy,

@@ -219,6 +219,10 @@ pub(crate) struct WriteBuf {
     pos: usize,
     /// Large pieces queued after `buf`, each after the part of `buf` encoded before it.
     queue: Vec<(usize, Bytes)>,
+    /// The slowest reader accepted (bytes per second) and the grace: a client that stops
+    /// reading cannot hold the connection, its handler and the pending bytes for ever
+    /// (Kestrel's `MinResponseDataRate`).
+    min_rate: Option<(u64, Duration)>,
 }
 
 impl WriteBuf {
@@ -227,7 +231,22 @@ impl WriteBuf {
             buf: Vec::new(),
             pos: 0,
             queue: Vec::new(),
+            min_rate: None,
         }
+    }
+
+    /// The slowest reader accepted, after `grace` of waiting; `None`: no limit.
+    pub(crate) fn with_min_rate(mut self, min_rate: Option<(u64, Duration)>) -> WriteBuf {
+        self.min_rate = min_rate;
+        self
+    }
+
+    /// How long a flush may wait for the client, in all: its bytes at the minimum rate, and
+    /// never less than the grace period (as Kestrel times each write).
+    fn write_allowance(&self) -> Option<Duration> {
+        let (rate, grace) = self.min_rate?;
+        let pending = self.pending_len() as f64;
+        Some(grace.max(Duration::from_secs_f64(pending / rate as f64)))
     }
 
     /// The buffer to encode into.
@@ -333,6 +352,8 @@ impl WriteBuf {
     /// Writes everything pending. Cancel safe: progress is recorded as it is made, so a
     /// dropped flush resumes where it stopped.
     pub(crate) async fn flush<T: Transport>(&mut self, io: &T) -> io::Result<()> {
+        let mut allowance: Option<Duration> = None;
+        let mut waited = Duration::ZERO;
         while self.has_pending() {
             let result = {
                 let mut slices = [IoSlice::new(&[]); MAX_IOVECS];
@@ -349,7 +370,25 @@ impl WriteBuf {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => self.advance(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    poll_fn(|cx| io.poll_write_ready(cx)).await?;
+                    // The socket is full: the client is not reading. The wait is bounded by
+                    // the minimum response rate (a timer only here, on the slow path).
+                    if allowance.is_none() {
+                        allowance = self.write_allowance();
+                    }
+                    let ready = poll_fn(|cx| io.poll_write_ready(cx));
+                    match allowance {
+                        None => ready.await?,
+                        Some(allowed) => {
+                            let started = Instant::now();
+                            let outcome =
+                                tokio::time::timeout(allowed.saturating_sub(waited), ready).await;
+                            waited += started.elapsed();
+                            match outcome {
+                                Ok(ready) => ready?,
+                                Err(_) => return Err(io::ErrorKind::TimedOut.into()),
+                            }
+                        }
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
