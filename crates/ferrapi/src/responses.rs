@@ -38,6 +38,7 @@ mod class;
 mod jsonl;
 mod parts;
 mod probe;
+pub(crate) mod python_json;
 mod shape;
 mod sse;
 

@@ -229,20 +229,7 @@ impl Settle for Result<Response, Error> {
     }
 }
 
-/// A file to answer with, once the request's method and headers are known.
-#[derive(Debug)]
-pub struct PendingFile(ferrapi_toolkit::FileResponse);
-
-impl Settle for PendingFile {
-    type Future = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Response, Error>> + Send + 'static>,
-    >;
-    fn settle(self, request: &ferrapi_toolkit::Request) -> Self::Future {
-        Box::pin(self.0.respond(request))
-    }
-}
-
-/// A response class's answer: a file is answered against the request.
+/// A response class's answer (or a returned file): a file is answered against the request.
 impl Settle for Answer {
     type Future = std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<Response, Error>> + Send + 'static>,
@@ -264,13 +251,13 @@ pub fn settle<S: Settle>(output: S, request: &ferrapi_toolkit::Request) -> S::Fu
 /// Starlette's `FileResponse` does.
 pub trait ViaFile {
     /// The file, with the status of a `(StatusCode, _)` pair if it came in one.
-    fn respond(&self, status: StatusCode, chosen: bool, default: DefaultWith) -> PendingFile;
+    fn respond(&self, status: StatusCode, chosen: bool, default: DefaultWith) -> Answer;
 }
 
 impl ViaFile for &&Wrap<ferrapi_toolkit::FileResponse> {
-    fn respond(&self, status: StatusCode, chosen: bool, _default: DefaultWith) -> PendingFile {
+    fn respond(&self, status: StatusCode, chosen: bool, _default: DefaultWith) -> Answer {
         let file = self.take();
-        PendingFile(if chosen { file.status(status) } else { file })
+        Answer::File(if chosen { file.status(status) } else { file })
     }
 }
 

@@ -22,9 +22,7 @@
 //!
 //! Differences: the `contentSchema`
 //! of an item that is not a model (`EventStream<u32>`) has no `title` (FastAPI writes
-//! `"Streamitem …"` there); [`Untyped`] JSON values write floats in exponent notation as Rust
-//! does (`1e16`, where `json.dumps` writes `1e+16`); the `response_model_exclude_*` options do
-//! not reshape the items.
+//! `"Streamitem …"` there); the `response_model_exclude_*` options do not reshape the items.
 
 use std::any::Any;
 use std::fmt;
@@ -232,13 +230,7 @@ impl Untyped {
     fn to_json(&self) -> Result<String, serde_json::Error> {
         use serde::ser::Error as _;
         match &self.0 {
-            Repr::Value(value) => {
-                let mut out = Vec::new();
-                value.serialize(&mut serde_json::Serializer::with_formatter(
-                    &mut out, PyJson,
-                ))?;
-                Ok(String::from_utf8(out).expect("json.dumps output is ASCII"))
-            }
+            Repr::Value(value) => Ok(super::python_json::python_json(value)),
             Repr::Model(Ok(json)) => Ok(json.clone()),
             Repr::Model(Err(err)) => Err(serde_json::Error::custom(err)),
         }
@@ -409,62 +401,6 @@ fn to_json<T: Serialize + 'static>(value: &T) -> Result<String, serde_json::Erro
     match (value as &dyn Any).downcast_ref::<Untyped>() {
         Some(untyped) => untyped.to_json(),
         None => serde_json::to_string(value),
-    }
-}
-
-/// Python's `json.dumps` defaults: `", "` and `": "` separators, `ensure_ascii` (everything
-/// outside `' '..='~'` escaped as `\uXXXX`, UTF-16 surrogate pairs beyond the BMP).
-struct PyJson;
-
-impl serde_json::ser::Formatter for PyJson {
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-    ) -> std::io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        // serde_json has escaped quotes, backslashes and control characters already.
-        for c in fragment.chars() {
-            if (' '..='~').contains(&c) {
-                writer.write_all(&[c as u8])?;
-            } else {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(writer, "\\u{unit:04x}")?;
-                }
-            }
-        }
-        Ok(())
     }
 }
 
